@@ -1,0 +1,5 @@
+"""``python -m spinecoach.cli``."""
+
+from spinecoach.cli import main
+
+raise SystemExit(main())

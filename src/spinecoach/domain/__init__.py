@@ -1,0 +1,1 @@
+"""Pure domain: landmarks, geometry, exercise specifications, clinical rules. No I/O."""

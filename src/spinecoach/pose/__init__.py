@@ -1,0 +1,1 @@
+"""Pose adapters: MediaPipe BlazePose, video and webcam sources, landmark files, replay fake."""

@@ -1,0 +1,1 @@
+"""Reports: CSV, JSON, HTML and PDF exports, charts."""

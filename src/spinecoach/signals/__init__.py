@@ -1,0 +1,1 @@
+"""Signal processing: visibility gating to NaN, gap filling, smoothing (batch and streaming)."""

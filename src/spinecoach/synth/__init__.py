@@ -1,0 +1,1 @@
+"""Synthetic video generator: a shaded human figure with exact ground truth."""

@@ -1,0 +1,1 @@
+"""Per-exercise state machines: phases, reps, holds, faults, cues; streaming and batch."""
