@@ -1,0 +1,367 @@
+"""Video files as a :class:`~spinecoach.session.ports.FrameSource`, decoded with PyAV.
+
+Why PyAV and not ``cv2.VideoCapture``: PyAV gives each frame its real presentation time
+(``pts * time_base``), so variable-frame-rate phone recordings are timed right, it decodes
+with FFmpeg's frame threads, and its errors are typed, so every failure can become a one-line
+:class:`~spinecoach.errors.UnreadableVideoError` instead of a traceback.
+
+Timestamps start at 0 on the first decoded frame.  A frame whose presentation time is not
+later than the previous one (a duplicate in a broken file) is dropped with a log line, so
+``t_s`` always increases, as :class:`~spinecoach.session.ports.PoseEstimator` requires.
+The display-matrix rotation of phone recordings is applied to the pixels, and ``width`` /
+``height`` are those of the upright picture.
+
+A file that is corrupt half-way yields every frame decoded before the damage, logs a warning
+and stops; :attr:`VideoFileSource.truncated` then reports it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from spinecoach.errors import UnreadableVideoError
+from spinecoach.session.ports import Image
+
+__all__ = ["VideoFrame", "VideoInfo", "VideoFileSource", "open_video", "probe_video"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class VideoFrame:
+    """One decoded frame: RGB uint8 ``image`` (H, W, 3) shown at ``t_s`` seconds."""
+
+    t_s: float
+    image: Image
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """Metadata of a video file, read without decoding it.
+
+    Attributes
+    ----------
+    path
+        The file.
+    width, height
+        Pixel size of the upright picture (after the rotation metadata is applied).
+    fps
+        Average frame rate (frames per second); an estimate for variable-frame-rate files.
+    frame_count
+        Number of frames as recorded in the container, or None when it does not say.
+    duration_s
+        Duration in seconds, or None when unknown.
+    codec
+        Codec name, e.g. ``"h264"``.
+    rotation_deg
+        Counter-clockwise rotation applied to the decoded pixels (0, 90, 180 or 270).
+    """
+
+    path: Path
+    width: int
+    height: int
+    fps: float
+    frame_count: int | None
+    duration_s: float | None
+    codec: str
+    rotation_deg: int
+
+
+def _av() -> Any:
+    """Import PyAV lazily (it loads the FFmpeg libraries)."""
+    import av
+
+    return av
+
+
+def _check_path(path: Path) -> None:
+    """Raise :class:`UnreadableVideoError` for a missing, non-regular or empty file."""
+    if not path.exists():
+        raise UnreadableVideoError(f"{path}: no such file")
+    if not path.is_file():
+        raise UnreadableVideoError(f"{path}: not a regular file")
+    if path.stat().st_size == 0:
+        raise UnreadableVideoError(f"{path}: the file is empty")
+
+
+def _open_container(path: Path) -> tuple[Any, Any]:
+    """Open ``path`` and return ``(container, video_stream)`` or raise a one-line error."""
+    av = _av()
+    _check_path(path)
+    try:
+        container = av.open(str(path), mode="r")
+    except av.FFmpegError as exc:
+        raise UnreadableVideoError(f"{path}: not a readable video ({_reason(exc)})") from exc
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UnreadableVideoError(f"{path}: cannot be opened ({exc})") from exc
+    if not container.streams.video:
+        container.close()
+        raise UnreadableVideoError(f"{path}: the file has no video stream")
+    stream = container.streams.video[0]
+    if stream.codec_context is None or stream.codec_context.name is None:
+        container.close()
+        raise UnreadableVideoError(f"{path}: unsupported video codec")
+    return container, stream
+
+
+def _reason(exc: BaseException) -> str:
+    """Return FFmpeg's short error text without the file name and error number."""
+    strerror = getattr(exc, "strerror", None)
+    return str(strerror) if strerror else type(exc).__name__
+
+
+def _info_from(path: Path, stream: Any) -> VideoInfo:
+    """Build :class:`VideoInfo` from an open stream (size before rotation)."""
+    ctx = stream.codec_context
+    rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+    fps = float(rate) if rate else 0.0
+    frame_count = int(stream.frames) if stream.frames else None
+    duration_s: float | None = None
+    if stream.duration is not None and stream.time_base is not None:
+        duration_s = float(stream.duration * stream.time_base)
+    elif stream.container.duration is not None:
+        duration_s = stream.container.duration / 1_000_000
+    if fps <= 0.0 and frame_count and duration_s:
+        fps = frame_count / duration_s
+    return VideoInfo(
+        path, int(ctx.width), int(ctx.height), fps, frame_count, duration_s, str(ctx.name), 0
+    )
+
+
+def _frame_rotation_deg(frame: Any) -> int:
+    """Counter-clockwise rotation (0/90/180/270) that makes ``frame`` upright."""
+    try:
+        rotation = int(frame.rotation)
+    except (AttributeError, TypeError, ValueError):
+        return 0
+    return round(rotation / 90) % 4 * 90
+
+
+class VideoFileSource:
+    """A video file as a frame source (see the module docstring).
+
+    Use :func:`open_video` to create one.  Iterating decodes the file from the start; it can
+    be iterated more than once.  It is also a context manager.
+    """
+
+    def __init__(self, path: str | Path, *, threaded: bool = True) -> None:
+        self._path = Path(path)
+        self._threaded = threaded
+        self._container: Any = None
+        self._truncated = False
+        self._first: VideoFrame | None = None
+        self._rotation_deg = 0
+        container, stream = self._open()
+        self._container = container
+        self._info = _info_from(self._path, stream)
+        frames = self._decode(container, stream)
+        self._first = next(frames, None)
+        if self._first is None:
+            self.close()
+            raise UnreadableVideoError(f"{self._path}: the video holds no decodable frames")
+        self._pending: Iterator[VideoFrame] | None = frames
+        height, width = self._first.image.shape[:2]
+        self._info = replace(
+            self._info, width=width, height=height, rotation_deg=self._rotation_deg
+        )
+
+    # -- FrameSource -------------------------------------------------------------------
+    @property
+    def info(self) -> VideoInfo:
+        """All the metadata of the file."""
+        return self._info
+
+    @property
+    def fps(self) -> float:
+        """Average frame rate."""
+        return self._info.fps
+
+    @property
+    def frame_count(self) -> int | None:
+        """Frame count recorded in the container, or None."""
+        return self._info.frame_count
+
+    @property
+    def width(self) -> int:
+        """Upright frame width in pixels."""
+        return self._info.width
+
+    @property
+    def height(self) -> int:
+        """Upright frame height in pixels."""
+        return self._info.height
+
+    @property
+    def truncated(self) -> bool:
+        """True if the last iteration stopped early (damaged data or a truncated file)."""
+        return self._truncated
+
+    def __iter__(self) -> Iterator[VideoFrame]:
+        """Yield the frames in presentation order with ``t_s`` from 0."""
+        if self._first is not None and self._pending is not None:
+            first, pending = self._first, self._pending
+            self._first, self._pending = None, None
+            yield first
+            yield from pending
+            return
+        self.close()
+        container, stream = self._open()
+        self._container = container
+        yield from self._decode(container, stream)
+
+    def close(self) -> None:
+        """Release the file."""
+        if self._container is not None:
+            self._container.close()
+            self._container = None
+        self._first, self._pending = None, None
+
+    def __enter__(self) -> VideoFileSource:
+        """Enter the context: the source itself."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the file."""
+        self.close()
+
+    # -- internals ---------------------------------------------------------------------
+    def _open(self) -> tuple[Any, Any]:
+        container, stream = _open_container(self._path)
+        if self._threaded:
+            stream.thread_type = "AUTO"
+        return container, stream
+
+    def _decode(self, container: Any, stream: Any) -> Iterator[VideoFrame]:
+        """Decode ``stream`` and yield upright RGB frames; stop cleanly on damage."""
+        av = _av()
+        self._truncated = False
+        time_base: Fraction | None = stream.time_base
+        origin_pts: int | None = None
+        last_t_s = -np.inf
+        index = 0
+        frames = container.decode(stream)
+        while True:
+            try:
+                frame = next(frames)
+            except StopIteration:
+                self._check_complete(index, last_t_s)
+                return
+            except (av.FFmpegError, ValueError) as exc:
+                self._truncated = True
+                _log.warning(
+                    "%s: damaged data after %d frames (%s); keeping the frames decoded so far",
+                    self._path,
+                    index,
+                    _reason(exc),
+                )
+                return
+            if index == 0:
+                self._rotation_deg = _frame_rotation_deg(frame)
+            t_s, origin_pts = self._time_of(frame, time_base, origin_pts, index)
+            if t_s <= last_t_s:
+                _log.info("%s: dropped a frame with a repeated timestamp %.3f s", self._path, t_s)
+                continue
+            last_t_s = t_s
+            index += 1
+            yield VideoFrame(t_s, self._to_rgb(frame))
+
+    def _check_complete(self, n_frames: int, last_t_s: float) -> None:
+        """Warn (and set :attr:`truncated`) when the file ended before its stated length."""
+        expected = self._info.frame_count
+        duration_s = self._info.duration_s
+        fps = self._info.fps or 30.0
+        if expected is not None and n_frames < expected - 1:
+            reason = f"{n_frames} of {expected} frames"
+        elif duration_s is not None and last_t_s < duration_s - max(0.5, 3.0 / fps):
+            reason = f"{last_t_s:.2f} s of {duration_s:.2f} s"
+        else:
+            return
+        self._truncated = True
+        _log.warning(
+            "%s: the video ended early (%s decoded); the file may be truncated or damaged; "
+            "keeping the frames decoded so far",
+            self._path,
+            reason,
+        )
+
+    def _time_of(
+        self, frame: Any, time_base: Fraction | None, origin_pts: int | None, index: int
+    ) -> tuple[float, int | None]:
+        """Return the frame's ``t_s`` from the first frame, and the (maybe new) origin pts."""
+        if frame.pts is None or time_base is None:
+            fps = self._info.fps or 30.0
+            return index / fps, origin_pts
+        if origin_pts is None:
+            origin_pts = int(frame.pts)
+        return float((int(frame.pts) - origin_pts) * time_base), origin_pts
+
+    def _to_rgb(self, frame: Any) -> Image:
+        """Convert to an upright RGB uint8 array."""
+        image: Image = frame.to_ndarray(format="rgb24")
+        if self._rotation_deg:
+            image = np.ascontiguousarray(np.rot90(image, k=self._rotation_deg // 90))
+        return image
+
+
+def open_video(path: str | Path, *, threaded: bool = True) -> VideoFileSource:
+    """Open a video file for decoding.
+
+    The first frame is decoded straight away, so a file that cannot be read fails here and
+    not half-way through an analysis.
+
+    Parameters
+    ----------
+    path
+        The video file (any container and codec FFmpeg can read).
+    threaded
+        Decode with FFmpeg's frame and slice threads (faster; on by default).
+
+    Returns
+    -------
+    VideoFileSource
+        The open source; close it (or use it as a context manager) when done.
+
+    Raises
+    ------
+    UnreadableVideoError
+        If the file is missing, empty, not a video, unsupported, or holds no frames.
+    """
+    return VideoFileSource(path, threaded=threaded)
+
+
+def probe_video(path: str | Path) -> VideoInfo:
+    """Read a video's metadata.
+
+    Only the first frame is decoded (to learn the upright size from the rotation metadata
+    and to prove the file decodes).
+
+    Parameters
+    ----------
+    path
+        The video file.
+
+    Returns
+    -------
+    VideoInfo
+        Size, average fps, frame count (None if the container does not record it), etc.
+
+    Raises
+    ------
+    UnreadableVideoError
+        If the file is missing, empty, not a video, unsupported, or holds no frames.
+    """
+    with VideoFileSource(path, threaded=False) as source:
+        return source.info
