@@ -1,0 +1,95 @@
+"""Streaming filters for landmark coordinates: visibility gating, gap holding, smoothing.
+
+The core filter is the One Euro filter (Casiez, Roussel & Vogel, CHI 2012): a first-order
+low-pass whose cut-off rises with speed, so a still pose is smoothed hard while a moving limb
+lags little.  It runs on all 33x2 coordinates at once (numpy), timed by each frame's ``t_s``
+so variable frame rates are handled.  Low-visibility landmarks become NaN *before* smoothing;
+a landmark missing for up to ``max_gap_s`` is held at its last smoothed value (and marked as
+filled), longer gaps stay NaN so nothing downstream judges a guessed pose.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from spinecoach.domain.pose import FloatArray
+
+
+def gate_by_visibility(landmarks: FloatArray, min_visibility: float) -> FloatArray:
+    """Return a copy of a (33, 4) pose with x, y, z set to NaN where visibility is too low.
+
+    Landmarks outside the image by more than 2 % are gated too: BlazePose invents them.
+    """
+    out = landmarks.copy()
+    x, y, v = out[:, 0], out[:, 1], out[:, 3]
+    with np.errstate(invalid="ignore"):
+        bad = (v < min_visibility) | (x < -0.02) | (x > 1.02) | (y < -0.02) | (y > 1.02)
+    bad |= ~np.isfinite(x)
+    out[bad, :3] = np.nan
+    return out
+
+
+@dataclass(frozen=True)
+class OneEuroParams:
+    """Parameters of the One Euro filter (coordinates in normalised image units)."""
+
+    min_cutoff_hz: float = 1.5
+    beta: float = 8.0
+    d_cutoff_hz: float = 1.0
+
+
+def _alpha(cutoff_hz: FloatArray | float, dt_s: float) -> FloatArray | float:
+    tau = 1.0 / (2.0 * math.pi * np.asarray(cutoff_hz))
+    return 1.0 / (1.0 + tau / dt_s)
+
+
+class LandmarkSmoother:
+    """One Euro smoothing of (33, 2) x/y coordinates with bounded gap holding."""
+
+    def __init__(self, params: OneEuroParams | None = None, max_gap_s: float = 0.25) -> None:
+        """Create a smoother; ``max_gap_s`` is the longest gap bridged by holding."""
+        self.params = params or OneEuroParams()
+        self.max_gap_s = max_gap_s
+        self._x: FloatArray | None = None  # last smoothed value per coordinate
+        self._dx: FloatArray | None = None
+        self._t_last: FloatArray | None = None  # time each coordinate was last observed
+        self._t_prev: float | None = None
+
+    def reset(self) -> None:
+        """Forget all history (e.g. after a long tracking loss or a camera cut)."""
+        self._x = self._dx = self._t_last = None
+        self._t_prev = None
+
+    def update(self, xy: FloatArray, t_s: float) -> FloatArray:
+        """Smooth one frame of (33, 2) coordinates (NaN = missing) and return a new array."""
+        if self._x is None or self._t_prev is None or t_s <= self._t_prev:
+            return self._start(xy, t_s)
+        assert self._dx is not None and self._t_last is not None
+        dt_s = t_s - self._t_prev
+        self._t_prev = t_s
+        seen = np.isfinite(xy)
+        known = np.isfinite(self._x)
+        both = seen & known
+        p = self.params
+        dx = np.where(both, (xy - np.where(known, self._x, 0.0)) / dt_s, 0.0)
+        a_d = _alpha(p.d_cutoff_hz, dt_s)
+        self._dx = np.where(both, a_d * dx + (1 - a_d) * self._dx, 0.0)
+        cutoff = p.min_cutoff_hz + p.beta * np.abs(self._dx)
+        a = _alpha(cutoff, dt_s)
+        smoothed = a * xy + (1 - a) * self._x
+        self._x = np.where(both, smoothed, np.where(seen, xy, self._x))
+        self._t_last = np.where(seen, t_s, self._t_last)
+        stale = (t_s - self._t_last) > self.max_gap_s
+        out = self._x.copy()
+        out[stale] = np.nan
+        return out
+
+    def _start(self, xy: FloatArray, t_s: float) -> FloatArray:
+        self._x = xy.copy()
+        self._dx = np.zeros_like(xy)
+        self._t_last = np.where(np.isfinite(xy), t_s, -np.inf)
+        self._t_prev = t_s
+        return xy.copy()
