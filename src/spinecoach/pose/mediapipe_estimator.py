@@ -1,0 +1,271 @@
+"""MediaPipe BlazePose as a :class:`~spinecoach.session.ports.PoseEstimator`.
+
+We use the legacy ``mediapipe.solutions.pose.Pose`` graph with ``model_complexity=1`` (the
+"full" model, shipped inside the mediapipe wheel: it runs offline; complexity 0 and 2 try to
+download their models and fail, so they are never used).  ``static_image_mode=False`` lets the
+model track the person from frame to frame (one detector run, then a cheap ROI tracker).
+
+``smooth_landmarks=False``: MediaPipe's own smoothing (a one-euro filter plus visibility
+smoothing) adds lag that a coach counting reps and timing holds cannot afford; the ``signals``
+layer smooths with less lag and knows about gaps.  The integration tests measure both settings
+(see ``tests/integration/pose/test_mediapipe_estimator.py``).
+
+The legacy graph times frames with its own counter, so it does not need ``t_s``; it is only
+stamped on the returned :class:`~spinecoach.domain.pose.PoseFrame`.
+
+The model's C++ start-up chatter (TFLite's "Created TensorFlow Lite XNNPACK delegate", absl
+warnings) is written straight to file descriptor 2.  With ``quiet=True`` (the default) stderr
+is pointed at ``/dev/null`` while the graph starts (construction and the first frame, about
+0.1 s); anything else the process writes to stderr in that window is lost, so pass
+``quiet=False`` when debugging.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import warnings
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from spinecoach.domain.landmarks import N_LANDMARKS
+from spinecoach.domain.pose import PoseFrame, PoseSequence, empty_pose
+from spinecoach.errors import MissingExtraError
+from spinecoach.session.ports import FrameSource, Image, PoseEstimator
+
+__all__ = ["MediaPipeEstimator", "estimate_source", "to_sequence"]
+
+INSTALL_HINT = "pip install 'mediapipe==0.10.14'"
+
+
+def _import_mediapipe_pose() -> Any:
+    """Import ``mediapipe.solutions.pose`` or raise :class:`MissingExtraError`."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from mediapipe.python.solutions import pose as mp_pose
+    except ImportError as exc:
+        raise MissingExtraError(
+            f"MediaPipe is needed for pose estimation but cannot be imported ({exc}); "
+            f"install it with: {INSTALL_HINT}"
+        ) from exc
+    return mp_pose
+
+
+@contextlib.contextmanager
+def _quiet_stderr(enabled: bool) -> Iterator[None]:
+    """Point file descriptor 2 at /dev/null for the duration (no-op when not enabled)."""
+    if not enabled:
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved_fd = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+        os.close(devnull)
+
+
+class MediaPipeEstimator:
+    """BlazePose (full) landmarks for each image; see the module docstring.
+
+    Parameters
+    ----------
+    segmentation
+        Also return the person's segmentation mask in :attr:`PoseFrame.mask`.
+    mask_scale
+        Scale factor applied to the mask (0 < mask_scale <= 1); a quarter-size mask is enough
+        for silhouette geometry and keeps memory low.
+    min_detection_confidence, min_tracking_confidence
+        MediaPipe's thresholds (0..1) for finding a person and for keeping the track.
+    quiet
+        Silence the model's native start-up logs (see the module docstring).
+
+    Raises
+    ------
+    MissingExtraError
+        If MediaPipe cannot be imported.
+    ValueError
+        If a parameter is out of range.
+    """
+
+    def __init__(
+        self,
+        *,
+        segmentation: bool = False,
+        mask_scale: float = 0.25,
+        min_detection_confidence: float = 0.5,
+        min_tracking_confidence: float = 0.5,
+        quiet: bool = True,
+    ) -> None:
+        if not 0.0 < mask_scale <= 1.0:
+            raise ValueError(f"mask_scale must be in (0, 1], got {mask_scale}")
+        for name, value in (
+            ("min_detection_confidence", min_detection_confidence),
+            ("min_tracking_confidence", min_tracking_confidence),
+        ):
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {value}")
+        mp_pose = _import_mediapipe_pose()
+        self._segmentation = segmentation
+        self._mask_scale = mask_scale
+        self._quiet_pending = quiet
+        with _quiet_stderr(quiet):
+            self._model: Any = mp_pose.Pose(
+                static_image_mode=False,
+                model_complexity=1,
+                smooth_landmarks=False,
+                enable_segmentation=segmentation,
+                smooth_segmentation=False,
+                min_detection_confidence=min_detection_confidence,
+                min_tracking_confidence=min_tracking_confidence,
+            )
+
+    def estimate(self, image: Image, t_s: float) -> PoseFrame:
+        """Find the person's landmarks in ``image``.
+
+        Parameters
+        ----------
+        image
+            RGB uint8 array of shape (H, W, 3).
+        t_s
+            Capture time in seconds (stamped on the result).
+
+        Returns
+        -------
+        PoseFrame
+            Landmarks (33, 4): x, y normalised to the image, z, visibility; all NaN when nobody
+            is found.  ``mask`` holds the scaled segmentation mask when segmentation is on.
+
+        Raises
+        ------
+        ValueError
+            If ``image`` is not an (H, W, 3) uint8 array, or the estimator is closed.
+        """
+        if self._model is None:
+            raise ValueError("MediaPipeEstimator is closed")
+        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+            raise ValueError(
+                f"expected an RGB uint8 (H, W, 3) image, got {image.shape} {image.dtype}"
+            )
+        height, width = int(image.shape[0]), int(image.shape[1])
+        pixels = np.ascontiguousarray(image)
+        with _quiet_stderr(self._quiet_pending):
+            results = self._model.process(pixels)
+        self._quiet_pending = False
+        landmarks = _landmarks_array(results.pose_landmarks)
+        mask = None
+        if self._segmentation and results.segmentation_mask is not None:
+            mask = self._scale_mask(results.segmentation_mask)
+        return PoseFrame(float(t_s), landmarks, width, height, mask)
+
+    def _scale_mask(self, mask: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Downscale the mask by ``mask_scale`` (area interpolation) as float32."""
+        mask = np.asarray(mask, dtype=np.float32)
+        if self._mask_scale == 1.0:
+            return mask.copy()
+        import cv2
+
+        height, width = mask.shape[:2]
+        size = (max(1, round(width * self._mask_scale)), max(1, round(height * self._mask_scale)))
+        scaled = np.asarray(cv2.resize(mask, size, interpolation=cv2.INTER_AREA), np.float32)
+        return scaled
+
+    def close(self) -> None:
+        """Release the model (idempotent)."""
+        if self._model is not None:
+            self._model.close()
+            self._model = None
+
+    def __enter__(self) -> MediaPipeEstimator:
+        """Enter the context: the estimator itself."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Release the model."""
+        self.close()
+
+
+def _landmarks_array(pose_landmarks: Any) -> NDArray[np.float64]:
+    """Convert MediaPipe's landmark list to a (33, 4) array (all NaN when None)."""
+    if pose_landmarks is None:
+        return empty_pose()
+    points = pose_landmarks.landmark
+    if len(points) != N_LANDMARKS:
+        return empty_pose()
+    return np.array([(p.x, p.y, p.z, p.visibility) for p in points], dtype=np.float64)
+
+
+def estimate_source(
+    source: FrameSource,
+    estimator: PoseEstimator | None = None,
+    *,
+    segmentation: bool = False,
+) -> Iterator[PoseFrame]:
+    """Estimate the pose in every frame of ``source``, lazily.
+
+    Parameters
+    ----------
+    source
+        Frames to analyse (a video file, a webcam, a :class:`~spinecoach.pose.replay.
+        ReplaySource`).  It is not closed here.
+    estimator
+        The estimator to use.  If None, a :class:`MediaPipeEstimator` is created (with
+        ``segmentation``) and closed when the iteration ends.
+    segmentation
+        Passed to the :class:`MediaPipeEstimator` created when ``estimator`` is None.
+
+    Yields
+    ------
+    PoseFrame
+        One per frame, in order, stamped with the frame's ``t_s``.
+    """
+    owned = estimator is None
+    active: PoseEstimator = (
+        MediaPipeEstimator(segmentation=segmentation) if estimator is None else estimator
+    )
+    try:
+        for frame in source:
+            yield active.estimate(frame.image, frame.t_s)
+    finally:
+        if owned:
+            active.close()
+
+
+def to_sequence(frames: list[PoseFrame]) -> PoseSequence:
+    """Stack pose frames into a :class:`PoseSequence` (masks are dropped).
+
+    Raises
+    ------
+    ValueError
+        If ``frames`` is empty or the frames disagree on the image size.
+    """
+    if not frames:
+        raise ValueError("no frames to stack")
+    sizes = {(f.width, f.height) for f in frames}
+    if len(sizes) != 1:
+        raise ValueError(f"frames have different image sizes: {sorted(sizes)}")
+    t_s = np.array([f.t_s for f in frames], dtype=np.float64)
+    landmarks = np.stack([f.landmarks for f in frames]).astype(np.float64)
+    width, height = sizes.pop()
+    return PoseSequence(t_s, landmarks, width, height)
