@@ -30,11 +30,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from spinecoach.domain.checkin import CheckInWhen, SymptomLocation
+from spinecoach.domain.checkin import CheckInWhen, SymptomLocation, SymptomReport
 from spinecoach.domain.programme import Dose
 from spinecoach.domain.safety.outcomes import Outcome
-
-AnswerValue = bool | int | float | str
+from spinecoach.domain.safety.screening import AnswerValue
 
 
 class ScreeningKind(StrEnum):
@@ -149,6 +148,18 @@ class CheckIn:
     def worst_pain(self) -> int:
         """The higher of back and leg pain."""
         return max(self.back_pain, self.leg_pain)
+
+    @property
+    def symptoms(self) -> SymptomReport:
+        """The symptom values alone, for the pure rules."""
+        return SymptomReport(
+            back_pain=self.back_pain,
+            leg_pain=self.leg_pain,
+            furthest_symptom=self.furthest_symptom,
+            numbness=self.numbness,
+            tingling=self.tingling,
+            weakness=self.weakness,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
