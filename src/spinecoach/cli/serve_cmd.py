@@ -1,0 +1,64 @@
+"""``spinecoach serve``: start the local web app (and open it in the browser)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import webbrowser
+
+from spinecoach.cli import command
+from spinecoach.errors import MissingExtraError
+from spinecoach.settings import load_settings
+
+_BROWSER_DELAY_S = 1.5
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    parser.add_argument("--get", metavar="PATH",
+                        help="answer one GET request in-process, print the body and exit")
+
+
+def get_once(path: str) -> int:
+    """Answer ``GET path`` without a network socket; print the body; 0 on a 2xx answer."""
+    try:
+        from starlette.testclient import TestClient
+    except (ImportError, RuntimeError) as exc:
+        raise MissingExtraError("--get needs httpx: pip install httpx") from exc
+    from spinecoach.web.app import create_app
+
+    with TestClient(create_app(load_settings())) as client:
+        response = client.get(path)
+    sys.stdout.write(response.text)
+    if not response.text.endswith("\n"):
+        sys.stdout.write("\n")
+    return 0 if response.is_success else 1
+
+
+@command("serve", "Start the web app at http://127.0.0.1:8000 and open it.", _configure)
+def serve(args: argparse.Namespace) -> int:
+    """Run the web server until interrupted."""
+    if args.get:
+        return get_once(args.get)
+    import uvicorn
+
+    from spinecoach.web.app import create_app
+
+    settings = load_settings()
+    changes: dict[str, object] = {}
+    if args.host:
+        changes["host"] = args.host
+    if args.port:
+        changes["port"] = args.port
+    settings = settings.with_overrides(**changes)
+    app = create_app(settings)
+    url = f"http://{settings.host}:{settings.port}/"
+    sys.stderr.write(f"spinecoach is running at {url} (press Ctrl+C to stop)\n")
+    if not args.no_browser:
+        threading.Timer(_BROWSER_DELAY_S, webbrowser.open, args=(url,)).start()
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
+                ws_max_size=8 * 1024 * 1024)
+    return 0

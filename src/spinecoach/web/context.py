@@ -1,0 +1,27 @@
+"""What the app is wired with: one :class:`AppContext` per app, built by ``create_app``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spinecoach.settings import Settings
+from spinecoach.web.backend import CoachBackend
+from spinecoach.web.jobs import AnalysisJobs
+from spinecoach.web.live import EstimatorFactory, JpegDecoder, TrackerFactory
+from spinecoach.web.pictures import PictureService
+from spinecoach.web.speech import SpeechService
+
+
+@dataclass
+class AppContext:
+    """The adapters one app instance uses; tests build it with fakes."""
+
+    settings: Settings
+    backend: CoachBackend
+    tracker_factory: TrackerFactory
+    estimator_factory: EstimatorFactory
+    decode_jpeg: JpegDecoder
+    speech: SpeechService
+    pictures: PictureService
+    jobs: AnalysisJobs
+    engine_ready: bool

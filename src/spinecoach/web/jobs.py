@@ -1,0 +1,102 @@
+"""Video-upload analysis jobs: run ``analyze_file`` in a worker thread and report progress.
+
+The uploaded file is written to a private temporary directory, analysed, and deleted when the
+job ends whatever happens: the video is never stored, only the numbers of the report.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spinecoach.errors import SpinecoachError
+from spinecoach.web.schemas import AnalysisJob
+
+_log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[float], None]
+Analyzer = Callable[[Path, str, ProgressCallback], dict[str, Any]]
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".y4m", ".mjpeg", ".mpg")
+
+
+def engine_analyzer(path: Path, exercise_id: str, progress: ProgressCallback) -> dict[str, Any]:
+    """Run :func:`spinecoach.session.analysis.analyze_file` (imported lazily)."""
+    from spinecoach.session.analysis import analyze_file  # type: ignore[import-not-found]
+
+    def on_progress(done: int, total: int | None = None) -> None:
+        progress(done / total if total else 0.0)
+
+    report: dict[str, Any] = analyze_file(path, exercise_id, progress=on_progress)
+    return report
+
+
+@dataclass
+class _Job:
+    id: str
+    exercise_id: str
+    status: str = "queued"
+    progress: float = 0.0
+    error: str | None = None
+    result: dict[str, Any] | None = None
+
+
+class AnalysisJobs:
+    """Runs one analysis at a time in a background thread."""
+
+    def __init__(self, analyzer: Analyzer, work_dir: Path) -> None:
+        self.analyzer = analyzer
+        self.work_dir = work_dir
+        self._jobs: dict[str, _Job] = {}
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
+
+    def new_upload_path(self, suffix: str) -> Path:
+        """Return a fresh private path for an upload."""
+        self.work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return self.work_dir / f"{uuid.uuid4().hex}{suffix}"
+
+    def submit(self, exercise_id: str, path: Path) -> AnalysisJob:
+        """Queue ``path`` for analysis; the file is deleted when the job ends."""
+        job = _Job(id=uuid.uuid4().hex[:12], exercise_id=exercise_id)
+        with self._lock:
+            self._jobs[job.id] = job
+        self._executor.submit(self._run, job, path)
+        return self._view(job)
+
+    def get(self, job_id: str) -> AnalysisJob | None:
+        """Return a job's state, or None."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            return self._view(job) if job else None
+
+    def _run(self, job: _Job, path: Path) -> None:
+        def progress(fraction: float) -> None:
+            job.progress = min(1.0, max(0.0, float(fraction)))
+
+        job.status = "running"
+        try:
+            job.result = self.analyzer(path, job.exercise_id, progress)
+            job.progress, job.status = 1.0, "done"
+        except SpinecoachError as exc:
+            job.status, job.error = "failed", str(exc)
+        except (OSError, ValueError, RuntimeError) as exc:
+            _log.exception("analysis failed")
+            job.status, job.error = "failed", f"The video could not be analysed ({exc})."
+        finally:
+            path.unlink(missing_ok=True)
+
+    def shutdown(self) -> None:
+        """Stop accepting jobs."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    @staticmethod
+    def _view(job: _Job) -> AnalysisJob:
+        return AnalysisJob(id=job.id, exercise_id=job.exercise_id, status=job.status,  # type: ignore[arg-type]
+                           progress=job.progress, error=job.error, result=job.result)

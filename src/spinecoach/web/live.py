@@ -1,0 +1,234 @@
+"""The live-coaching loop behind ``/ws/coach``.
+
+Two tasks share one connection:
+
+* the **receiver** reads client messages and puts each frame into a :class:`LatestSlot`, which
+  holds only the newest frame not yet processed: a frame that arrives while another waits
+  replaces it (the stale one is dropped and counted), so no queue builds up and latency stays
+  bounded however fast the client sends;
+* the **worker** takes the newest frame, runs JPEG decoding, pose inference and the tracker in a
+  dedicated thread (off the event loop, one thread per connection so the pose model keeps its
+  video-mode state), records completed reps/holds/stops through the backend at once, and
+  answers with a ``state`` message.
+
+Timing comes from the client's ``t_s`` only.  A stop rule ends the set: the worker stops, the set
+is closed and a ``summary`` is sent.  A closed socket closes the set too; what was recorded
+before stays recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from spinecoach.domain.pose import PoseFrame
+from spinecoach.errors import InputError
+from spinecoach.session.ports import Image, PoseEstimator
+from spinecoach.tracking.state import FrameState, StopEvent
+from spinecoach.web.backend import CoachBackend
+from spinecoach.web.live_protocol import (
+    MAX_JPEG_BYTES,
+    EndMessage,
+    FrameHeader,
+    ProtocolError,
+    error_message,
+    parse_client_text,
+    state_message,
+)
+
+_log = logging.getLogger(__name__)
+
+
+class Tracker(Protocol):
+    """A per-set exercise tracker (``spinecoach.tracking.engine.create_tracker``)."""
+
+    def update(self, frame: PoseFrame) -> FrameState:
+        """Advance by one frame and return the state."""
+
+
+TrackerFactory = Callable[[str, float | None], Tracker]
+EstimatorFactory = Callable[[], PoseEstimator]
+JpegDecoder = Callable[[bytes], Image]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A frame waiting to be processed: a JPEG, or a client-side pose."""
+
+    t_s: float
+    jpeg: bytes | None = None
+    pose: PoseFrame | None = None
+
+
+class LatestSlot:
+    """A one-place mailbox that keeps only the newest frame."""
+
+    def __init__(self) -> None:
+        self._item: Pending | None = None
+        self._closed = False
+        self._event = asyncio.Event()
+        self.dropped = 0
+
+    def put(self, item: Pending) -> None:
+        """Offer a frame; a frame still waiting is dropped."""
+        if self._item is not None:
+            self.dropped += 1
+        self._item = item
+        self._event.set()
+
+    def close(self) -> None:
+        """Wake the worker and make :meth:`take` return None once empty."""
+        self._closed = True
+        self._item = None
+        self._event.set()
+
+    async def take(self) -> Pending | None:
+        """Wait for the newest frame; None when closed."""
+        while self._item is None and not self._closed:
+            self._event.clear()
+            await self._event.wait()
+        item, self._item = self._item, None
+        return None if self._closed else item
+
+
+@dataclass
+class FramePipeline:
+    """Decode, estimate, track and record one frame; runs in the connection's worker thread."""
+
+    tracker: Tracker
+    estimator_factory: EstimatorFactory
+    decode_jpeg: JpegDecoder
+    backend: CoachBackend
+    set_id: int | None
+    _estimator: PoseEstimator | None = field(default=None, init=False)
+
+    def process(self, item: Pending) -> tuple[FrameState, PoseFrame]:
+        """Return the tracker state and the pose of one frame (raises ``InputError``)."""
+        pose = item.pose
+        if pose is None:
+            assert item.jpeg is not None
+            image = self.decode_jpeg(item.jpeg)
+            if self._estimator is None:
+                self._estimator = self.estimator_factory()
+            pose = self._estimator.estimate(image, item.t_s)
+        state = self.tracker.update(pose)
+        self._record(state)
+        return state, pose
+
+    def _record(self, state: FrameState) -> None:
+        if self.set_id is None:
+            return
+        if state.rep is not None:
+            self.backend.record_rep(self.set_id, state.rep)
+        if state.hold is not None:
+            self.backend.record_hold(self.set_id, state.hold)
+        if state.stop is not None:
+            self.backend.record_stop(self.set_id, state.stop)
+
+    def close(self) -> None:
+        """Release the pose model."""
+        if self._estimator is not None:
+            self._estimator.close()
+            self._estimator = None
+
+
+class LiveCoach:
+    """One live-coaching connection."""
+
+    def __init__(self, websocket: WebSocket, pipeline: FramePipeline) -> None:
+        self.websocket = websocket
+        self.pipeline = pipeline
+        self.slot = LatestSlot()
+        self.stop: StopEvent | None = None
+        self.ended = False
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach")
+        self._last_t_s = float("-inf")
+
+    async def send(self, message: dict[str, Any]) -> None:
+        """Send JSON unless the socket is already closed."""
+        if self.websocket.application_state != WebSocketState.CONNECTED:
+            return
+        try:
+            await self.websocket.send_json(message)
+        except (WebSocketDisconnect, RuntimeError):
+            self.ended = True
+
+    async def run(self) -> None:
+        """Serve the connection until the set ends, a stop rule fires or the socket closes."""
+        receiver = asyncio.create_task(self._receive_loop())
+        worker = asyncio.create_task(self._work_loop())
+        try:
+            await asyncio.wait({receiver, worker}, return_when=asyncio.FIRST_COMPLETED)
+            self.slot.close()
+            if not receiver.done():
+                receiver.cancel()
+            await asyncio.gather(worker, receiver, return_exceptions=True)
+        finally:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._executor, self.pipeline.close)
+            self._executor.shutdown(wait=False)
+
+    async def _receive_loop(self) -> None:
+        header: FrameHeader | None = None
+        while True:
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                self.ended = True
+                return
+            data = message.get("bytes")
+            if data is not None:
+                await self._on_binary(header, data)
+                header = None
+                continue
+            try:
+                parsed = parse_client_text(message.get("text") or "")
+            except ProtocolError as exc:
+                await self.send(error_message("bad_message", str(exc)))
+                continue
+            if isinstance(parsed, EndMessage):
+                return
+            if isinstance(parsed, FrameHeader):
+                header = parsed
+            else:
+                header = None
+                self.slot.put(Pending(t_s=parsed.frame.t_s, pose=parsed.frame))
+
+    async def _on_binary(self, header: FrameHeader | None, data: bytes) -> None:
+        if header is None:
+            await self.send(error_message(
+                "bad_frame", "a binary message must follow a {\"type\": \"frame\"} message"))
+        elif len(data) > MAX_JPEG_BYTES:
+            await self.send(error_message("bad_frame", "frame too large"))
+        else:
+            self.slot.put(Pending(t_s=header.t_s, jpeg=data))
+
+    async def _work_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            item = await self.slot.take()
+            if item is None:
+                return
+            if item.t_s <= self._last_t_s:
+                self.slot.dropped += 1
+                continue
+            started = time.perf_counter()
+            try:
+                state, pose = await loop.run_in_executor(
+                    self._executor, self.pipeline.process, item)
+            except InputError as exc:
+                await self.send(error_message("bad_frame", str(exc)))
+                continue
+            self._last_t_s = item.t_s
+            elapsed_ms = (time.perf_counter() - started) * 1000.0
+            await self.send(state_message(state, pose, dropped=self.slot.dropped,
+                                          process_ms=elapsed_ms))
+            if state.stop is not None:
+                self.stop = state.stop
+                return

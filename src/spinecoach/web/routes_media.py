@@ -1,0 +1,80 @@
+"""Speech, exercise pictures and video uploads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from spinecoach.errors import InputError
+from spinecoach.web.deps import BackendDep, ContextDep
+from spinecoach.web.jobs import VIDEO_SUFFIXES
+from spinecoach.web.schemas import AnalysisJob, ErrorOut
+
+router = APIRouter(prefix="/api", tags=["media"])
+_CHUNK = 1 << 20
+
+
+@router.get("/speech", response_class=Response,
+            responses={200: {"content": {"audio/wav": {}}}, 503: {"model": ErrorOut}})
+async def speech(ctx: ContextDep, text: Annotated[str, Query(max_length=200)]) -> Response:
+    """Speak ``text`` with espeak-ng (503 when unavailable: use the browser's voice)."""
+    wav = await run_in_threadpool(ctx.speech.wav, text)
+    return Response(wav, media_type="audio/wav", headers={"Cache-Control": "max-age=86400"})
+
+
+@router.get("/exercises/{exercise_id}/picture.png", response_class=Response,
+            responses={200: {"content": {"image/png": {}}}})
+async def picture(exercise_id: str, ctx: ContextDep, backend: BackendDep,
+                  phase: str = "target") -> Response:
+    """A picture of the position, drawn with the project's synthetic figure."""
+    if phase not in ("start", "target"):
+        raise InputError("phase must be 'start' or 'target'")
+    backend.exercise(exercise_id)
+    png = await run_in_threadpool(ctx.pictures.png, exercise_id, phase)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
+
+
+async def _save_upload(upload: UploadFile, dest: Path, max_bytes: int) -> None:
+    size = 0
+    with dest.open("wb") as out:
+        while chunk := await upload.read(_CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                out.close()
+                dest.unlink(missing_ok=True)
+                raise HTTPException(413, f"The video is larger than {max_bytes >> 20} MB.")
+            out.write(chunk)
+    if size == 0:
+        dest.unlink(missing_ok=True)
+        raise InputError("The file is empty.")
+
+
+@router.post("/analyses", status_code=202)
+async def upload_video(
+    ctx: ContextDep, backend: BackendDep,
+    video: Annotated[UploadFile, File(description="a video of one exercise, filmed side-on")],
+    exercise_id: Annotated[str, Form()],
+) -> AnalysisJob:
+    """Upload a video for analysis; poll ``/api/analyses/{id}`` for progress."""
+    backend.exercise(exercise_id)
+    suffix = Path(video.filename or "").suffix.lower()
+    is_video = (video.content_type or "").startswith("video/")
+    if suffix not in VIDEO_SUFFIXES and not is_video:
+        raise InputError("This file does not look like a video. Please choose an MP4, MOV or "
+                         "WebM recording.")
+    dest = ctx.jobs.new_upload_path(suffix or ".video")
+    await _save_upload(video, dest, ctx.settings.max_upload_mb << 20)
+    return ctx.jobs.submit(exercise_id, dest)
+
+
+@router.get("/analyses/{job_id}")
+def analysis(job_id: str, ctx: ContextDep) -> AnalysisJob:
+    """Progress and, when done, the report of an uploaded video."""
+    job = ctx.jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, "No such analysis.")
+    return job

@@ -1,0 +1,91 @@
+"""The HTML pages: server-rendered shells; the JSON API and small ES modules do the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from spinecoach.web.deps import BackendDep
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, context)
+
+
+@router.get("/")
+def home(backend: BackendDep) -> Response:
+    """Send a new user to the screening, everyone else to today's plan."""
+    status = backend.status()
+    return RedirectResponse("/today" if status.screened else "/screening", status_code=303)
+
+
+@router.get("/screening")
+def screening(request: Request, backend: BackendDep) -> HTMLResponse:
+    """The red-flag questionnaire and the baseline check-in."""
+    return _page(request, "screening.html", title="Safety check",
+                 questions=backend.questions(True), status=backend.status())
+
+
+@router.get("/today")
+def today(request: Request, backend: BackendDep) -> HTMLResponse:
+    """Today's exercises with instructions, pictures and doses."""
+    return _page(request, "today.html", title="Today", today=backend.today(),
+                 status=backend.status())
+
+
+@router.get("/checkin")
+def checkin(request: Request, when: str = "before", session: int | None = None) -> HTMLResponse:
+    """The check-in before or after a session."""
+    return _page(request, "checkin.html", title="How are you feeling?", when=when,
+                 session_id=session)
+
+
+@router.get("/session/{session_id}")
+def session_hub(request: Request, session_id: int, backend: BackendDep) -> HTMLResponse:
+    """The session in progress: each exercise, with or without the camera."""
+    return _page(request, "session.html", title="Your session", today=backend.today(),
+                 session=backend.session(session_id))
+
+
+@router.get("/session/{session_id}/coach/{exercise_id}")
+def coach(request: Request, session_id: int, exercise_id: str,
+          backend: BackendDep) -> HTMLResponse:
+    """Live coaching with the camera."""
+    item = next((i for i in backend.today().items if i.exercise.id == exercise_id), None)
+    return _page(request, "coach.html", title=backend.exercise(exercise_id).name,
+                 exercise=backend.exercise(exercise_id), item=item, session_id=session_id)
+
+
+@router.get("/session/{session_id}/timer/{exercise_id}")
+def timer(request: Request, session_id: int, exercise_id: str,
+          backend: BackendDep) -> HTMLResponse:
+    """The no-camera mode: a timer with spoken counts and manual entry."""
+    item = next((i for i in backend.today().items if i.exercise.id == exercise_id), None)
+    return _page(request, "timer.html", title=backend.exercise(exercise_id).name,
+                 exercise=backend.exercise(exercise_id), item=item, session_id=session_id)
+
+
+@router.get("/summary/{session_id}")
+def summary(request: Request, session_id: int, backend: BackendDep) -> HTMLResponse:
+    """The session summary."""
+    return _page(request, "summary.html", title="Session summary",
+                 session=backend.session(session_id),
+                 names={e.id: e.name for e in backend.exercises()})
+
+
+@router.get("/history")
+def history(request: Request) -> HTMLResponse:
+    """History with charts; data comes from ``/api/history``."""
+    return _page(request, "history.html", title="Your progress")
+
+
+@router.get("/upload")
+def upload(request: Request, backend: BackendDep) -> HTMLResponse:
+    """Upload a recorded video for analysis."""
+    return _page(request, "upload.html", title="Check a video", exercises=backend.exercises())

@@ -1,0 +1,222 @@
+"""API schemas: what the JSON API under ``/api/`` accepts and returns.
+
+These are kept apart from the database records in :mod:`spinecoach.session.records`; the
+backend (:mod:`spinecoach.web.backend`) converts records into these shapes, so a change in
+storage never silently changes the public API.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+LegExtent = Literal["none", "back", "buttock", "thigh", "below_knee", "foot"]
+CheckInWhen = Literal["baseline", "before", "after"]
+SetMode = Literal["camera", "manual", "timer"]
+AnswerValue = bool | int | float | str
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Health(_Out):
+    """Liveness: the server answers and knows which features are ready."""
+
+    status: Literal["ok"] = "ok"
+    version: str
+    speech: bool = Field(description="True when server-side speech (espeak-ng) is available")
+    engine: bool = Field(description="True when the analysis engine is installed")
+
+
+class Question(_Out):
+    """One screening question."""
+
+    id: str
+    text: str
+    kind: str = Field(description="answer kind, e.g. 'yes_no' or 'number'")
+    category: str
+    help: str | None = None
+
+
+class ScreeningIn(BaseModel):
+    """Answers to the screening questionnaire, keyed by question id."""
+
+    answers: dict[str, AnswerValue]
+    full: bool = Field(True, description="True for the full questionnaire, False for a re-check")
+
+
+class ScreeningOut(_Out):
+    """The outcome of a screening."""
+
+    outcome: Literal["ok", "urgent_review", "same_day", "emergency"]
+    may_exercise: bool
+    reasons: list[str]
+    advice: str
+    taken_at: str
+
+
+class Status(_Out):
+    """Where the user stands: screened or not, and whether exercise is allowed today."""
+
+    screened: bool
+    baseline_done: bool
+    may_exercise: bool
+    outcome: str | None = None
+    advice: str | None = None
+    reasons: list[str] = []
+
+
+class CheckInIn(BaseModel):
+    """A symptom check-in (before or after a session, or the baseline)."""
+
+    when: CheckInWhen
+    session_id: int | None = None
+    back_pain: int = Field(ge=0, le=10)
+    leg_pain: int = Field(ge=0, le=10)
+    leg_extent: LegExtent = "none"
+    numbness: bool = False
+    tingling: bool = False
+    weakness: bool = False
+
+
+class CheckInOut(_Out):
+    """A stored check-in and what it means."""
+
+    id: int
+    when: CheckInWhen
+    stop: bool = Field(description="True when a stop rule fired: no more exercise today")
+    change: str | None = Field(None, description="centralising, peripheralising, stable, ...")
+    messages: list[str] = []
+
+
+class ExerciseInfo(_Out):
+    """Everything the pages show about one exercise."""
+
+    id: str
+    name: str
+    summary: str
+    purpose: str
+    muscles: list[str]
+    steps: list[str]
+    stop_rule: str
+    why_it_helps: str
+    self_check: str
+    camera: str
+    picture_url: str
+    per_side: bool = False
+
+
+class PlanItem(_Out):
+    """One exercise in today's plan, with its dose."""
+
+    exercise: ExerciseInfo
+    sets: int
+    reps: int | None = Field(None, description="reps per set (per side for hip hinges)")
+    hold_s: float | None = Field(None, description="seconds to hold each rep or the plank")
+    rest_s: float
+    reason: str | None = Field(None, description="one sentence on why the dose is what it is")
+    stopped_today: str | None = Field(None, description="why this exercise is stopped today")
+
+
+class Today(_Out):
+    """Today's session plan."""
+
+    date: str
+    may_exercise: bool
+    block_message: str | None = None
+    items: list[PlanItem]
+
+
+class SessionOut(_Out):
+    """A started session."""
+
+    id: int
+    started_at: str
+
+
+class SetIn(BaseModel):
+    """Start a set of one exercise within a session."""
+
+    exercise_id: str
+    mode: SetMode = "camera"
+
+
+class ManualSetIn(BaseModel):
+    """A set entered by hand (no-camera mode)."""
+
+    exercise_id: str
+    reps: int = Field(ge=0, le=200)
+    reps_by_side: dict[str, int] | None = None
+    hold_s: list[float] = Field(default_factory=list, description="seconds of each hold")
+    pain: int | None = Field(None, ge=0, le=10, description="pain during the set, 0-10")
+    note: str | None = Field(None, max_length=500)
+
+
+class StopOut(_Out):
+    """A stop rule that ended a set."""
+
+    code: str
+    at_s: float
+    message: str
+
+
+class SetOut(_Out):
+    """A set as stored."""
+
+    id: int
+    exercise_id: str
+    mode: str
+    reps: int
+    reps_by_side: dict[str, int] = {}
+    holds_s: list[float] = []
+    faults: list[str] = []
+    stopped: StopOut | None = None
+    pain: int | None = None
+
+
+class SessionSummary(_Out):
+    """A finished (or in-progress) session with its sets and check-ins."""
+
+    id: int
+    started_at: str
+    finished_at: str | None
+    sets: list[SetOut]
+    before: CheckInOut | None = None
+    after: CheckInOut | None = None
+    messages: list[str] = []
+
+
+class TrendPoint(_Out):
+    """One point of a time series."""
+
+    date: str
+    value: float
+
+
+class History(_Out):
+    """What the history page charts."""
+
+    sessions: list[SessionSummary]
+    back_pain: list[TrendPoint]
+    leg_pain: list[TrendPoint]
+    per_exercise: dict[str, list[TrendPoint]]
+    adherence: dict[str, int] = Field(description="sessions done per ISO date")
+
+
+class AnalysisJob(_Out):
+    """An uploaded video being analysed."""
+
+    id: str
+    exercise_id: str
+    status: Literal["queued", "running", "done", "failed"]
+    progress: float = Field(ge=0.0, le=1.0)
+    error: str | None = None
+    result: dict[str, object] | None = None
+
+
+class ErrorOut(_Out):
+    """An error, in words the user can act on."""
+
+    detail: str

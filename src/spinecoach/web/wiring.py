@@ -1,0 +1,56 @@
+"""Default adapters for a real server: the engine, MediaPipe, JPEG decoding, the database.
+
+Everything is imported lazily, inside the functions, so importing :mod:`spinecoach.web` stays
+cheap and a missing part fails with a clear message only when it is used.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+
+from spinecoach.session.ports import Image, PoseEstimator
+from spinecoach.settings import Settings
+from spinecoach.web.backend import CoachBackend
+from spinecoach.web.live import Tracker
+
+_log = logging.getLogger(__name__)
+
+
+def engine_available() -> bool:
+    """True when the analysis engine is installed."""
+    return importlib.util.find_spec("spinecoach.tracking.engine") is not None
+
+
+def engine_tracker(exercise_id: str, target_hold_s: float | None) -> Tracker:
+    """Create the analysis engine's tracker for one set."""
+    from spinecoach.domain.exercises import get_exercise  # type: ignore[attr-defined]
+    from spinecoach.tracking.engine import create_tracker  # type: ignore[import-not-found]
+
+    tracker: Tracker = create_tracker(get_exercise(exercise_id), target_hold_s=target_hold_s)
+    return tracker
+
+
+def mediapipe_estimator() -> PoseEstimator:
+    """Create a BlazePose estimator (video mode, no segmentation, for speed)."""
+    from spinecoach.pose.mediapipe_estimator import (  # type: ignore[import-not-found]
+        MediaPipeEstimator,
+    )
+
+    estimator: PoseEstimator = MediaPipeEstimator(segmentation=False)
+    return estimator
+
+
+def decode_jpeg(data: bytes) -> Image:
+    """Decode a JPEG into RGB pixels (raises ``InputError`` when it is not one)."""
+    from spinecoach.pose.annotate import decode_jpeg as decode  # type: ignore[import-not-found]
+
+    image: Image = decode(data)
+    return image
+
+
+def database_backend(settings: Settings) -> CoachBackend:
+    """Open the configured database and wrap it with the safety/programme services."""
+    from spinecoach.web.backend_core import CoreBackend
+
+    return CoreBackend.open(settings)

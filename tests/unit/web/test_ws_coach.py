@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from web_fakes import DOWN, UP, FakeEstimator, fake_jpeg
+
+from spinecoach.web.backend_memory import InMemoryBackend
+
+
+def _send_frame(ws, t_s: float, hip_y: float | None) -> dict:
+    ws.send_text(json.dumps({"type": "frame", "t_s": t_s}))
+    ws.send_bytes(fake_jpeg(hip_y))
+    return ws.receive_json()
+
+
+def _bridge_reps(ws, n: int, fps: float = 10.0, hold_s: float = 3.0) -> list[dict]:
+    states, t = [], 0.0
+    for _ in range(n):
+        for y in [DOWN] * 5 + [UP] * int(hold_s * fps + 1) + [DOWN] * 5:
+            states.append(_send_frame(ws, round(t, 3), y))
+            t += 1 / fps
+    return states
+
+
+def test_ready_then_states_with_reps_and_holds(screened: TestClient,
+                                               backend: InMemoryBackend) -> None:
+    sid = screened.post("/api/sessions").json()["id"]
+    with screened.websocket_connect(f"/ws/coach?exercise=bridge&session={sid}") as ws:
+        ready = ws.receive_json()
+        assert ready["type"] == "ready" and ready["target_hold_s"] == 3.0
+        states = _bridge_reps(ws, 2)
+        ws.send_text(json.dumps({"type": "end"}))
+        summary = ws.receive_json()
+    last = states[-1]
+    assert last["type"] == "state" and last["reps"] == 2
+    assert {"t_s", "reps", "reps_by_side", "phase", "hold_s", "target_hold_s", "faults", "cue",
+            "tracking", "setup_problem", "landmarks"} <= set(last)
+    assert len(last["landmarks"]) == 33
+    rep_events = [e for s in states for e in s["events"] if e["type"] == "rep"]
+    assert [e["index"] for e in rep_events] == [1, 2]
+    assert max(s["hold_s"] for s in states) == pytest.approx(3.0, abs=0.11)
+    assert summary["type"] == "summary" and summary["set"]["reps"] == 2
+    stored = backend.session(sid).sets[0]
+    assert stored.reps == 2 and len(stored.holds_s) == 2
+
+
+def test_timing_comes_from_t_s_not_arrival(screened: TestClient) -> None:
+    with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
+        ws.receive_json()
+        states = _bridge_reps(ws, 1, fps=100.0, hold_s=5.0)
+    assert max(s["hold_s"] for s in states) == pytest.approx(5.0, abs=0.02)
+
+
+def test_untracked_frames_have_no_landmarks_and_no_cue(screened: TestClient) -> None:
+    with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
+        ws.receive_json()
+        state = _send_frame(ws, 0.0, None)
+    assert state["tracking"] == "lost" and state["landmarks"] is None and state["cue"] is None
+
+
+def test_client_landmarks_message(screened: TestClient) -> None:
+    with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
+        ws.receive_json()
+        points = [[0.5, 0.5, 0.0, 0.9]] * 33
+        ws.send_text(json.dumps({"type": "landmarks", "t_s": 1.0, "landmarks": points}))
+        state = ws.receive_json()
+    assert state["t_s"] == 1.0 and state["tracking"] == "ok"
+
+
+@pytest.mark.parametrize("message", [
+    "not json", "[1, 2]", '{"type": "dance"}', '{"type": "frame", "t_s": "soon"}',
+    '{"type": "landmarks", "t_s": 1, "landmarks": [[1, 2]]}',
+])
+def test_malformed_messages_get_an_error_and_the_socket_stays_open(
+        screened: TestClient, message: str) -> None:
+    with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
+        ws.receive_json()
+        ws.send_text(message)
+        error = ws.receive_json()
+        assert error["type"] == "error" and error["code"] == "bad_message"
+        assert _send_frame(ws, 0.0, DOWN)["type"] == "state"
+
+
+def test_binary_without_header_and_bad_jpeg(screened: TestClient) -> None:
+    with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
+        ws.receive_json()
+        ws.send_bytes(b"\xff\xd8junk")
+        assert ws.receive_json()["code"] == "bad_frame"
+        ws.send_text(json.dumps({"type": "frame", "t_s": 0.0}))
+        ws.send_bytes(b"GIF89a")
+        assert ws.receive_json()["code"] == "bad_frame"
+        assert _send_frame(ws, 0.1, DOWN)["type"] == "state"
+
+
+def test_stop_rule_ends_the_set_and_is_recorded(screened: TestClient,
+                                                backend: InMemoryBackend) -> None:
+    sid = screened.post("/api/sessions").json()["id"]
+    with screened.websocket_connect(f"/ws/coach?exercise=hip-hinge&session={sid}") as ws:
+        ws.receive_json()
+        _send_frame(ws, 0.0, DOWN)
+        state = _send_frame(ws, 0.1, 0.05)
+        assert state["events"][-1]["type"] == "stop"
+        summary = ws.receive_json()
+        assert summary["type"] == "summary"
+        assert summary["stopped"]["code"] == "lumbar_arch"
+    assert backend.session(sid).sets[0].stopped.code == "lumbar_arch"
+
+
+def test_closed_socket_keeps_recorded_reps(screened: TestClient,
+                                           backend: InMemoryBackend,
+                                           estimators: list[FakeEstimator]) -> None:
+    sid = screened.post("/api/sessions").json()["id"]
+    with screened.websocket_connect(f"/ws/coach?exercise=bridge&session={sid}") as ws:
+        ws.receive_json()
+        _bridge_reps(ws, 1)
+    assert backend.session(sid).sets[0].reps == 1
+    assert estimators[0].closed
+    assert screened.get("/api/health").status_code == 200
+
+
+def test_blocked_user_gets_a_blocked_error(client: TestClient, backend: InMemoryBackend) -> None:
+    client.post("/api/screening", json={"answers": {}})
+    sid = client.post("/api/sessions").json()["id"]
+    client.post("/api/screening", json={"answers": {"saddle_numbness": True}})
+    with client.websocket_connect(f"/ws/coach?exercise=bridge&session={sid}") as ws:
+        error = ws.receive_json()
+        assert error["code"] == "blocked"
+        with pytest.raises(WebSocketDisconnect):
+            ws.receive_json()
+
+
+def test_unknown_exercise_is_refused(screened: TestClient) -> None:
+    with screened.websocket_connect("/ws/coach?exercise=handstand") as ws:
+        assert ws.receive_json()["code"] == "bad_request"
+
+
+def test_stale_frames_are_dropped_not_queued(screened: TestClient,
+                                             estimators: list[FakeEstimator]) -> None:
+    with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
+        ws.receive_json()
+        for i in range(50):
+            ws.send_text(json.dumps({"type": "frame", "t_s": i / 30}))
+            ws.send_bytes(fake_jpeg(DOWN))
+        ws.send_text(json.dumps({"type": "end"}))
+        messages = []
+        while (m := ws.receive_json())["type"] != "summary":
+            messages.append(m)
+    processed = len(estimators[0].calls)
+    assert processed == len(messages) <= 50
+    assert estimators[0].calls == sorted(estimators[0].calls)
