@@ -1,0 +1,166 @@
+"""Tests for the PyAV video source: timestamps, metadata, rotation and bad files."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spinecoach.errors import UnreadableVideoError
+from spinecoach.pose.video import open_video, probe_video
+
+MakeVideo = Callable[..., Path]
+
+
+def test_frames_metadata_and_rgb(make_video: MakeVideo) -> None:
+    path = make_video("bars.mp4", 12, width=64, height=48)
+    with open_video(path) as source:
+        assert (source.width, source.height) == (64, 48)
+        assert source.frame_count == 12
+        assert source.fps == pytest.approx(30.0, rel=0.05)
+        frames = list(source)
+    assert len(frames) == 12
+    image = frames[0].image
+    assert image.shape == (48, 64, 3) and image.dtype == np.uint8
+    # first bar is white, the bar at 1/4 of the width is cyan (0, 255, 255): RGB order
+    assert image[24, 2].min() > 200
+    red, green, blue = image[24, 64 * 2 // 8 + 3].astype(int)
+    assert red < 60 and green > 190 and blue > 190
+    assert frames[0].t_s == 0.0
+    assert np.all(np.diff([f.t_s for f in frames]) > 0)
+
+
+def test_variable_frame_rate_timestamps(make_video: MakeVideo) -> None:
+    pts_ms = [0, 33, 66, 200, 233, 500, 533, 1000, 1033, 1066]
+    path = make_video("vfr.mp4", len(pts_ms), pts_ms=pts_ms)
+    with open_video(path) as source:
+        t_s = [f.t_s for f in source]
+    np.testing.assert_allclose(t_s, np.array(pts_ms) / 1000, atol=1e-3)
+
+
+def test_timestamps_start_at_zero_for_late_start(make_video: MakeVideo) -> None:
+    pts_ms = [500 + 40 * i for i in range(6)]
+    path = make_video("late.mp4", 6, pts_ms=pts_ms)
+    with open_video(path) as source:
+        t_s = [f.t_s for f in source]
+    np.testing.assert_allclose(t_s, np.arange(6) * 0.04, atol=1e-3)
+
+
+def test_source_can_be_iterated_twice(make_video: MakeVideo) -> None:
+    with open_video(make_video("twice.mp4", 5)) as source:
+        first = [f.t_s for f in source]
+        second = [f.t_s for f in source]
+    assert first == second and len(first) == 5
+
+
+def test_rotation_metadata_is_applied(make_video: MakeVideo) -> None:
+    path = make_video("rot.mp4", 3, width=64, height=48, rotation_deg=90)
+    info = probe_video(path)
+    assert (info.width, info.height, info.rotation_deg) == (48, 64, 90)
+    with open_video(path) as source:
+        image = next(iter(source)).image
+    assert image.shape == (64, 48, 3)
+    # the white first bar (left edge) ends up along the bottom after a 90 deg CCW turn
+    assert image[-2, 24].min() > 200
+
+
+def test_probe_video(make_video: MakeVideo) -> None:
+    info = probe_video(make_video("probe.mp4", 9))
+    assert info.frame_count == 9 and info.codec == "h264"
+    assert info.duration_s == pytest.approx(0.3, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.mp4", b"", "empty"),
+        ("text.mp4", b"this is not a video, just some text\n" * 20, "not a readable video"),
+        (
+            "random.mp4",
+            bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8)),
+            "not a readable video",
+        ),
+    ],
+)
+def test_not_a_video(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableVideoError, match=message) as info:
+        open_video(path)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableVideoError, match="no such file"):
+        open_video(tmp_path / "missing.mp4")
+    with pytest.raises(UnreadableVideoError, match="not a regular file"):
+        probe_video(tmp_path)
+
+
+def test_truncated_mp4_without_index_is_unreadable(make_video: MakeVideo) -> None:
+    path = make_video("cut.mp4", 30, width=160, height=120)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # the moov index is at the end: now gone
+    with pytest.raises(UnreadableVideoError, match="not a readable video"):
+        open_video(path)
+
+
+def test_audio_only_file_has_no_video_stream(tmp_path: Path) -> None:
+    import av
+
+    path = tmp_path / "sound.wav"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("pcm_s16le", rate=8000)
+        frame = av.AudioFrame.from_ndarray(
+            np.zeros((1, 800), np.int16), format="s16", layout="mono"
+        )
+        frame.sample_rate = 8000
+        for packet in stream.encode(frame):
+            container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    with pytest.raises(UnreadableVideoError, match="no video stream"):
+        open_video(path)
+
+
+def test_truncated_half_way_keeps_the_good_frames(
+    make_video: MakeVideo, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = make_video("fast.mp4", 30, width=160, height=120, options={"movflags": "+faststart"})
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * 0.6)])
+    with caplog.at_level(logging.WARNING), open_video(path) as source:
+        frames = list(source)
+        assert source.truncated
+    assert 0 < len(frames) < 30
+    assert np.all(np.diff([f.t_s for f in frames]) > 0)
+    assert any("ended early" in r.message or "damaged" in r.message for r in caplog.records)
+
+
+def test_corrupt_bytes_half_way_do_not_raise(
+    make_video: MakeVideo, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = make_video("noisy.mkv", 30, width=160, height=120)
+    data = bytearray(path.read_bytes())
+    rng = np.random.default_rng(3)
+    start = len(data) // 2
+    positions = rng.integers(start, len(data), size=(len(data) - start) // 10)
+    data[start:] = bytes(len(data) - start)  # zero the second half
+    for position in positions:
+        data[position] = int(rng.integers(0, 256))
+    path.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING), open_video(path) as source:
+        frames = list(source)
+    assert len(frames) >= 5
+    assert all(f.image.shape == (120, 160, 3) for f in frames)
+
+
+def test_unthreaded_decoding_gives_the_same_frames(make_video: MakeVideo) -> None:
+    path = make_video("same.mp4", 8)
+    with open_video(path, threaded=False) as a, open_video(path) as b:
+        for fa, fb in zip(a, b, strict=True):
+            assert fa.t_s == fb.t_s
+            np.testing.assert_array_equal(fa.image, fb.image)
