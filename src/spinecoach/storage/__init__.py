@@ -1,1 +1,69 @@
-"""Storage adapter: SQLAlchemy tables, the repository, Alembic migrations."""
+"""Storage adapter: SQLAlchemy tables, the repository, Alembic migrations.
+
+::
+
+    open_repository(settings)      engine from Settings -> migrate to head -> SqlRepository
+      engine.py                    SQLite (WAL, foreign keys, busy timeout) or PostgreSQL
+      migrate.py + migrations/     Alembic, shipped in the package, run on open
+      tables.py                    typed declarative tables (apart from the records)
+      mapping.py                   rows <-> records of spinecoach.session.records
+      repository.py                SqlRepository: the Repository port, one writer path
+      analysis.py                  save_analysis(): an ``analyze`` report -> a video session
+      testing.py                   throw-away PostgreSQL databases and settings for tests
+
+The fake beside this adapter is :class:`spinecoach.session.repository.InMemoryRepository`.
+Nothing here runs at import time: the names below are loaded on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spinecoach.settings import Settings
+    from spinecoach.storage.analysis import VideoAnalysis, save_analysis
+    from spinecoach.storage.repository import SqlRepository
+
+__all__ = ["SqlRepository", "VideoAnalysis", "open_repository", "save_analysis"]
+
+
+def open_repository(settings: Settings) -> SqlRepository:
+    """Open the database of ``settings`` (creating it and migrating it to head).
+
+    Creates the data directory (and the SQLite file) when missing.
+
+    Raises
+    ------
+    StorageError
+        When the database cannot be created, reached or migrated.
+    MissingExtraError
+        When PostgreSQL is configured but psycopg is not installed.
+    """
+    from spinecoach.errors import StorageError
+    from spinecoach.storage.engine import create_engine_from_settings
+    from spinecoach.storage.migrate import upgrade
+    from spinecoach.storage.repository import SqlRepository
+
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create the data directory {settings.data_dir}: {exc}") from exc
+    engine = create_engine_from_settings(settings)
+    try:
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return SqlRepository(engine)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SqlRepository":
+        from spinecoach.storage.repository import SqlRepository
+
+        return SqlRepository
+    if name in ("save_analysis", "VideoAnalysis"):
+        from spinecoach.storage import analysis
+
+        return getattr(analysis, name)
+    raise AttributeError(f"module 'spinecoach.storage' has no attribute {name!r}")

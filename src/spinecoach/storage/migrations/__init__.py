@@ -1,0 +1,1 @@
+"""Alembic migrations of the spinecoach database (run by :mod:`spinecoach.storage.migrate`)."""

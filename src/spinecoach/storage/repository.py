@@ -1,0 +1,353 @@
+"""The SQLAlchemy implementation of the :class:`~spinecoach.session.repository.Repository` port.
+
+Every write goes through one writer path, :meth:`SqlRepository._writing`: one ORM session per
+unit of work, serialised by a lock inside the process (SQLite's busy timeout serialises
+processes), committed before the method returns.  So a repetition handed back by
+:meth:`SqlRepository.add_repetition` is on disk: killing the process afterwards loses nothing.
+Writes that change a row are single ``UPDATE ... RETURNING`` statements, so a SQLite writer
+never reads before it takes the write lock (no "database is locked" on a stale snapshot).
+
+Database errors become :class:`~spinecoach.errors.StorageError`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, Select, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
+
+from spinecoach import __version__
+from spinecoach.errors import StorageError
+from spinecoach.session.records import (
+    CheckIn,
+    HoldRecord,
+    Prescription,
+    ProgrammeChange,
+    RepetitionRecord,
+    ScreeningKind,
+    ScreeningRecord,
+    SessionRecord,
+    SessionStatus,
+    SetRecord,
+    StopEventRecord,
+    User,
+)
+from spinecoach.storage import mapping
+from spinecoach.storage.analysis import VideoAnalysis
+from spinecoach.storage.tables import (
+    CheckInRow,
+    HoldRow,
+    IdentifiedBase,
+    PrescriptionRow,
+    ProgrammeChangeRow,
+    RepetitionRow,
+    ScreeningRow,
+    SessionRow,
+    SetRow,
+    StopEventRow,
+    UserRow,
+    VideoAnalysisRow,
+)
+
+_Row = TypeVar("_Row", bound=IdentifiedBase)
+_Rec = TypeVar("_Rec")
+
+
+class SqlRepository:
+    """A :class:`~spinecoach.session.repository.Repository` on SQLite or PostgreSQL.
+
+    Build it with :func:`spinecoach.storage.open_repository`, which also migrates the database.
+    """
+
+    def __init__(self, engine: Engine, *, app_version: str = __version__) -> None:
+        self._engine = engine
+        self._app_version = app_version
+        self._session_factory = sessionmaker(engine, expire_on_commit=False)
+        self._write_lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """The engine (for tests and maintenance)."""
+        return self._engine
+
+    def close(self) -> None:
+        """Release every database connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> SqlRepository:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- the writer path and the reader ------------------------------------------------------
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[Session]:
+        """Run one unit of work and commit it (the only place that commits)."""
+        with self._write_lock, self._session_factory() as session:
+            try:
+                yield session
+                session.commit()
+            except IntegrityError as exc:
+                session.rollback()
+                raise StorageError(f"cannot save {what}: {exc.orig}") from exc
+            except SQLAlchemyError as exc:
+                session.rollback()
+                raise StorageError(f"cannot save {what}: {exc}") from exc
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with self._session_factory() as session:
+            try:
+                yield session
+            except SQLAlchemyError as exc:
+                raise StorageError(f"cannot read the database: {exc}") from exc
+
+    def _insert(self, row: _Row, to_record: Callable[[_Row], _Rec], what: str) -> _Rec:
+        with self._writing(what) as session:
+            session.add(row)
+            session.flush()
+            return to_record(row)
+
+    def _update(self, row_type: type[_Row], row_id: int, values: dict[str, Any], what: str) -> _Row:
+        statement = (
+            update(row_type).where(row_type.id == row_id).values(**values).returning(row_type)
+        )
+        with self._writing(what) as session:
+            row = session.scalars(statement).one_or_none()
+            if row is None:
+                raise StorageError(f"no {what} with id {row_id}")
+            return row
+
+    def _list(self, statement: Select[_Row], to_record: Callable[[_Row], _Rec]) -> list[_Rec]:
+        with self._reading() as session:
+            return [to_record(row) for row in session.scalars(statement)]
+
+    def _one(self, statement: Select[_Row], to_record: Callable[[_Row], _Rec]) -> _Rec | None:
+        with self._reading() as session:
+            row = session.scalars(statement.limit(1)).first()
+            return None if row is None else to_record(row)
+
+    @staticmethod
+    def _by_user(
+        row_type: type[_Row],
+        user_column: InstrumentedAttribute[int],
+        user_id: int,
+        when: InstrumentedAttribute[datetime],
+        since: datetime | None,
+    ) -> Select[_Row]:
+        statement = select(row_type).where(user_column == user_id)
+        if since is not None:
+            statement = statement.where(when >= since)
+        return statement.order_by(when, row_type.id)
+
+    # -- users -----------------------------------------------------------------------------
+
+    def add_user(self, user: User) -> User:
+        """Insert a user; names are unique (a duplicate raises StorageError)."""
+        if self.find_user(user.name) is not None:
+            raise StorageError(f"a user named {user.name!r} already exists")
+        return self._insert(mapping.user_row(user), mapping.user_record, f"user {user.name!r}")
+
+    def get_user(self, user_id: int) -> User | None:
+        """Return the user with this id."""
+        return self._one(select(UserRow).where(UserRow.id == user_id), mapping.user_record)
+
+    def find_user(self, name: str) -> User | None:
+        """Return the user with this name."""
+        return self._one(select(UserRow).where(UserRow.name == name), mapping.user_record)
+
+    # -- screening -------------------------------------------------------------------------
+
+    def add_screening(self, record: ScreeningRecord) -> ScreeningRecord:
+        """Insert a screening outcome."""
+        row = mapping.screening_row(record)
+        return self._insert(row, mapping.screening_record, "the screening")
+
+    def latest_screening(
+        self, user_id: int, kind: ScreeningKind | None = None
+    ) -> ScreeningRecord | None:
+        """Return the newest screening (of ``kind`` if given)."""
+        statement = select(ScreeningRow).where(ScreeningRow.user_id == user_id)
+        if kind is not None:
+            statement = statement.where(ScreeningRow.kind == kind.value)
+        statement = statement.order_by(ScreeningRow.taken_at.desc(), ScreeningRow.id.desc())
+        return self._one(statement, mapping.screening_record)
+
+    def screenings(self, user_id: int, since: datetime | None = None) -> list[ScreeningRecord]:
+        """Return the user's screenings."""
+        statement = self._by_user(
+            ScreeningRow, ScreeningRow.user_id, user_id, ScreeningRow.taken_at, since
+        )
+        return self._list(statement, mapping.screening_record)
+
+    # -- check-ins -------------------------------------------------------------------------
+
+    def add_checkin(self, checkin: CheckIn) -> CheckIn:
+        """Insert a check-in."""
+        return self._insert(mapping.checkin_row(checkin), mapping.checkin_record, "the check-in")
+
+    def checkins(self, user_id: int, since: datetime | None = None) -> list[CheckIn]:
+        """Return the user's check-ins."""
+        statement = self._by_user(
+            CheckInRow, CheckInRow.user_id, user_id, CheckInRow.taken_at, since
+        )
+        return self._list(statement, mapping.checkin_record)
+
+    # -- programme -------------------------------------------------------------------------
+
+    def prescriptions(self, user_id: int, on: date | None = None) -> list[Prescription]:
+        """Return the prescription in force per exercise on ``on`` (latest if None)."""
+        statement = select(PrescriptionRow).where(PrescriptionRow.user_id == user_id)
+        if on is not None:
+            statement = statement.where(PrescriptionRow.valid_from <= on)
+        statement = statement.order_by(PrescriptionRow.valid_from, PrescriptionRow.id)
+        current = {p.exercise_id: p for p in self._list(statement, mapping.prescription_record)}
+        return [current[key] for key in sorted(current)]
+
+    def set_prescription(self, prescription: Prescription) -> Prescription:
+        """Insert a prescription (earlier ones are kept as history)."""
+        row = mapping.prescription_row(prescription)
+        return self._insert(row, mapping.prescription_record, "the prescription")
+
+    def prescription_history(self, user_id: int) -> list[Prescription]:
+        """Return every prescription ever set, oldest first (by insert order)."""
+        statement = (
+            select(PrescriptionRow)
+            .where(PrescriptionRow.user_id == user_id)
+            .order_by(PrescriptionRow.id)
+        )
+        return self._list(statement, mapping.prescription_record)
+
+    def add_programme_change(self, change: ProgrammeChange) -> ProgrammeChange:
+        """Insert a programme change."""
+        row = mapping.programme_change_row(change)
+        return self._insert(row, mapping.programme_change_record, "the programme change")
+
+    def programme_changes(
+        self, user_id: int, since: datetime | None = None
+    ) -> list[ProgrammeChange]:
+        """Return programme changes."""
+        statement = self._by_user(
+            ProgrammeChangeRow, ProgrammeChangeRow.user_id, user_id, ProgrammeChangeRow.at, since
+        )
+        return self._list(statement, mapping.programme_change_record)
+
+    # -- sessions and sets -----------------------------------------------------------------
+
+    def start_session(self, session: SessionRecord) -> SessionRecord:
+        """Insert a session (normally ``in_progress``)."""
+        row = mapping.session_row(session, self._app_version)
+        return self._insert(row, mapping.session_record, "the session")
+
+    def end_session(
+        self, session_id: int, ended_at: datetime, status: SessionStatus
+    ) -> SessionRecord:
+        """Set the end time and final status of a session."""
+        values = {"ended_at": ended_at, "status": status.value}
+        return mapping.session_record(self._update(SessionRow, session_id, values, "session"))
+
+    def get_session(self, session_id: int) -> SessionRecord | None:
+        """Return one session."""
+        statement = select(SessionRow).where(SessionRow.id == session_id)
+        return self._one(statement, mapping.session_record)
+
+    def sessions(self, user_id: int, since: datetime | None = None) -> list[SessionRecord]:
+        """Return the user's sessions (by ``started_at``)."""
+        statement = self._by_user(
+            SessionRow, SessionRow.user_id, user_id, SessionRow.started_at, since
+        )
+        return self._list(statement, mapping.session_record)
+
+    def start_set(self, record: SetRecord) -> SetRecord:
+        """Insert a set."""
+        return self._insert(mapping.set_row(record), mapping.set_record, "the set")
+
+    def end_set(
+        self,
+        set_id: int,
+        ended_at: datetime,
+        *,
+        reps_done: int | None = None,
+        hold_done_s: float | None = None,
+        pain_during: int | None = None,
+        stop_code: str | None = None,
+    ) -> SetRecord:
+        """Close a set with what was done."""
+        values = {
+            "ended_at": ended_at,
+            "reps_done": reps_done,
+            "hold_done_s": hold_done_s,
+            "pain_during": pain_during,
+            "stop_code": stop_code,
+        }
+        return mapping.set_record(self._update(SetRow, set_id, values, "set"))
+
+    def sets_of(self, session_id: int) -> list[SetRecord]:
+        """Return the sets of a session (by ``index``)."""
+        statement = select(SetRow).where(SetRow.session_id == session_id).order_by(SetRow.set_index)
+        return self._list(statement, mapping.set_record)
+
+    # -- repetitions, holds, stops ---------------------------------------------------------
+
+    def add_repetition(self, rep: RepetitionRecord) -> RepetitionRecord:
+        """Insert one repetition and commit at once."""
+        row = mapping.repetition_row(rep)
+        return self._insert(row, mapping.repetition_record, f"repetition {rep.index}")
+
+    def repetitions_of(self, set_id: int) -> list[RepetitionRecord]:
+        """Return the repetitions of a set (by ``index``)."""
+        statement = (
+            select(RepetitionRow)
+            .where(RepetitionRow.set_id == set_id)
+            .order_by(RepetitionRow.rep_index)
+        )
+        return self._list(statement, mapping.repetition_record)
+
+    def add_hold(self, hold: HoldRecord) -> HoldRecord:
+        """Insert one good-form hold interval and commit at once."""
+        return self._insert(mapping.hold_row(hold), mapping.hold_record, "the hold")
+
+    def holds_of(self, set_id: int) -> list[HoldRecord]:
+        """Return the holds of a set (by ``start_s``)."""
+        statement = (
+            select(HoldRow).where(HoldRow.set_id == set_id).order_by(HoldRow.start_s, HoldRow.id)
+        )
+        return self._list(statement, mapping.hold_record)
+
+    def add_stop_event(self, event: StopEventRecord) -> StopEventRecord:
+        """Insert a stop event."""
+        row = mapping.stop_event_row(event)
+        return self._insert(row, mapping.stop_event_record, "the stop event")
+
+    def stop_events(self, user_id: int, since: datetime | None = None) -> list[StopEventRecord]:
+        """Return the user's stop events."""
+        statement = self._by_user(
+            StopEventRow, StopEventRow.user_id, user_id, StopEventRow.at, since
+        )
+        return self._list(statement, mapping.stop_event_record)
+
+    # -- beyond the port: where a video session came from ----------------------------------
+
+    def add_video_analysis(self, analysis: VideoAnalysis) -> VideoAnalysis:
+        """Keep the file path and summary of a session saved from a video analysis."""
+        row = mapping.video_analysis_row(analysis)
+        return self._insert(row, mapping.video_analysis_record, "the video analysis")
+
+    def video_analysis_of(self, session_id: int) -> VideoAnalysis | None:
+        """Return the video analysis behind a session, if it came from one."""
+        statement = select(VideoAnalysisRow).where(VideoAnalysisRow.session_id == session_id)
+        return self._one(statement, mapping.video_analysis_record)
