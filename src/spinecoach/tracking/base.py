@@ -1,0 +1,297 @@
+"""The shared per-frame pipeline of every exercise tracker.
+
+``update(frame)`` runs: visibility gating -> One Euro smoothing (reset after a long loss or a
+camera cut) -> :func:`features.compute_features` -> the tracking status (ok / lost / setup)
+-> the exercise's own :meth:`ExerciseTracker.judge` -> debounced faults, cues and events.
+Untracked frames never count, never time a hold and never cue; an untracked stretch longer
+than ``lost_after_s`` abandons the rep in progress.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from spinecoach.domain.exercises.spec import ExerciseSpec
+from spinecoach.domain.landmarks import Landmark, Side
+from spinecoach.domain.pose import FloatArray, PoseFrame
+from spinecoach.signals.filters import LandmarkSmoother, gate_by_visibility
+from spinecoach.tracking.features import Features, compute_features
+from spinecoach.tracking.state import (
+    FaultEvent,
+    FrameState,
+    HoldEvent,
+    Phase,
+    RepEvent,
+    StopEvent,
+    Tracking,
+)
+from spinecoach.tracking.timing import CueLimiter, Debouncer, HoldTimer
+
+LOST_MESSAGE = "I can't see you. Move into the frame."
+CUT_JUMP = 0.25  # mean jump of the trunk joints (normalised) that means a camera cut
+HOLD_TOLERANCE_S = 0.25  # a hold this much short of the target still counts as done
+_TRUNK = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
+
+
+@dataclass
+class Judgement:
+    """What an exercise tracker concludes from one tracked frame."""
+
+    phase: Phase
+    hold_good: bool = False  # the hold timer runs on this frame
+    faults: set[str] = field(default_factory=set)  # continuous faults seen on this frame
+    rep: RepEvent | None = None
+    rep_faults: tuple[str, ...] = ()  # rep-level faults of ``rep`` (reported over its span)
+
+
+@dataclass
+class RepInProgress:
+    """Book-keeping for the repetition under way."""
+
+    start_s: float
+    peak_s: float
+    peak_value: float
+    faults: set[str] = field(default_factory=set)
+    hold_s: float = 0.0
+    reached_target: bool = False
+    votes: list[int] = field(default_factory=lambda: [0, 0])
+
+
+@dataclass
+class TrackerResult:
+    """Everything a tracker found over a whole recording or set."""
+
+    reps: list[RepEvent] = field(default_factory=list)
+    holds: list[HoldEvent] = field(default_factory=list)
+    faults: list[FaultEvent] = field(default_factory=list)
+    stop: StopEvent | None = None
+    untracked: list[list[float]] = field(default_factory=list)
+    setup_problems: dict[str, float] = field(default_factory=dict)  # message -> seconds
+    frames: int = 0
+    detected_frames: int = 0
+    side_votes: list[int] = field(default_factory=lambda: [0, 0])
+    notes: list[str] = field(default_factory=list)
+
+
+class ExerciseTracker:
+    """Base class: subclasses implement :meth:`judge` (and may override :meth:`setup_problem`).
+
+    Subclasses are registered by ``@register_tracker(kind)`` in ``tracking.registry``.
+    """
+
+    continuous_faults: tuple[str, ...] = ()
+
+    def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
+        """Create a tracker for ``spec``; ``target_hold_s`` overrides the file's hold target."""
+        self.spec = spec
+        timing = spec.timing
+        self.target_hold_s = target_hold_s
+        self.smoother = LandmarkSmoother(max_gap_s=0.25)
+        self.side = Side.LEFT
+        self.cues = CueLimiter(timing.cue_cooldown_s)
+        self.hold = HoldTimer(timing.hold_grace_s)
+        self.debouncers = {
+            code: Debouncer(code, spec.fault(code).message, timing.fault_min_s,
+                            timing.fault_release_s)
+            for code in self.continuous_faults
+        }
+        self.result = TrackerResult()
+        self.rep_count = 0
+        self.reps_by_side = {"left": 0, "right": 0}
+        self.phase = Phase.SETUP
+        self.mask: np.ndarray | None = None
+        self._untracked_since: float | None = None
+        self._last_t_s: float | None = None
+        self._last_tracked_s: float | None = None
+        self._prev_trunk: FloatArray | None = None
+        self._rep_hold_closed_s = 0.0
+
+    # -- to implement -------------------------------------------------------------------
+    def judge(self, feats: Features, t_s: float) -> Judgement:
+        """Judge one tracked frame (posture, view and key joints are already fine)."""
+        raise NotImplementedError
+
+    def abandon_rep(self) -> None:
+        """Forget the rep under way (after a long tracking loss)."""
+
+    def finish_open(self, t_s: float) -> Judgement | None:
+        """At the end of the input, return a judgement completing a rep that counts anyway."""
+        return None
+
+    def setup_problem(self, feats: Features) -> str | None:
+        """Return why this frame cannot be judged, or None."""
+        if not feats.in_frame:
+            joints = ", ".join(j.replace("_", " ") for j in feats.missing)
+            return f"I can't see your {joints}. Move so your whole body is in the frame."
+        if not feats.side_on:
+            return "Turn side-on to the camera so I can see your body from the side."
+        if feats.posture not in (self.spec.posture, "unknown"):
+            return self._posture_hint()
+        return None
+
+    def _posture_hint(self) -> str:
+        return {
+            "supine": "Lie on your back, side-on to the camera.",
+            "prone": "Get down on your forearms, side-on to the camera.",
+            "standing": "Stand up, side-on to the camera.",
+        }[self.spec.posture]
+
+    # -- the pipeline ---------------------------------------------------------------------
+    def update(self, frame: PoseFrame) -> FrameState:
+        """Process one frame and return the state after it."""
+        t_s = frame.t_s
+        self.result.frames += 1
+        self.mask = frame.mask
+        gated = gate_by_visibility(frame.landmarks, self.spec.timing.min_visibility)
+        self._detect_cut(gated, t_s)
+        xy = self.smoother.update(gated[:, :2], t_s)
+        smoothed = gated.copy()
+        smoothed[:, :2] = xy
+        feats = compute_features(smoothed, frame.landmarks, frame.width, frame.height, self.side)
+        self.side = feats.side
+        self._last_t_s = t_s
+        if not feats.detected:
+            return self._untracked(t_s, Tracking.LOST, LOST_MESSAGE, feats)
+        self.result.detected_frames += 1
+        problem = self.setup_problem(feats)
+        if problem is not None:
+            return self._untracked(t_s, Tracking.SETUP, problem, feats)
+        return self._tracked(t_s, feats)
+
+    def _detect_cut(self, gated: FloatArray, t_s: float) -> None:
+        trunk = gated[_TRUNK, :2]
+        if self._prev_trunk is not None:
+            both = np.isfinite(trunk[:, 0]) & np.isfinite(self._prev_trunk[:, 0])
+            if both.any():
+                jump = float(np.abs(trunk[both] - self._prev_trunk[both]).mean())
+                if jump > CUT_JUMP:
+                    self.smoother.reset()
+        self._prev_trunk = trunk
+
+    def _untracked(self, t_s: float, tracking: Tracking, problem: str, f: Features) -> FrameState:
+        if self._untracked_since is None:
+            self._untracked_since = t_s
+            self.result.untracked.append([t_s, t_s])
+        else:
+            self.result.untracked[-1][1] = t_s
+        if tracking is Tracking.SETUP:
+            self.result.setup_problems[problem] = self.result.setup_problems.get(problem, 0) + 1
+        if t_s - self._untracked_since >= self.spec.timing.lost_after_s:
+            self._end_open_rep()
+            self._close_intervals()
+            self.abandon_rep()
+            self.phase = Phase.SETUP
+        return self._state(t_s, Phase.UNTRACKED, tracking, problem, f, Judgement(Phase.UNTRACKED))
+
+    def _close_intervals(self) -> None:
+        hold = self.hold.close()
+        if hold is not None:
+            self.result.holds.append(hold)
+            self._rep_hold_closed_s += hold.duration_s
+        for deb in self.debouncers.values():
+            event = deb.close()
+            if event is not None:
+                self.result.faults.append(event)
+
+    def _tracked(self, t_s: float, feats: Features) -> FrameState:
+        self._untracked_since = None
+        self._last_tracked_s = t_s
+        self.result.side_votes[feats.side] += 1
+        judgement = self.judge(feats, t_s)
+        self.phase = judgement.phase
+        cue = None
+        stop = None
+        for code, deb in self.debouncers.items():
+            was_active = deb.active
+            event = deb.update(code in judgement.faults, t_s)
+            if event is not None:
+                self.result.faults.append(event)
+            if deb.active and not was_active:
+                rule = self.spec.fault(code)
+                cue = self.cues.offer(rule.cue, t_s, urgent=rule.stops_set) or cue
+                if rule.stops_set and self.result.stop is None:
+                    stop = StopEvent(code, t_s, rule.message)
+                    self.result.stop = stop
+        hold_event = self.hold.update(judgement.hold_good, t_s)
+        if hold_event is not None:
+            self.result.holds.append(hold_event)
+            self._rep_hold_closed_s += hold_event.duration_s
+        if judgement.rep is not None:
+            cue = self._record_rep(judgement) or cue
+        state = self._state(t_s, judgement.phase, Tracking.OK, None, feats, judgement)
+        return _with(state, cue=cue, hold=hold_event, stop=stop)
+
+    def _record_rep(self, judgement: Judgement) -> str | None:
+        rep = judgement.rep
+        assert rep is not None
+        self.rep_count += 1
+        if rep.side is not None:
+            self.reps_by_side[rep.side] += 1
+        self.result.reps.append(rep)
+        for code in judgement.rep_faults:
+            self.result.faults.append(
+                FaultEvent(code, rep.start_s, rep.end_s, self.spec.fault(code).message)
+            )
+        if judgement.rep_faults:
+            return self.cues.offer(self.spec.fault(judgement.rep_faults[0]).cue, rep.end_s)
+        return None
+
+    def current_hold_s(self) -> float:
+        """Good-form seconds held in the current rep or plank attempt."""
+        return self._rep_hold_closed_s + self.hold.current_s()
+
+    def reset_rep_hold(self) -> None:
+        """Start counting hold seconds for a new rep."""
+        self._rep_hold_closed_s = 0.0
+
+    def _state(
+        self, t_s: float, phase: Phase, tracking: Tracking, problem: str | None,
+        feats: Features, judgement: Judgement,
+    ) -> FrameState:
+        active = tuple(code for code, deb in self.debouncers.items() if deb.active)
+        return FrameState(
+            t_s=t_s, phase=phase, tracking=tracking, setup_problem=problem,
+            reps=self.rep_count, reps_by_side=dict(self.reps_by_side),
+            hold_s=round(self.current_hold_s(), 3), target_hold_s=self.effective_target_hold_s,
+            faults=active, cue=None,
+            angles={k: round(v, 1) for k, v in feats.angles.items() if math.isfinite(v)},
+            rep=judgement.rep, frame_faults=tuple(sorted(judgement.faults)),
+        )
+
+    @property
+    def effective_target_hold_s(self) -> float | None:
+        """The hold target in force (override, else the exercise file's)."""
+        if self.target_hold_s is not None:
+            return self.target_hold_s
+        return getattr(self.spec.criteria, "target_hold_s", None)
+
+    def finish(self) -> TrackerResult:
+        """Close every open interval at the end of the input and return the result."""
+        self._end_open_rep()
+        self._close_intervals()
+        return self.result
+
+    def _end_open_rep(self) -> None:
+        if self._last_tracked_s is None:
+            return
+        judgement = self.finish_open(self._last_tracked_s)
+        if judgement is not None and judgement.rep is not None:
+            self._record_rep(judgement)
+
+
+def _with(state: FrameState, **changes: object) -> FrameState:
+    return replace(state, **changes)  # type: ignore[arg-type]
+
+
+def vote_side(rep: RepInProgress, previous: str | None) -> str:
+    """Return the side of a hip-hinge rep from per-frame votes, with an alternation check."""
+    left, right = rep.votes
+    total = left + right
+    if total and max(left, right) / total >= 0.65:
+        return "left" if left > right else "right"
+    if previous is not None:
+        return "right" if previous == "left" else "left"
+    return "left" if left >= right else "right"
