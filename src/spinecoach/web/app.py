@@ -27,7 +27,7 @@ from spinecoach.settings import Settings, load_settings
 from spinecoach.web import routes_api, routes_media, routes_pages, routes_ws, wiring
 from spinecoach.web.backend import CoachBackend
 from spinecoach.web.context import AppContext
-from spinecoach.web.jobs import Analyzer, AnalysisJobs, engine_analyzer
+from spinecoach.web.jobs import AnalysisJobs, Analyzer, engine_analyzer
 from spinecoach.web.live import EstimatorFactory, JpegDecoder, TrackerFactory
 from spinecoach.web.pictures import PictureRenderer, PictureService, synth_renderer
 from spinecoach.web.speech import SpeechService

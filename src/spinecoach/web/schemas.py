@@ -35,9 +35,11 @@ class Question(_Out):
 
     id: str
     text: str
-    kind: str = Field(description="answer kind, e.g. 'yes_no' or 'number'")
+    kind: str = Field(description="answer kind: 'yes_no', 'number' or 'choice'")
     category: str
-    help: str | None = None
+    min: float | None = None
+    max: float | None = None
+    choices: dict[str, str] | None = None
 
 
 class ScreeningIn(BaseModel):

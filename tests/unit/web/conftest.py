@@ -1,3 +1,5 @@
+"""Fixtures and fakes for the web tests: a tracker, an estimator and a JPEG decoder."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -7,10 +9,103 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from spinecoach.domain.landmarks import Landmark
+from spinecoach.domain.pose import PoseFrame, empty_pose
+from spinecoach.errors import InputError
 from spinecoach.settings import Settings
+from spinecoach.tracking.state import (
+    FrameState,
+    HoldEvent,
+    Phase,
+    RepEvent,
+    StopEvent,
+    Tracking,
+)
 from spinecoach.web.app import create_app
 from spinecoach.web.backend_memory import InMemoryBackend
-from web_fakes import FakeEstimator, FakeTracker, fake_decode
+
+UP, DOWN = 0.3, 0.7
+
+
+def fake_jpeg(hip_y: float | None) -> bytes:
+    """A 'JPEG' whose pixel says where the hip is (None: nobody in view)."""
+    return b"\xff\xd8" + (b"none" if hip_y is None else f"{hip_y:.3f}".encode())
+
+
+def fake_decode(data: bytes) -> np.ndarray:
+    if not data.startswith(b"\xff\xd8"):
+        raise InputError("not a JPEG")
+    body = data[2:].decode()
+    image = np.zeros((4, 4, 3), dtype=np.uint8)
+    image[0, 0, 0] = 255 if body == "none" else int(float(body) * 100)
+    return image
+
+
+def pose_with_hip(hip_y: float | None, t_s: float) -> PoseFrame:
+    pose = empty_pose()
+    if hip_y is not None:
+        pose[:, :] = [0.5, 0.5, 0.0, 0.9]
+        pose[Landmark.LEFT_HIP] = [0.5, hip_y, 0.0, 0.9]
+    return PoseFrame(t_s, pose, 640, 480)
+
+
+class FakeEstimator:
+    def __init__(self) -> None:
+        self.closed = False
+        self.calls: list[float] = []
+
+    def estimate(self, image: np.ndarray, t_s: float) -> PoseFrame:
+        self.calls.append(t_s)
+        value = int(image[0, 0, 0])
+        return pose_with_hip(None if value == 255 else value / 100, t_s)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeTracker:
+    """Bridge-like: hips up (y < 0.4) starts a hold, hips down (y > 0.6) completes a rep.
+
+    A hip at y < 0.1 fires a stop rule.
+    """
+
+    def __init__(self, exercise_id: str, target_hold_s: float | None) -> None:
+        self.exercise_id = exercise_id
+        self.target = target_hold_s
+        self.reps = 0
+        self.up_since: float | None = None
+        self.hold_s = 0.0
+
+    def update(self, frame: PoseFrame) -> FrameState:
+        hip = float(frame.landmarks[Landmark.LEFT_HIP, 1])
+        rep = hold = stop = None
+        if not np.isfinite(hip):
+            return self._state(frame.t_s, Phase.UNTRACKED, Tracking.LOST, None)
+        if hip < 0.1:
+            stop = StopEvent("lumbar_arch", frame.t_s, "Your lower back is arching.")
+        if hip < 0.4:
+            if self.up_since is None:
+                self.up_since = frame.t_s
+            self.hold_s = frame.t_s - self.up_since
+            phase = Phase.TARGET
+        elif hip > 0.6 and self.up_since is not None:
+            self.reps += 1
+            hold = HoldEvent(self.up_since, frame.t_s)
+            rep = RepEvent(self.reps, self.up_since, self.up_since, frame.t_s, None,
+                           self.hold_s, True, ())
+            self.up_since, self.hold_s, phase = None, 0.0, Phase.START
+        else:
+            phase = Phase.START
+        state = self._state(frame.t_s, phase, Tracking.OK, "Squeeze your glutes." if rep else None)
+        return FrameState(**{**state.__dict__, "rep": rep, "hold": hold, "stop": stop})
+
+    def _state(self, t_s: float, phase: Phase, tracking: Tracking, cue: str | None) -> FrameState:
+        return FrameState(t_s=t_s, phase=phase, tracking=tracking, setup_problem=None,
+                          reps=self.reps, reps_by_side={}, hold_s=self.hold_s,
+                          target_hold_s=self.target, faults=(), cue=cue,
+                          angles={"hip_deg": 170.0})
+
+
 
 
 @pytest.fixture
@@ -34,7 +129,7 @@ def client(tmp_path: Path, backend: InMemoryBackend,
     app = create_app(
         settings, backend=backend, tracker_factory=FakeTracker,
         estimator_factory=make_estimator, decode_jpeg=fake_decode,
-        analyzer=lambda path, ex, progress: {"exercise": ex, "reps": 3, "bytes": path.stat().st_size},
+        analyzer=lambda path, ex, progress: {"exercise": ex, "reps": 3},
         picture_renderer=lambda ex, phase: np.full((8, 8, 3), 200, dtype=np.uint8),
     )
     with TestClient(app) as test_client:
@@ -43,5 +138,6 @@ def client(tmp_path: Path, backend: InMemoryBackend,
 
 @pytest.fixture
 def screened(client: TestClient) -> TestClient:
-    assert client.post("/api/screening", json={"answers": {"bladder_bowel": False}}).status_code == 200
+    response = client.post("/api/screening", json={"answers": {"bladder_bowel": False}})
+    assert response.status_code == 200
     return client

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from web_fakes import fake_jpeg  # noqa: F401  (keeps the helper importable)
-
 
 def test_health(client: TestClient) -> None:
     body = client.get("/api/health").json()

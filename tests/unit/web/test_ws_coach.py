@@ -6,9 +6,13 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from web_fakes import DOWN, UP, FakeEstimator, fake_jpeg
-
 from spinecoach.web.backend_memory import InMemoryBackend
+
+UP, DOWN = 0.3, 0.7
+
+
+def fake_jpeg(hip_y: float | None) -> bytes:
+    return b"\xff\xd8" + (b"none" if hip_y is None else f"{hip_y:.3f}".encode())
 
 
 def _send_frame(ws, t_s: float, hip_y: float | None) -> dict:
@@ -112,7 +116,7 @@ def test_stop_rule_ends_the_set_and_is_recorded(screened: TestClient,
 
 def test_closed_socket_keeps_recorded_reps(screened: TestClient,
                                            backend: InMemoryBackend,
-                                           estimators: list[FakeEstimator]) -> None:
+                                           estimators: list) -> None:
     sid = screened.post("/api/sessions").json()["id"]
     with screened.websocket_connect(f"/ws/coach?exercise=bridge&session={sid}") as ws:
         ws.receive_json()
@@ -139,7 +143,7 @@ def test_unknown_exercise_is_refused(screened: TestClient) -> None:
 
 
 def test_stale_frames_are_dropped_not_queued(screened: TestClient,
-                                             estimators: list[FakeEstimator]) -> None:
+                                             estimators: list) -> None:
     with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
         ws.receive_json()
         for i in range(50):

@@ -1,0 +1,39 @@
+import { api, escapeHtml, linkRanges, readCheckin, showError } from "./api.js";
+
+const form = document.getElementById("checkin-form");
+const error = document.getElementById("checkin-error");
+const result = document.getElementById("checkin-result");
+linkRanges(form);
+
+async function startSession() {
+  const session = await api("/api/sessions", { method: "POST" });
+  return session.id;
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  showError(error, "");
+  const when = form.dataset.when;
+  try {
+    const sessionId = when === "before" ? await startSession() : Number(form.dataset.session);
+    const out = await api("/api/checkins", {
+      method: "POST", body: { when, session_id: sessionId, ...readCheckin(form) },
+    });
+    if (when === "after") {
+      await api(`/api/sessions/${sessionId}/finish`, { method: "POST" });
+      window.location.href = `/summary/${sessionId}`;
+      return;
+    }
+    if (out.stop) {
+      form.hidden = true;
+      result.hidden = false;
+      result.innerHTML = `<div class="notice stop" role="alert"><h2>Please do not exercise today</h2>
+        ${out.messages.map((m) => `<p>${escapeHtml(m)}</p>`).join("")}
+        <p>If this keeps happening, please see a clinician.</p></div>`;
+      return;
+    }
+    window.location.href = `/session/${sessionId}`;
+  } catch (err) {
+    showError(error, err.message);
+  }
+});

@@ -1,0 +1,260 @@
+// Live coaching: camera -> JPEG frames over /ws/coach -> state -> counter, hold ring, cues.
+import { drawSkeleton } from "./overlay.js";
+import { runRest } from "./rest.js";
+import { Speaker } from "./speech.js";
+import { escapeHtml } from "./api.js";
+
+const root = document.getElementById("coach");
+const $ = (id) => document.getElementById(id);
+const plan = {
+  session: Number(root.dataset.session),
+  exercise: root.dataset.exercise,
+  sets: Number(root.dataset.sets) || 1,
+  reps: Number(root.dataset.reps) || null,
+  hold: Number(root.dataset.hold) || null,
+  rest: Number(root.dataset.rest) || 30,
+  perSide: root.dataset.perSide === "true",
+};
+const MAX_IN_FLIGHT = 2;
+const JPEG_QUALITY = 0.7;
+const CAPTURE_W = 640;
+const CAPTURE_H = 480;
+const LOST_TEXT = "I can't see you. Move into the frame.";
+
+const video = $("video");
+const overlay = $("overlay");
+const speaker = new Speaker();
+speaker.bindToggle($("sound"));
+const capture = document.createElement("canvas");
+capture.width = CAPTURE_W;
+capture.height = CAPTURE_H;
+
+let setNo = 1;
+let socket = null;
+let inFlight = 0;
+let t0 = 0;
+let running = false;
+let lastState = null;
+let spokenHoldMark = null;
+let stateTimes = [];
+let endRequested = false;
+
+function stageMessage(text) { $("stage-message").textContent = text || ""; }
+function coachError(text) { $("coach-error").textContent = text || ""; $("coach-error").hidden = !text; }
+
+async function startCamera() {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    return cameraFailed("This browser cannot use a camera here.");
+  }
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({
+      video: { width: { ideal: CAPTURE_W }, height: { ideal: CAPTURE_H }, frameRate: { ideal: 30 } },
+      audio: false,
+    });
+    video.srcObject = stream;
+    await video.play();
+    stream.getVideoTracks()[0].addEventListener("ended", () => {
+      stopSet("The camera stopped. Your completed reps are saved.");
+      cameraFailed("The camera was disconnected.");
+    });
+    stageMessage("Get into the start position, side-on to the camera. Then press Start set.");
+    $("start-set").disabled = false;
+  } catch (err) {
+    const denied = err && (err.name === "NotAllowedError" || err.name === "SecurityError");
+    const missing = err && (err.name === "NotFoundError" || err.name === "OverconstrainedError");
+    cameraFailed(denied ? "You did not allow the camera. You can allow it in the browser's address bar and reload, or use the timer instead."
+      : missing ? "No camera was found on this device. You can use the timer instead."
+      : "The camera could not be started. You can use the timer instead.");
+  }
+}
+
+function cameraFailed(text) {
+  $("camera-error-text").textContent = text;
+  $("camera-error").hidden = false;
+  $("start-set").disabled = true;
+  stageMessage("Camera not available");
+  $("tracking").textContent = "No camera";
+}
+
+function startSet() {
+  coachError("");
+  $("set-result").hidden = true;
+  $("start-set").hidden = true;
+  $("end-set").hidden = false;
+  endRequested = false;
+  inFlight = 0;
+  stateTimes = [];
+  spokenHoldMark = null;
+  updateCounter({ reps: 0, reps_by_side: {}, hold_s: 0, target_hold_s: plan.hold });
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const url = `${scheme}://${location.host}/ws/coach?exercise=${encodeURIComponent(plan.exercise)}&session=${plan.session}`;
+  socket = new WebSocket(url);
+  socket.binaryType = "arraybuffer";
+  socket.onmessage = (event) => onMessage(JSON.parse(event.data));
+  socket.onclose = () => {
+    if (running) stopSet("The connection to spinecoach was lost. Your completed reps are saved.");
+    socket = null;
+  };
+  socket.onerror = () => coachError("The connection to spinecoach failed.");
+  speaker.say("Starting", "count");
+}
+
+function captureLoop() {
+  if (!running) return;
+  if (socket?.readyState === WebSocket.OPEN && inFlight < MAX_IN_FLIGHT && video.readyState >= 2) {
+    const t_s = (performance.now() - t0) / 1000;
+    capture.getContext("2d").drawImage(video, 0, 0, CAPTURE_W, CAPTURE_H);
+    inFlight += 1;
+    capture.toBlob((blob) => {
+      if (!blob || socket?.readyState !== WebSocket.OPEN) { inFlight -= 1; return; }
+      socket.send(JSON.stringify({ type: "frame", t_s }));
+      socket.send(blob);
+    }, "image/jpeg", JPEG_QUALITY);
+  }
+  if ("requestVideoFrameCallback" in video) video.requestVideoFrameCallback(captureLoop);
+  else setTimeout(captureLoop, 33);
+}
+
+function onMessage(msg) {
+  if (msg.type === "ready") {
+    running = true;
+    t0 = performance.now();
+    captureLoop();
+  } else if (msg.type === "state") {
+    inFlight = Math.max(0, inFlight - 1);
+    onState(msg);
+  } else if (msg.type === "error") {
+    if (msg.code === "blocked") {
+      stopSet("");
+      $("set-result").hidden = false;
+      $("set-result").innerHTML = `<div class="notice stop" role="alert"><h2>Please stop</h2><p>${escapeHtml(msg.message)}</p></div>`;
+      return;
+    }
+    if (msg.code === "bad_frame") inFlight = Math.max(0, inFlight - 1);
+    coachError(msg.message);
+  } else if (msg.type === "summary") {
+    onSummary(msg);
+  }
+}
+
+function updateCounter(s) {
+  $("reps").textContent = String(s.reps);
+  $("reps-left").textContent = String(s.reps_by_side?.left ?? 0);
+  $("reps-right").textContent = String(s.reps_by_side?.right ?? 0);
+  const target = s.target_hold_s || plan.hold;
+  $("hold-s").textContent = s.hold_s.toFixed(1);
+  const pct = target ? Math.min(100, (100 * s.hold_s) / target) : 0;
+  $("hold-ring").setAttribute("stroke-dasharray", `${pct} ${100 - pct}`);
+}
+
+function onState(s) {
+  lastState = s;
+  const now = performance.now();
+  stateTimes.push(now);
+  while (stateTimes.length && now - stateTimes[0] > 1000) stateTimes.shift();
+  $("fps").textContent = String(stateTimes.length);
+  updateCounter(s);
+  const badge = $("tracking");
+  badge.className = `badge ${s.tracking}`;
+  badge.textContent = s.tracking === "ok" ? "I can see you" : s.tracking === "lost" ? "Can't see you" : "Check the camera";
+  if (s.tracking === "lost") stageMessage(LOST_TEXT);
+  else if (s.tracking === "setup") stageMessage(s.setup_problem || "Turn side-on, with your whole body in view.");
+  else stageMessage("");
+  drawSkeleton(overlay, video, s.landmarks, { warn: s.faults.length > 0 });
+  if (s.cue && s.tracking === "ok") {
+    $("cue").textContent = s.cue;
+    speaker.say(s.cue, "cue");
+  } else if (!s.faults.length && s.tracking === "ok" && s.phase !== "target") {
+    $("cue").textContent = "";
+  }
+  for (const event of s.events) onEvent(event, s);
+  if (s.tracking === "ok") speakHold(s);
+  checkTarget(s);
+}
+
+function speakHold(s) {
+  const target = s.target_hold_s;
+  if (!target || s.phase !== "target" || s.hold_s <= 0) { spokenHoldMark = null; return; }
+  const left = Math.ceil(target - s.hold_s);
+  if (left <= 0) {
+    if (spokenHoldMark !== 0) speaker.say(plan.reps ? "And down, slowly" : "Well done", "count");
+    spokenHoldMark = 0;
+  } else if (left !== spokenHoldMark && (left <= 3 || left % 5 === 0)) {
+    spokenHoldMark = left;
+    speaker.say(String(left), "count");
+  }
+}
+
+function onEvent(event, s) {
+  if (event.type === "rep") {
+    speaker.say(String(plan.perSide && event.side ? s.reps_by_side[event.side] : s.reps), "count");
+  } else if (event.type === "stop") {
+    $("cue").textContent = event.message;
+    speaker.say(event.message, "count");
+  }
+}
+
+function checkTarget(s) {
+  if (endRequested) return;
+  let reached = false;
+  if (plan.reps) {
+    reached = plan.perSide
+      ? (s.reps_by_side.left ?? 0) >= plan.reps && (s.reps_by_side.right ?? 0) >= plan.reps
+      : s.reps >= plan.reps;
+  } else if (plan.hold) {
+    reached = s.hold_s >= plan.hold;
+  }
+  if (reached) {
+    endRequested = true;
+    setTimeout(() => endSet(), 800);
+  }
+}
+
+function endSet() {
+  endRequested = true;
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "end" }));
+  else stopSet("");
+}
+
+function stopSet(message) {
+  running = false;
+  $("end-set").hidden = true;
+  $("start-set").hidden = false;
+  if (message) coachError(message);
+}
+
+async function onSummary(msg) {
+  running = false;
+  $("end-set").hidden = true;
+  const set = msg.set;
+  const parts = [];
+  if (set) {
+    parts.push(`<p><strong>${set.reps}</strong> rep${set.reps === 1 ? "" : "s"} saved.</p>`);
+    if (set.holds_s?.length) parts.push(`<p>Good-form holds: ${set.holds_s.map((h) => h.toFixed(1)).join(" s, ")} s.</p>`);
+  }
+  if (msg.stopped) {
+    parts.unshift(`<div class="notice stop" role="alert"><h2>Set stopped</h2><p>${escapeHtml(msg.stopped.message)}</p>
+      <p>Rest, and only carry on if it feels right. If this keeps happening, please ask your physiotherapist.</p></div>`);
+  }
+  const result = $("set-result");
+  result.innerHTML = `<h2>Set ${setNo} done</h2>${parts.join("")}`;
+  result.hidden = false;
+  result.dataset.reps = set ? String(set.reps) : "";
+  if (socket) socket.close();
+  drawSkeleton(overlay, video, null);
+  if (setNo >= plan.sets || msg.stopped) {
+    result.insertAdjacentHTML("beforeend", `<p><a class="button primary" id="next-exercise" href="/session/${plan.session}">Back to the session</a></p>`);
+    speaker.say("Well done. That exercise is finished.", "count");
+    return;
+  }
+  setNo += 1;
+  $("set-no").textContent = String(setNo);
+  await runRest(plan.rest, { section: $("rest"), output: $("rest-s"), skipButton: $("skip-rest"), speaker });
+  $("start-set").hidden = false;
+  $("start-set").focus();
+}
+
+$("start-set").addEventListener("click", startSet);
+$("end-set").addEventListener("click", endSet);
+window.addEventListener("beforeunload", () => socket?.close());
+startCamera();
