@@ -8,6 +8,7 @@ same new database do not both create the tables.  A database written by a newer 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -59,21 +60,62 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         When the database cannot be reached, is from a newer spinecoach, or a migration fails.
     """
     script = ScriptDirectory.from_config(alembic_config())
+
+    def run(connection: Connection) -> None:
+        current = MigrationContext.configure(connection).get_current_revision()
+        if current is not None and _is_unknown(script, current):
+            raise StorageError(
+                f"the database is at revision {current}, written by a newer spinecoach; "
+                "upgrade spinecoach to open it"
+            )
+        command.upgrade(alembic_config(connection), revision)
+
+    _migrate(engine, run)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Downgrade the database behind ``engine`` to ``revision`` (for developers and tests)."""
+    _migrate(engine, lambda connection: command.downgrade(alembic_config(connection), revision))
+
+
+def _migrate(engine: Engine, run: Callable[[Connection], None]) -> None:
+    """Run ``run`` in one transaction, locked on PostgreSQL, foreign keys paused on SQLite.
+
+    SQLite alters a table by copying it, dropping the original and renaming the copy; with
+    foreign keys enforced, dropping the original would cascade-delete every child row.  So
+    enforcement is paused for the migration and the keys are checked before it commits.
+    """
     try:
-        with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK_ID}
-                )
-            current = MigrationContext.configure(connection).get_current_revision()
-            if current is not None and _is_unknown(script, current):
-                raise StorageError(
-                    f"the database is at revision {current}, written by a newer spinecoach; "
-                    "upgrade spinecoach to open it"
-                )
-            command.upgrade(alembic_config(connection), revision)
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                _set_sqlite_foreign_keys(connection, enabled=False)
+            try:
+                with connection.begin():
+                    if connection.dialect.name == "postgresql":
+                        connection.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"),
+                            {"key": _PG_MIGRATION_LOCK_ID},
+                        )
+                    run(connection)
+                    if sqlite:
+                        _check_sqlite_foreign_keys(connection)
+            finally:
+                if sqlite:
+                    _set_sqlite_foreign_keys(connection, enabled=True)
     except (SQLAlchemyError, CommandError) as exc:
         raise StorageError(f"cannot migrate the database: {exc}") from exc
+
+
+def _set_sqlite_foreign_keys(connection: Connection, *, enabled: bool) -> None:
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+    connection.commit()
+
+
+def _check_sqlite_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise StorageError(f"a migration left {len(broken)} broken foreign key(s): {broken[:3]}")
 
 
 def _is_unknown(script: ScriptDirectory, revision: str) -> bool:

@@ -1,0 +1,115 @@
+"""Alembic migrations: an empty database, a database from revision 0001 with data, refusals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from spinecoach import __version__
+from spinecoach.errors import StorageError
+from spinecoach.session.records import SessionMode, SessionRecord, SessionStatus
+from spinecoach.settings import Settings
+from spinecoach.storage import open_repository
+from spinecoach.storage.engine import create_engine_from_settings
+from spinecoach.storage.migrate import current_revision, downgrade, head_revision, upgrade
+from spinecoach.storage.tables import Base
+
+TABLES = {
+    "users", "screenings", "checkins", "prescriptions", "programme_changes", "sessions",
+    "sets", "repetitions", "holds", "stop_events", "video_analyses", "alembic_version",
+}
+
+
+def test_an_empty_database_is_migrated_to_head_on_open(db_settings: Settings) -> None:
+    with open_repository(db_settings) as repo:
+        assert current_revision(repo.engine) == head_revision() == "0002"
+        assert set(inspect(repo.engine).get_table_names()) == TABLES
+        with repo.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+
+
+def test_opening_twice_is_harmless(db_settings: Settings) -> None:
+    open_repository(db_settings).close()
+    with open_repository(db_settings) as repo:
+        assert current_revision(repo.engine) == "0002"
+
+
+def _fill_revision_0001(settings: Settings) -> None:
+    """Write rows with plain SQL, as spinecoach at revision 0001 would have."""
+    engine = create_engine_from_settings(settings)
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    assert "video_analyses" not in inspect(engine).get_table_names()
+    when = datetime(2026, 10, 1, 8, 30, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (id, name, created_at) VALUES (1, 'old', :t)"),
+                     {"t": when})
+        conn.execute(
+            text("INSERT INTO sessions (id, user_id, started_at, ended_at, mode, status) "
+                 "VALUES (7, 1, :t, :t, 'camera', 'completed')"),
+            {"t": when},
+        )
+        conn.execute(
+            text("INSERT INTO sets (id, session_id, exercise_id, set_index, started_at, "
+                 "target_reps, reps_done) VALUES (3, 7, 'bridge', 1, :t, 8, 8)"),
+            {"t": when},
+        )
+        conn.execute(
+            text("INSERT INTO repetitions (set_id, rep_index, start_s, peak_s, end_s, hold_s, "
+                 "good_form, faults, metrics) VALUES "
+                 "(3, 1, 0.5, 1.5, 5.0, 3.2, :good, '[]', '{\"hip_ext_deg_at_peak\": -2.0}')"),
+            {"good": True},
+        )
+    engine.dispose()
+
+
+def test_a_database_with_data_from_revision_0001_is_upgraded_and_keeps_it(
+    db_settings: Settings,
+) -> None:
+    _fill_revision_0001(db_settings)
+    with open_repository(db_settings) as repo:
+        assert current_revision(repo.engine) == "0002"
+        user = repo.find_user("old")
+        assert user is not None and user.id == 1
+        (session,) = repo.sessions(1)
+        assert session.id == 7 and session.status is SessionStatus.COMPLETED
+        assert session.started_at == datetime(2026, 10, 1, 8, 30, tzinfo=UTC)
+        (old_set,) = repo.sets_of(7)
+        (rep,) = repo.repetitions_of(old_set.id or 0)
+        assert rep.hold_s == 3.2 and rep.good_form and rep.metrics == {"hip_ext_deg_at_peak": -2.0}
+        new = repo.start_session(
+            SessionRecord(user_id=1, started_at=datetime.now(UTC), mode=SessionMode.VIDEO)
+        )
+        with repo.engine.connect() as conn:
+            versions = dict(conn.execute(text("SELECT id, app_version FROM sessions")).all())
+        assert versions == {7: None, new.id: __version__}
+        index_names = {ix["name"] for ix in inspect(repo.engine).get_indexes("sessions")}
+        assert "ix_sessions_user_started" in index_names
+
+
+def test_a_database_from_a_newer_spinecoach_is_refused(db_settings: Settings) -> None:
+    open_repository(db_settings).close()
+    engine = create_engine_from_settings(db_settings)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(StorageError, match="newer spinecoach"):
+        open_repository(db_settings)
+
+
+def test_revision_0002_downgrades_cleanly(db_settings: Settings) -> None:
+    _fill_revision_0001(db_settings)
+    engine = create_engine_from_settings(db_settings)
+    upgrade(engine)
+    downgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    columns = {c["name"] for c in inspect(engine).get_columns("sessions")}
+    assert "app_version" not in columns
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM repetitions")).scalar_one() == 1
+    engine.dispose()

@@ -1,0 +1,313 @@
+"""The Repository contract, run on the in-memory fake, SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from spinecoach.domain.checkin import CheckInWhen, SymptomLocation
+from spinecoach.domain.programme import Dose
+from spinecoach.domain.safety.outcomes import Outcome
+from spinecoach.errors import StorageError
+from spinecoach.session.records import (
+    CheckIn,
+    HoldRecord,
+    Prescription,
+    PrescriptionSource,
+    ProgrammeChange,
+    RepetitionRecord,
+    ScreeningKind,
+    ScreeningRecord,
+    SessionMode,
+    SessionRecord,
+    SessionStatus,
+    SetRecord,
+    StopEventRecord,
+    User,
+)
+from spinecoach.session.repository import InMemoryRepository, Repository
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def _user(repo: Repository, name: str = "alex") -> int:
+    user = repo.add_user(User(name=name, created_at=T0))
+    assert user.id is not None
+    return user.id
+
+
+def _session(repo: Repository, user_id: int, at: datetime = T0) -> int:
+    session = repo.start_session(
+        SessionRecord(user_id=user_id, started_at=at, mode=SessionMode.CAMERA)
+    )
+    assert session.id is not None
+    return session.id
+
+
+def _set(repo: Repository, session_id: int, index: int = 1, exercise: str = "bridge") -> int:
+    record = repo.start_set(
+        SetRecord(
+            session_id=session_id,
+            exercise_id=exercise,
+            index=index,
+            started_at=T0,
+            target_reps=8,
+            target_hold_s=3.0,
+        )
+    )
+    assert record.id is not None
+    return record.id
+
+
+def _checkin(user_id: int, at: datetime, **changes: object) -> CheckIn:
+    values: dict[str, object] = {
+        "user_id": user_id,
+        "taken_at": at,
+        "when": CheckInWhen.BEFORE,
+        "back_pain": 4,
+        "leg_pain": 3,
+        "furthest_symptom": SymptomLocation.THIGH,
+        "numbness": False,
+        "tingling": True,
+        "weakness": False,
+    }
+    values.update(changes)
+    return CheckIn(**values)  # type: ignore[arg-type]
+
+
+def test_users_round_trip_and_names_are_unique(repo: Repository) -> None:
+    user_id = _user(repo)
+    found = repo.find_user("alex")
+    assert found == User(id=user_id, name="alex", created_at=T0)
+    assert repo.get_user(user_id) == found
+    assert repo.get_user(user_id + 999) is None
+    assert repo.find_user("nobody") is None
+    with pytest.raises(StorageError, match="alex"):
+        repo.add_user(User(name="alex", created_at=T0))
+
+
+def test_datetimes_come_back_aware_utc(repo: Repository) -> None:
+    if isinstance(repo, InMemoryRepository):
+        pytest.skip("the fake hands back what it was given (callers pass UTC)")
+    paris = timezone(timedelta(hours=1))
+    user = repo.add_user(User(name="zoe", created_at=datetime(2026, 11, 2, 10, 0, tzinfo=paris)))
+    stored = repo.find_user("zoe")
+    assert stored is not None and user.id == stored.id
+    assert stored.created_at == datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    assert stored.created_at.utcoffset() == timedelta(0)
+
+
+def test_screenings_keep_answers_and_the_latest_wins(repo: Repository) -> None:
+    user_id = _user(repo)
+    first = ScreeningRecord(
+        user_id=user_id,
+        taken_at=T0,
+        kind=ScreeningKind.FULL,
+        outcome=Outcome.EMERGENCY,
+        reasons=("New bladder trouble.",),
+        flags=("bladder",),
+        answers={"bladder": True, "age": 54, "weight_loss_kg": 2.5, "onset": "sudden"},
+        questionnaire_version="1",
+    )
+    stored = repo.add_screening(first)
+    assert stored.id is not None
+    recheck = repo.add_screening(
+        ScreeningRecord(
+            user_id=user_id,
+            taken_at=T0 + timedelta(days=1),
+            kind=ScreeningKind.RECHECK,
+            outcome=Outcome.OK,
+        )
+    )
+    assert repo.screenings(user_id) == [stored, recheck]
+    assert repo.screenings(user_id, since=T0 + timedelta(days=1)) == [recheck]
+    assert repo.latest_screening(user_id) == recheck
+    assert repo.latest_screening(user_id, ScreeningKind.FULL) == stored
+    assert repo.latest_screening(user_id + 1) is None
+    assert isinstance(stored.outcome, Outcome)
+
+
+def test_latest_screening_on_a_tie_is_the_last_inserted(repo: Repository) -> None:
+    user_id = _user(repo)
+    for outcome in (Outcome.OK, Outcome.SAME_DAY):
+        repo.add_screening(
+            ScreeningRecord(
+                user_id=user_id, taken_at=T0, kind=ScreeningKind.FULL, outcome=outcome
+            )
+        )
+    latest = repo.latest_screening(user_id)
+    assert latest is not None and latest.outcome is Outcome.SAME_DAY
+
+
+def test_checkins_round_trip_in_time_order(repo: Repository) -> None:
+    user_id = _user(repo)
+    session_id = _session(repo, user_id)
+    later = repo.add_checkin(
+        _checkin(user_id, T0 + timedelta(hours=1), when=CheckInWhen.AFTER, session_id=session_id)
+    )
+    earlier = repo.add_checkin(
+        _checkin(user_id, T0, when=CheckInWhen.DURING, exercise_id="plank", note="ok")
+    )
+    assert repo.checkins(user_id) == [earlier, later]
+    assert repo.checkins(user_id, since=T0 + timedelta(minutes=1)) == [later]
+    assert later.furthest_symptom is SymptomLocation.THIGH
+    assert repo.checkins(_user(repo, "other")) == []
+
+
+def test_a_pain_score_out_of_range_is_refused(repo: Repository) -> None:
+    if isinstance(repo, InMemoryRepository):
+        pytest.skip("the fake does not validate; the domain does before storing")
+    user_id = _user(repo)
+    with pytest.raises(StorageError):
+        repo.add_checkin(_checkin(user_id, T0, back_pain=11))
+    assert repo.checkins(user_id) == []
+
+
+def _prescription(user_id: int, exercise: str, valid_from: date, sets: int) -> Prescription:
+    return Prescription(
+        user_id=user_id,
+        exercise_id=exercise,
+        sets=sets,
+        reps=8,
+        hold_s=3.0,
+        rest_s=60.0,
+        valid_from=valid_from,
+        reason="Start.",
+        source=PrescriptionSource.DEFAULT,
+    )
+
+
+def test_prescription_in_force_and_history(repo: Repository) -> None:
+    user_id = _user(repo)
+    d0 = date(2026, 11, 1)
+    a = repo.set_prescription(_prescription(user_id, "bridge", d0, 2))
+    b = repo.set_prescription(_prescription(user_id, "plank", d0, 3))
+    c = repo.set_prescription(_prescription(user_id, "bridge", d0 + timedelta(days=7), 3))
+    tie = repo.set_prescription(
+        Prescription(
+            **{**_prescription(user_id, "plank", d0, 4).__dict__, "overridden_by": "user"}
+            | {"source": PrescriptionSource.OVERRIDE}
+        )
+    )
+    assert repo.prescriptions(user_id, on=d0 - timedelta(days=1)) == []
+    assert repo.prescriptions(user_id, on=d0) == [a, tie]
+    assert repo.prescriptions(user_id, on=d0 + timedelta(days=7)) == [c, tie]
+    assert repo.prescriptions(user_id) == [c, tie]
+    assert repo.prescription_history(user_id) == [a, b, c, tie]
+    assert tie.source is PrescriptionSource.OVERRIDE and tie.overridden_by == "user"
+    assert c.dose == Dose(sets=3, reps=8, hold_s=3.0, rest_s=60.0)
+
+
+def test_programme_changes_keep_both_doses(repo: Repository) -> None:
+    user_id = _user(repo)
+    first = repo.add_programme_change(
+        ProgrammeChange(
+            user_id=user_id,
+            exercise_id="plank",
+            at=T0,
+            old_dose=None,
+            new_dose=Dose(sets=3, reps=None, hold_s=10.0, rest_s=30.0),
+            reason="Starting dose from the article.",
+            source=PrescriptionSource.DEFAULT,
+        )
+    )
+    up = repo.add_programme_change(
+        ProgrammeChange(
+            user_id=user_id,
+            exercise_id="plank",
+            at=T0 + timedelta(days=4),
+            old_dose=first.new_dose,
+            new_dose=Dose(sets=3, reps=None, hold_s=12.0, rest_s=30.0),
+            reason="Two good sessions with stable symptoms: hold 2 s longer.",
+            source=PrescriptionSource.PROGRESSION,
+        )
+    )
+    assert repo.programme_changes(user_id) == [first, up]
+    assert repo.programme_changes(user_id, since=T0 + timedelta(days=1)) == [up]
+    assert up.old_dose == Dose(sets=3, reps=None, hold_s=10.0, rest_s=30.0)
+
+
+def test_sessions_start_end_and_list(repo: Repository) -> None:
+    user_id = _user(repo)
+    session_id = _session(repo, user_id)
+    second = _session(repo, user_id, T0 + timedelta(days=1))
+    ended = repo.end_session(session_id, T0 + timedelta(minutes=20), SessionStatus.COMPLETED)
+    assert ended.status is SessionStatus.COMPLETED
+    assert ended.ended_at == T0 + timedelta(minutes=20)
+    assert repo.get_session(session_id) == ended
+    assert repo.get_session(second + 999) is None
+    assert [s.id for s in repo.sessions(user_id)] == [session_id, second]
+    assert [s.id for s in repo.sessions(user_id, since=T0 + timedelta(hours=1))] == [second]
+    with pytest.raises(StorageError):
+        repo.end_session(second + 999, T0, SessionStatus.ABANDONED)
+
+
+def test_sets_reps_and_holds(repo: Repository) -> None:
+    session_id = _session(repo, _user(repo))
+    second = _set(repo, session_id, index=2)
+    first = _set(repo, session_id, index=1)
+    assert [s.id for s in repo.sets_of(session_id)] == [first, second]
+    rep2 = RepetitionRecord(
+        set_id=first,
+        index=2,
+        side="left",
+        start_s=5.0,
+        peak_s=6.0,
+        end_s=9.5,
+        hold_s=3.2,
+        good_form=False,
+        faults=("hold_too_short", "over_extension"),
+        metrics={"hip_ext_deg_at_peak": -3.5},
+    )
+    stored2 = repo.add_repetition(rep2)
+    stored1 = repo.add_repetition(
+        RepetitionRecord(
+            set_id=first, index=1, side=None, start_s=0.5, peak_s=1.0, end_s=4.0,
+            hold_s=3.1, good_form=True,
+        )
+    )
+    assert repo.repetitions_of(first) == [stored1, stored2]
+    assert stored2.faults == ("hold_too_short", "over_extension")
+    assert stored2.duration_s == pytest.approx(4.5)
+    h2 = repo.add_hold(HoldRecord(set_id=first, start_s=6.0, end_s=9.2, good_form_s=3.2))
+    h1 = repo.add_hold(HoldRecord(set_id=first, start_s=1.0, end_s=4.0, good_form_s=3.0))
+    assert repo.holds_of(first) == [h1, h2]
+    ended = repo.end_set(first, T0 + timedelta(minutes=2), reps_done=2, hold_done_s=6.2,
+                         pain_during=3, stop_code="pain_6_or_more")
+    assert (ended.reps_done, ended.hold_done_s, ended.pain_during) == (2, 6.2, 3)
+    assert repo.sets_of(session_id)[0] == ended
+    assert repo.repetitions_of(second) == [] and repo.holds_of(second) == []
+
+
+def test_children_of_missing_parents_are_refused(repo: Repository) -> None:
+    session_id = _session(repo, _user(repo))
+    set_id = _set(repo, session_id)
+    with pytest.raises(StorageError):
+        _set(repo, session_id + 999)
+    with pytest.raises(StorageError):
+        repo.add_repetition(
+            RepetitionRecord(set_id=set_id + 999, index=1, side=None, start_s=0, peak_s=0,
+                             end_s=1, hold_s=0, good_form=True)
+        )
+    with pytest.raises(StorageError):
+        repo.add_hold(HoldRecord(set_id=set_id + 999, start_s=0, end_s=1, good_form_s=1))
+    with pytest.raises(StorageError):
+        repo.end_set(set_id + 999, T0)
+
+
+def test_stop_events(repo: Repository) -> None:
+    user_id = _user(repo)
+    session_id = _session(repo, user_id)
+    set_id = _set(repo, session_id, exercise="hip-hinge")
+    tracker = repo.add_stop_event(
+        StopEventRecord(user_id=user_id, at=T0 + timedelta(minutes=3), code="lumbar_arch",
+                        message="Your lower back started to arch.", session_id=session_id,
+                        set_id=set_id, exercise_id="hip-hinge")
+    )
+    symptom = repo.add_stop_event(
+        StopEventRecord(user_id=user_id, at=T0, code="peripheralisation",
+                        message="Leg symptoms spread further down.")
+    )
+    assert repo.stop_events(user_id) == [symptom, tracker]
+    assert repo.stop_events(user_id, since=T0 + timedelta(minutes=1)) == [tracker]

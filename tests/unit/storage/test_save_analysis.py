@@ -1,0 +1,100 @@
+"""save_analysis maps an analyze report to records; malformed reports name the bad field."""
+
+from __future__ import annotations
+
+import copy
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spinecoach.errors import InputError
+from spinecoach.session.records import SessionMode, SessionStatus, User
+from spinecoach.session.repository import InMemoryRepository
+from spinecoach.storage.analysis import default_recorded_at, save_analysis
+
+BRIDGE: dict[str, Any] = {
+    "exercise": "bridge",
+    "source": {"fps": 25.0, "frames": 500, "duration_s": 20.0},
+    "tracking": {"ok_fraction": 1.0},
+    "reps": 2,
+    "reps_by_side": {},
+    "repetitions": [
+        {"start_s": 1.0, "peak_s": 2.0, "end_s": 6.0, "side": None, "hold_s": 3.2,
+         "good_form": True, "faults": [], "metrics": {"hip_ext_deg_at_peak": -2.0}},
+        {"start_s": 8.0, "peak_s": 9.0, "end_s": 12.0, "side": None, "hold_s": 1.5,
+         "good_form": False, "faults": ["hold_too_short"]},
+    ],
+    "holds": [{"start_s": 2.0, "end_s": 5.2, "duration_s": 3.2},
+              {"start_s": 9.0, "end_s": 10.5, "duration_s": 1.5}],
+    "hold_good_form_s": 4.7,
+    "faults": [{"code": "hold_too_short", "start_s": 9.0, "end_s": 10.5, "message": "short"}],
+    "stopped": None,
+}
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def _repo_and_user() -> tuple[InMemoryRepository, int]:
+    repo = InMemoryRepository()
+    user = repo.add_user(User(name="u", created_at=T0))
+    assert user.id is not None
+    return repo, user.id
+
+
+def test_a_report_becomes_one_completed_video_session() -> None:
+    repo, user_id = _repo_and_user()
+    session = save_analysis(repo, user_id, BRIDGE, exercise_id="bridge",
+                            source_path="b.mp4", recorded_at=T0)
+    assert session.id is not None
+    assert (session.mode, session.status) == (SessionMode.VIDEO, SessionStatus.COMPLETED)
+    assert (session.started_at, session.ended_at) == (T0, T0 + timedelta(seconds=20))
+    (the_set,) = repo.sets_of(session.id)
+    assert (the_set.exercise_id, the_set.index, the_set.reps_done) == ("bridge", 1, 2)
+    assert the_set.hold_done_s == pytest.approx(4.7)
+    assert the_set.stop_code is None
+    reps = repo.repetitions_of(the_set.id or 0)
+    assert [r.hold_s for r in reps] == [3.2, 1.5]
+    assert reps[0].metrics == {"hip_ext_deg_at_peak": -2.0}
+    assert [h.good_form_s for h in repo.holds_of(the_set.id or 0)] == [3.2, 1.5]
+    assert repo.stop_events(user_id) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        (("repetitions", 1, "end_s"), "late", "repetitions[1].end_s"),
+        (("holds", 0, "start_s"), None, "holds[0].start_s"),
+        (("stopped",), {"at_s": 3.0}, "stopped.code"),
+        (("repetitions",), {"a": 1}, "repetitions"),
+        (("source", "duration_s"), float("nan"), "source.duration_s"),
+    ],
+)
+def test_a_malformed_report_names_the_field_and_writes_nothing(
+    path: tuple[Any, ...], value: object, field: str
+) -> None:
+    repo, user_id = _repo_and_user()
+    bad = copy.deepcopy(BRIDGE)
+    target: Any = bad
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    with pytest.raises(InputError, match=field.replace("[", r"\[").replace("]", r"\]")):
+        save_analysis(repo, user_id, bad, exercise_id="bridge", source_path="b.mp4")
+    assert repo.sessions(user_id) == []
+
+
+def test_the_exercise_must_match_the_report() -> None:
+    repo, user_id = _repo_and_user()
+    with pytest.raises(InputError, match="bridge"):
+        save_analysis(repo, user_id, BRIDGE, exercise_id="plank", source_path="b.mp4")
+
+
+def test_recording_start_defaults_to_file_time_minus_duration(tmp_path: Path) -> None:
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"x")
+    os.utime(video, (T0.timestamp(), T0.timestamp()))
+    assert default_recorded_at(video, 20.0) == T0 - timedelta(seconds=20)
+    missing = default_recorded_at(tmp_path / "gone.mp4", 20.0)
+    assert abs((missing - datetime.now(UTC)).total_seconds()) < 5
