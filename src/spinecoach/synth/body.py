@@ -1,0 +1,201 @@
+"""The synthetic person: anthropometry and planar forward kinematics.
+
+Everything here lives in the *canonical sagittal plane*: ``s`` is the horizontal image axis
+(metres, increasing to the right of a camera that films the person from the side) and ``h``
+is the height above the floor (metres).  A pose is given as absolute segment angles
+(:class:`SegmentAngles`, degrees counter-clockwise from ``+s``) plus the position of the hip
+centre; :func:`forward_kinematics` turns it into joint positions (:class:`Body2D`).
+
+Segment lengths follow Winter's anthropometric table (fractions of the stature ``H``):
+hip-to-shoulder 0.288 H, thigh 0.245 H, shank 0.246 H, upper arm 0.186 H, forearm 0.146 H,
+hand 0.108 H, foot 0.152 H.
+
+``mirrored`` says how the body's front relates to its long axis: a person standing and facing
+``+s`` is not mirrored (front = long axis turned clockwise by 90 degrees), a person lying on
+their back with the head at ``+s`` is mirrored (front = up).  It fixes which way noses, toes
+and kneecaps point, and which side of the body is nearer the camera.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+STATURE_M = 1.70
+TORSO_M = 0.288 * STATURE_M
+THIGH_M = 0.245 * STATURE_M
+SHANK_M = 0.246 * STATURE_M
+UPPER_ARM_M = 0.186 * STATURE_M
+FOREARM_M = 0.146 * STATURE_M
+HAND_M = 0.108 * STATURE_M
+FOOT_M = 0.152 * STATURE_M
+NECK_TO_HEAD_M = 0.20
+HEAD_RADIUS_M = 0.095
+LUMBAR_FRACTION = 0.35
+CHEST_FRACTION = 0.70
+
+# Foot geometry relative to the ankle joint, in (along the foot, along the sole normal) metres.
+HEEL_SPHERE = (-0.035, -0.025, 0.042)
+TOE_SPHERE = (0.14, -0.04, 0.028)
+HEEL_LANDMARK = (-0.07, -0.035)
+TOE_LANDMARK = (0.16, -0.045)
+
+
+def unit(angle_deg: float) -> FloatArray:
+    """Return the unit vector at ``angle_deg`` (counter-clockwise from ``+s``)."""
+    a = math.radians(angle_deg)
+    return np.array([math.cos(a), math.sin(a)])
+
+
+def rotate(vec: FloatArray, angle_deg: float) -> FloatArray:
+    """Rotate a 2D vector counter-clockwise by ``angle_deg``."""
+    a = math.radians(angle_deg)
+    c, s = math.cos(a), math.sin(a)
+    return np.array([c * vec[0] - s * vec[1], s * vec[0] + c * vec[1]])
+
+
+def angle_of(vec: FloatArray) -> float:
+    """Return the direction of a 2D vector in degrees, in ``[0, 360)``."""
+    return math.degrees(math.atan2(float(vec[1]), float(vec[0]))) % 360.0
+
+
+def anterior(superior: FloatArray, mirrored: bool) -> FloatArray:
+    """Return the body's front direction for a segment whose long axis is ``superior``."""
+    return rotate(superior, 90.0 if mirrored else -90.0)
+
+
+def two_link_ik(
+    root: FloatArray, tip: FloatArray, len_a_m: float, len_b_m: float, prefer: FloatArray
+) -> FloatArray:
+    """Return the middle joint of a two-link chain from ``root`` to ``tip``.
+
+    Of the two solutions the one on the side of ``prefer`` (a direction) is returned; an
+    unreachable tip gives the fully stretched chain.
+    """
+    span = tip - root
+    dist = float(np.hypot(*span))
+    dist = min(max(dist, 1e-9), len_a_m + len_b_m - 1e-9)
+    along = (len_a_m**2 - len_b_m**2 + dist**2) / (2.0 * dist)
+    across = math.sqrt(max(len_a_m**2 - along**2, 0.0))
+    axis = span / max(float(np.hypot(*span)), 1e-9)
+    perp = np.array([-axis[1], axis[0]])
+    if float(perp @ prefer) < 0.0:
+        perp = -perp
+    result: FloatArray = root + along * axis + across * perp
+    return result
+
+
+def interior_angle_deg(a: FloatArray, b: FloatArray, c: FloatArray) -> float:
+    """Return the angle a-b-c at ``b`` in degrees (0..180)."""
+    u, v = a - b, c - b
+    cos = float(u @ v) / max(float(np.hypot(*u) * np.hypot(*v)), 1e-12)
+    return math.degrees(math.acos(min(1.0, max(-1.0, cos))))
+
+
+@dataclass(frozen=True)
+class SegmentAngles:
+    """A pose as absolute segment directions (degrees) and the hip centre (metres).
+
+    ``*_l`` / ``*_r`` are the person's own left and right.  ``lumbar_lift_m`` pushes the
+    lumbar spine toward the front of the body (an arch / lordosis).
+    """
+
+    hip_s: float
+    hip_h: float
+    trunk: float
+    head: float
+    thigh_l: float
+    thigh_r: float
+    shank_l: float
+    shank_r: float
+    foot_l: float
+    foot_r: float
+    upper_arm_l: float
+    upper_arm_r: float
+    forearm_l: float
+    forearm_r: float
+    hand_l: float
+    hand_r: float
+    lumbar_lift_m: float = 0.0
+
+    def lerp(self, other: SegmentAngles, w: float) -> SegmentAngles:
+        """Blend toward ``other`` by weight ``w`` (angles take the short way round)."""
+        changes: dict[str, float] = {}
+        for f in fields(self):
+            a, b = getattr(self, f.name), getattr(other, f.name)
+            if f.name in ("hip_s", "hip_h", "lumbar_lift_m"):
+                changes[f.name] = a + w * (b - a)
+            else:
+                diff = (b - a + 180.0) % 360.0 - 180.0
+                changes[f.name] = a + w * diff
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Body2D:
+    """Joint positions of one pose in the canonical sagittal plane (metres).
+
+    ``points`` maps names (``hip``, ``lumbar``, ``chest``, ``shoulder``, ``head`` and, per side
+    ``l_``/``r_``: ``knee``, ``ankle``, ``elbow``, ``wrist``) to 2D positions; ``dirs`` maps
+    ``head`` and per side ``foot``/``hand`` to unit directions.
+    """
+
+    points: dict[str, FloatArray]
+    dirs: dict[str, FloatArray]
+    mirrored: bool
+
+
+def forward_kinematics(a: SegmentAngles, mirrored: bool) -> Body2D:
+    """Compute joint positions from segment angles."""
+    hip = np.array([a.hip_s, a.hip_h])
+    trunk_dir = unit(a.trunk)
+    front = anterior(trunk_dir, mirrored)
+    shoulder = hip + TORSO_M * trunk_dir
+    pts: dict[str, FloatArray] = {
+        "hip": hip,
+        "lumbar": hip + LUMBAR_FRACTION * TORSO_M * trunk_dir + a.lumbar_lift_m * front,
+        "chest": hip + CHEST_FRACTION * TORSO_M * trunk_dir + 0.4 * a.lumbar_lift_m * front,
+        "shoulder": shoulder,
+        "head": shoulder + NECK_TO_HEAD_M * unit(a.head),
+    }
+    dirs: dict[str, FloatArray] = {"head": unit(a.head)}
+    for side in ("l", "r"):
+        knee = hip + THIGH_M * unit(getattr(a, f"thigh_{side}"))
+        elbow = shoulder + UPPER_ARM_M * unit(getattr(a, f"upper_arm_{side}"))
+        pts[f"{side}_knee"] = knee
+        pts[f"{side}_ankle"] = knee + SHANK_M * unit(getattr(a, f"shank_{side}"))
+        pts[f"{side}_elbow"] = elbow
+        pts[f"{side}_wrist"] = elbow + FOREARM_M * unit(getattr(a, f"forearm_{side}"))
+        dirs[f"{side}_foot"] = unit(getattr(a, f"foot_{side}"))
+        dirs[f"{side}_hand"] = unit(getattr(a, f"hand_{side}"))
+    return Body2D(points=pts, dirs=dirs, mirrored=mirrored)
+
+
+def sole_normal(foot_dir: FloatArray, mirrored: bool) -> FloatArray:
+    """Return the direction from the sole to the top of the foot."""
+    return -anterior(foot_dir, mirrored)
+
+
+def foot_point(
+    ankle: FloatArray, foot_dir: FloatArray, mirrored: bool, offset: tuple[float, ...]
+) -> FloatArray:
+    """Return a point of the foot given as (along the foot, along the sole normal) metres."""
+    result: FloatArray = (
+        ankle + offset[0] * foot_dir + offset[1] * sole_normal(foot_dir, mirrored)
+    )
+    return result
+
+
+def lowest_foot_h(body: Body2D, side: str) -> float:
+    """Return the height of the lowest skin point of one foot (heel or toe sphere)."""
+    ankle, foot = body.points[f"{side}_ankle"], body.dirs[f"{side}_foot"]
+    heights = [
+        float(foot_point(ankle, foot, body.mirrored, sph)[1]) - sph[2]
+        for sph in (HEEL_SPHERE, TOE_SPHERE)
+    ]
+    return min(heights)
