@@ -54,6 +54,8 @@ from spinecoach.session.workout import (
 )
 
 __all__ = [
+    "CLINICIAN_ADVICE",
+    "DEFAULT_USER_NAME",
     "CheckInResult",
     "PlanItem",
     "TodaysPlan",
@@ -69,6 +71,10 @@ __all__ = [
     "start_set",
     "todays_plan",
 ]
+
+
+DEFAULT_USER_NAME = "default"
+"""The local user of a single-user install (created on first use)."""
 
 
 def ensure_user(repo: Repository, name: str, now: datetime) -> User:
