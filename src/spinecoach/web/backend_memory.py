@@ -136,7 +136,7 @@ class InMemoryBackend:
         order = ("emergency", "same_day", "urgent_review")
         outcome = next((o for o in order if o in outcomes), "ok")
         self.screening = ScreeningOut(
-            outcome=outcome, may_exercise=outcome == "ok",  # type: ignore[arg-type]
+            outcome=outcome, may_exercise=outcome == "ok",
             reasons=[q.text for q in flagged], advice=_ADVICE[outcome], taken_at=_now(),
         )
         return self.screening

@@ -27,14 +27,13 @@ VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".y4m", ".mjp
 
 
 def engine_analyzer(path: Path, exercise_id: str, progress: ProgressCallback) -> dict[str, Any]:
-    """Run :func:`spinecoach.session.analysis.analyze_file` (imported lazily)."""
-    from spinecoach.session.analysis import analyze_file  # type: ignore[import-not-found]
+    """Run :func:`spinecoach.compose.analyze_file`, the engine of ``spinecoach analyze``."""
+    from spinecoach.compose import analyze_file
 
-    def on_progress(done: int, total: int | None = None) -> None:
+    def on_progress(done: int, total: int | None) -> None:
         progress(done / total if total else 0.0)
 
-    report: dict[str, Any] = analyze_file(path, exercise_id, progress=on_progress)
-    return report
+    return analyze_file(path, exercise_id, progress=on_progress).report
 
 
 @dataclass
@@ -98,5 +97,5 @@ class AnalysisJobs:
 
     @staticmethod
     def _view(job: _Job) -> AnalysisJob:
-        return AnalysisJob(id=job.id, exercise_id=job.exercise_id, status=job.status,  # type: ignore[arg-type]
+        return AnalysisJob(id=job.id, exercise_id=job.exercise_id, status=job.status,
                            progress=job.progress, error=job.error, result=job.result)

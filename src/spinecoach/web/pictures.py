@@ -39,7 +39,7 @@ def encode_png(rgb: Image) -> bytes:
 def synth_renderer(exercise_id: str, phase: str) -> Image:
     """Render a position with :func:`spinecoach.synth.render_pose_image` (imported lazily)."""
     try:
-        from spinecoach.synth import render_pose_image  # type: ignore[attr-defined]
+        from spinecoach.synth import render_pose_image
     except ImportError as exc:
         raise MissingExtraError("the synthetic figure renderer is not installed") from exc
     image: Image = render_pose_image(exercise_id, phase, width=480, height=320, facing="left")

@@ -40,10 +40,13 @@ def today(request: Request, backend: BackendDep) -> HTMLResponse:
 
 
 @router.get("/checkin")
-def checkin(request: Request, when: str = "before", session: int | None = None) -> HTMLResponse:
-    """The check-in before or after a session."""
+def checkin(request: Request, backend: BackendDep, when: str = "before",
+            session: int | None = None) -> HTMLResponse:
+    """The check-in before or after a session (with today's safety re-check when due)."""
+    recheck = backend.questions(False) if when == "before" and backend.status().needs_recheck \
+        else []
     return _page(request, "checkin.html", title="How are you feeling?", when=when,
-                 session_id=session)
+                 session_id=session, recheck=recheck)
 
 
 @router.get("/session/{session_id}")

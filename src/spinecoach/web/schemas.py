@@ -65,6 +65,7 @@ class Status(_Out):
     screened: bool
     baseline_done: bool
     may_exercise: bool
+    needs_recheck: bool = Field(False, description="today's quick safety check is still due")
     outcome: str | None = None
     advice: str | None = None
     reasons: list[str] = []
@@ -127,7 +128,9 @@ class Today(_Out):
 
     date: str
     may_exercise: bool
+    needs_recheck: bool = False
     block_message: str | None = None
+    message: str | None = None
     items: list[PlanItem]
 
 

@@ -24,8 +24,8 @@ def engine_available() -> bool:
 
 def engine_tracker(exercise_id: str, target_hold_s: float | None) -> Tracker:
     """Create the analysis engine's tracker for one set."""
-    from spinecoach.domain.exercises import get_exercise  # type: ignore[attr-defined]
-    from spinecoach.tracking.engine import create_tracker  # type: ignore[import-not-found]
+    from spinecoach.domain.exercises import get_exercise
+    from spinecoach.tracking.engine import create_tracker
 
     tracker: Tracker = create_tracker(get_exercise(exercise_id), target_hold_s=target_hold_s)
     return tracker
@@ -33,7 +33,7 @@ def engine_tracker(exercise_id: str, target_hold_s: float | None) -> Tracker:
 
 def mediapipe_estimator() -> PoseEstimator:
     """Create a BlazePose estimator (video mode, no segmentation, for speed)."""
-    from spinecoach.pose.mediapipe_estimator import (  # type: ignore[import-not-found]
+    from spinecoach.pose.mediapipe_estimator import (
         MediaPipeEstimator,
     )
 
@@ -43,7 +43,7 @@ def mediapipe_estimator() -> PoseEstimator:
 
 def decode_jpeg(data: bytes) -> Image:
     """Decode a JPEG into RGB pixels (raises ``InputError`` when it is not one)."""
-    from spinecoach.pose.annotate import decode_jpeg as decode  # type: ignore[import-not-found]
+    from spinecoach.pose.annotate import decode_jpeg as decode
 
     image: Image = decode(data)
     return image

@@ -1,4 +1,5 @@
 import { api, escapeHtml, linkRanges, readCheckin, showError } from "./api.js";
+import { collectAnswers } from "./questions.js";
 
 const form = document.getElementById("checkin-form");
 const error = document.getElementById("checkin-error");
@@ -14,7 +15,27 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   showError(error, "");
   const when = form.dataset.when;
+  const recheck = document.getElementById("recheck-form");
   try {
+    if (recheck && !recheck.hidden) {
+      const { answers, missing } = collectAnswers(recheck);
+      if (missing.length) {
+        showError(error, `Please answer every safety question (${missing.length} left).`);
+        missing[0].querySelector("input, select").focus();
+        return;
+      }
+      const outcome = await api("/api/screening", { method: "POST", body: { answers, full: false } });
+      if (!outcome.may_exercise) {
+        form.hidden = true;
+        recheck.hidden = true;
+        result.hidden = false;
+        result.innerHTML = `<div class="notice stop" role="alert"><h2>Please do not exercise today</h2>
+          <p><strong>${escapeHtml(outcome.advice)}</strong></p>
+          <ul>${outcome.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ul></div>`;
+        return;
+      }
+      recheck.hidden = true;
+    }
     const sessionId = when === "before" ? await startSession() : Number(form.dataset.session);
     const out = await api("/api/checkins", {
       method: "POST", body: { when, session_id: sessionId, ...readCheckin(form) },

@@ -1,38 +1,17 @@
 import { api, escapeHtml, linkRanges, readCheckin, showError } from "./api.js";
+import { collectAnswers } from "./questions.js";
 
 const form = document.getElementById("screening-form");
 const error = document.getElementById("screening-error");
 const result = document.getElementById("screening-result");
 const baseline = document.getElementById("baseline");
 
-function collectAnswers() {
-  const answers = {};
-  const missing = [];
-  for (const q of form.querySelectorAll(".question")) {
-    const id = q.dataset.id;
-    q.classList.remove("missing");
-    if (q.dataset.kind === "yes_no") {
-      const checked = q.querySelector("input:checked");
-      if (!checked) { missing.push(q); continue; }
-      answers[id] = checked.value === "yes";
-    } else if (q.dataset.kind === "number") {
-      const value = q.querySelector("input").value;
-      if (value !== "") answers[id] = Number(value);
-    } else {
-      const value = q.querySelector("select").value;
-      if (value) answers[id] = value;
-    }
-  }
-  return { answers, missing };
-}
-
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const { answers, missing } = collectAnswers();
+  const { answers, missing } = collectAnswers(form);
   if (missing.length) {
-    missing.forEach((q) => q.classList.add("missing"));
     showError(error, `Please answer every question (${missing.length} left).`);
-    missing[0].querySelector("input").focus();
+    missing[0].querySelector("input, select").focus();
     return;
   }
   showError(error, "");

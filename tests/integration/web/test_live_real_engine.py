@@ -1,0 +1,117 @@
+"""The real wiring in-process: services + SQLite + the analysis engine over the WebSocket.
+
+Landmarks come from the synthetic generator (``simulate``), sent as ``landmarks`` messages,
+so no pose model is needed; the counted reps must match the generator's truth and be stored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from spinecoach.settings import Settings
+from spinecoach.storage import open_repository
+from spinecoach.synth import simulate
+from spinecoach.web.app import create_app
+from spinecoach.web.backend_core import CoreBackend
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
+                    speech="browser")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    def no_estimator() -> None:
+        raise AssertionError("landmark messages must not need a pose model")
+
+    app = create_app(settings, estimator_factory=no_estimator)  # type: ignore[arg-type]
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _all_no(client: TestClient, full: bool) -> dict[str, object]:
+    answers: dict[str, object] = {}
+    for q in client.get("/api/screening/questions", params={"full": full}).json():
+        if q["kind"] == "yes_no":
+            answers[q["id"]] = False
+        elif q["kind"] == "number":
+            answers[q["id"]] = 40
+        else:
+            answers[q["id"]] = next(iter(q["choices"]))
+    return answers
+
+
+def _landmarks(row) -> list[list[float | None]]:
+    return [[None if math.isnan(v) else float(v) for v in point] for point in row]
+
+
+def test_bridge_set_over_websocket_is_counted_and_stored(client: TestClient,
+                                                          settings: Settings) -> None:
+    out = client.post("/api/screening", json={"answers": _all_no(client, True), "full": True})
+    assert out.status_code == 200, out.text
+    assert out.json()["may_exercise"] is True
+    sid = client.post("/api/sessions").json()["id"]
+    checkin = {"when": "before", "session_id": sid, "back_pain": 3, "leg_pain": 2,
+               "leg_extent": "thigh"}
+    assert client.post("/api/checkins", json=checkin).status_code == 200
+    truth, poses, _ = simulate("bridge", "good", fps=30.0)
+    states = []
+    with client.websocket_connect(f"/ws/coach?exercise=bridge&session={sid}") as ws:
+        assert ws.receive_json()["type"] == "ready"
+        for t_s, row in zip(poses.t_s, poses.landmarks, strict=True):
+            ws.send_text(json.dumps({"type": "landmarks", "t_s": float(t_s),
+                                     "landmarks": _landmarks(row), "width": poses.width,
+                                     "height": poses.height}))
+            states.append(ws.receive_json())
+        ws.send_text(json.dumps({"type": "end"}))
+        summary = ws.receive_json()
+    assert states[-1]["reps"] == truth.reps
+    assert summary["set"]["reps"] == truth.reps
+    assert max(s["hold_s"] for s in states) >= 2.9
+    stored = client.get(f"/api/sessions/{sid}").json()["sets"][0]
+    assert stored["reps"] == truth.reps
+    sent_holds = [e["duration_s"] for s in states for e in s["events"] if e["type"] == "hold"]
+    assert len(sent_holds) == truth.reps
+    assert stored["holds_s"] == pytest.approx(sent_holds, abs=0.01)
+    repo = open_repository(settings)
+    backend = CoreBackend(repo)
+    assert len(repo.repetitions_of(summary["set"]["id"])) == truth.reps
+    assert backend.session(sid).sets[0].reps == truth.reps
+
+
+def test_red_flag_blocks_every_entry_point(client: TestClient) -> None:
+    answers = _all_no(client, True)
+    answers["saddle_numbness"] = True
+    out = client.post("/api/screening", json={"answers": answers, "full": True}).json()
+    assert out["outcome"] == "emergency" and not out["may_exercise"]
+    assert client.post("/api/sessions").status_code == 409
+    today = client.get("/api/today").json()
+    assert today["may_exercise"] is False and "emergency" in today["block_message"].lower()
+    page = client.get("/today").text
+    assert "No exercise today" in page
+
+
+def test_pages_render_with_the_real_core(client: TestClient) -> None:
+    client.post("/api/screening", json={"answers": _all_no(client, True), "full": True})
+    sid = client.post("/api/sessions").json()["id"]
+    for path in ("/today", f"/session/{sid}", f"/session/{sid}/coach/bridge",
+                 f"/session/{sid}/timer/plank", "/history", "/upload", "/api/report.html",
+                 "/checkin?when=before"):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.text[:300])
+    manual = {"exercise_id": "plank", "reps": 1, "hold_s": [12.0], "pain": 2}
+    assert client.post(f"/api/sessions/{sid}/manual-sets", json=manual).status_code == 201
+    client.post("/api/checkins", json={"when": "after", "session_id": sid, "back_pain": 2,
+                                       "leg_pain": 1, "leg_extent": "buttock"})
+    summary = client.post(f"/api/sessions/{sid}/finish").json()
+    assert summary["sets"][0]["holds_s"] == [12.0]
+    assert client.get(f"/summary/{sid}").status_code == 200
+    assert client.get("/api/history").json()["adherence"]
