@@ -44,7 +44,14 @@ INSTALL_HINT = "pip install 'mediapipe==0.10.14'"
 
 
 def _import_mediapipe_pose() -> Any:
-    """Import ``mediapipe.solutions.pose`` or raise :class:`MissingExtraError`."""
+    """Import ``mediapipe.solutions.pose`` or raise :class:`MissingExtraError`.
+
+    Also installs one targeted warning filter: mediapipe 0.10.14 calls a protobuf API that
+    warns "SymbolDatabase.GetPrototype() is deprecated" on every graph output.
+    """
+    warnings.filterwarnings(
+        "ignore", message=r"SymbolDatabase\.GetPrototype\(\) is deprecated", category=UserWarning
+    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
