@@ -7,7 +7,8 @@ Rules every implementation keeps (the in-memory fake is the reference behaviour)
 - ``add_*`` / ``start_*`` take a record with ``id=None`` and return it with its new id.
 - Lists come back in time order (oldest first); ``since`` is inclusive and compares the
   record's own timestamp (``taken_at``, ``at``, ``started_at``).
-- ``get_*`` / ``latest_*`` return None for a missing row; ``end_*`` on a missing id raises
+- ``get_*`` / ``latest_*`` return None for a missing row; ``end_*`` on a missing id, or a
+  record that names a missing user / session / set, raises
   :class:`~spinecoach.errors.StorageError`.
 - Every ``datetime`` handed back is timezone-aware UTC.
 """
@@ -171,6 +172,17 @@ class InMemoryRepository:
         self._ids += 1
         return self._ids
 
+    def _require(
+        self, user_id: int, session_id: int | None = None, set_id: int | None = None
+    ) -> None:
+        """Refuse dangling references, as the database's foreign keys do."""
+        if user_id not in self._users:
+            raise StorageError(f"no user with id {user_id}")
+        if session_id is not None and session_id not in self._sessions:
+            raise StorageError(f"no session with id {session_id}")
+        if set_id is not None and set_id not in self._sets:
+            raise StorageError(f"no set with id {set_id}")
+
     def add_user(self, user: User) -> User:
         """Insert a user; names are unique."""
         if self.find_user(user.name) is not None:
@@ -189,6 +201,7 @@ class InMemoryRepository:
 
     def add_screening(self, record: ScreeningRecord) -> ScreeningRecord:
         """Insert a screening outcome."""
+        self._require(record.user_id)
         stored = replace(record, id=self._next_id())
         self._screenings.append(stored)
         return stored
@@ -207,6 +220,7 @@ class InMemoryRepository:
 
     def add_checkin(self, checkin: CheckIn) -> CheckIn:
         """Insert a check-in."""
+        self._require(checkin.user_id, checkin.session_id)
         stored = replace(checkin, id=self._next_id())
         self._checkins.append(stored)
         return stored
@@ -228,6 +242,7 @@ class InMemoryRepository:
 
     def set_prescription(self, prescription: Prescription) -> Prescription:
         """Insert a prescription."""
+        self._require(prescription.user_id)
         stored = replace(prescription, id=self._next_id())
         self._prescriptions.append(stored)
         return stored
@@ -238,6 +253,7 @@ class InMemoryRepository:
 
     def add_programme_change(self, change: ProgrammeChange) -> ProgrammeChange:
         """Insert a programme change."""
+        self._require(change.user_id)
         stored = replace(change, id=self._next_id())
         self._changes.append(stored)
         return stored
@@ -250,6 +266,7 @@ class InMemoryRepository:
 
     def start_session(self, session: SessionRecord) -> SessionRecord:
         """Insert a session."""
+        self._require(session.user_id)
         stored = replace(session, id=self._next_id())
         self._sessions[stored.id or 0] = stored
         return stored
@@ -336,6 +353,7 @@ class InMemoryRepository:
 
     def add_stop_event(self, event: StopEventRecord) -> StopEventRecord:
         """Insert a stop event."""
+        self._require(event.user_id, event.session_id, event.set_id)
         stored = replace(event, id=self._next_id())
         self._stops.append(stored)
         return stored

@@ -71,7 +71,7 @@ def test_latest_screening_and_kind_filter() -> None:
 
 def test_prescription_in_force_by_date() -> None:
     repo = make_repo()
-    uid = 1
+    uid = repo.add_user(User(name="ann", created_at=T0)).id or 0
     common = dict(user_id=uid, exercise_id="plank", sets=3, reps=None, rest_s=30.0)
     first = repo.set_prescription(
         Prescription(
@@ -111,7 +111,7 @@ def test_prescription_in_force_by_date() -> None:
 
 def test_session_set_reps_holds_stops() -> None:
     repo = make_repo()
-    uid = 1
+    uid = repo.add_user(User(name="ann", created_at=T0)).id or 0
     session = repo.start_session(SessionRecord(user_id=uid, started_at=T0, mode=SessionMode.CAMERA))
     sid = session.id or 0
     set_ = repo.start_set(
@@ -171,8 +171,9 @@ def test_session_set_reps_holds_stops() -> None:
 
 def test_checkins_since() -> None:
     repo = make_repo()
+    uid = repo.add_user(User(name="ann", created_at=T0)).id or 0
     kwargs = dict(
-        user_id=1,
+        user_id=uid,
         when=CheckInWhen.BEFORE,
         back_pain=3,
         leg_pain=2,
@@ -183,6 +184,17 @@ def test_checkins_since() -> None:
     )
     a = repo.add_checkin(CheckIn(taken_at=T0, **kwargs))  # type: ignore[arg-type]
     b = repo.add_checkin(CheckIn(taken_at=T0 + timedelta(days=2), **kwargs))  # type: ignore[arg-type]
-    assert repo.checkins(1) == [a, b]
-    assert repo.checkins(1, since=T0 + timedelta(days=1)) == [b]
+    assert repo.checkins(uid) == [a, b]
+    assert repo.checkins(uid, since=T0 + timedelta(days=1)) == [b]
     assert a.worst_pain == 3
+
+
+def test_dangling_references_are_refused() -> None:
+    repo = make_repo()
+    with pytest.raises(StorageError):
+        repo.start_session(SessionRecord(user_id=42, started_at=T0, mode=SessionMode.CAMERA))
+    uid = repo.add_user(User(name="ann", created_at=T0)).id or 0
+    with pytest.raises(StorageError):
+        repo.add_stop_event(
+            StopEventRecord(user_id=uid, at=T0, code="x", message="m", session_id=77)
+        )
