@@ -41,8 +41,16 @@ def run(args: argparse.Namespace) -> int:
     width, height = _parse_size(args.size)
     out = args.out or Path(f"{args.exercise}-{args.scenario}-{args.facing}.{_EXTENSIONS[args.fmt]}")
     truth = render_clip(
-        args.exercise, args.scenario, out, fps=args.fps, width=width, height=height,
-        facing=args.facing, seed=args.seed, fmt=args.fmt, repetitions=args.reps,
+        args.exercise,
+        args.scenario,
+        out,
+        fps=args.fps,
+        width=width,
+        height=height,
+        facing=args.facing,
+        seed=args.seed,
+        fmt=args.fmt,
+        repetitions=args.reps,
     )
     sys.stdout.write(
         f"wrote {out} ({truth.frames} frames, {truth.duration_s:.1f} s, {truth.reps} reps, "

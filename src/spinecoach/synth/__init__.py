@@ -20,4 +20,11 @@ from spinecoach.synth.api import render_clip, render_frames, render_pose_image, 
 from spinecoach.synth.scenarios import SCENARIOS
 from spinecoach.synth.truth import GroundTruth
 
-__all__ = ["SCENARIOS", "GroundTruth", "render_clip", "render_frames", "render_pose_image", "simulate"]
+__all__ = [
+    "SCENARIOS",
+    "GroundTruth",
+    "render_clip",
+    "render_frames",
+    "render_pose_image",
+    "simulate",
+]

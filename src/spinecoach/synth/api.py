@@ -24,7 +24,9 @@ NOISE_SIGMA = 2.5
 FACINGS = ("left", "right")
 
 
-def validate(exercise: str, scenario: str, facing: str, width: int, height: int, fps: float) -> None:
+def validate(
+    exercise: str, scenario: str, facing: str, width: int, height: int, fps: float
+) -> None:
     """Raise a clear :class:`InputError` for an unknown id or a nonsensical parameter."""
     if exercise not in SCENARIOS:
         raise UnknownExerciseError(
@@ -44,7 +46,12 @@ def validate(exercise: str, scenario: str, facing: str, width: int, height: int,
 
 
 def _clip(
-    exercise: str, scenario: str, fps: float, width: int, height: int, facing: str,
+    exercise: str,
+    scenario: str,
+    fps: float,
+    width: int,
+    height: int,
+    facing: str,
     repetitions: int | None,
 ) -> Clip:
     validate(exercise, scenario, facing, width, height, fps)
@@ -67,8 +74,15 @@ def clip_masks(clip: Clip) -> list[NDArray[np.float32]]:
 
 
 def simulate(
-    exercise: str, scenario: str = "good", *, fps: float = 30.0, width: int = 640,
-    height: int = 480, facing: str = "left", seed: int = 0, with_masks: bool = False,
+    exercise: str,
+    scenario: str = "good",
+    *,
+    fps: float = 30.0,
+    width: int = 640,
+    height: int = 480,
+    facing: str = "left",
+    seed: int = 0,
+    with_masks: bool = False,
     repetitions: int | None = None,
 ) -> tuple[GroundTruth, PoseSequence, list[NDArray[np.float32]] | None]:
     """Simulate a clip without shading: its truth, true landmarks and optional masks.
@@ -90,9 +104,12 @@ def _noise_bank(height: int, width: int, seed: int) -> NDArray[np.float32]:
 
 def _frames(clip: Clip, seed: int) -> Iterator[U8]:
     background = render_background(
-        clip.camera, None if clip.model.side_wall_s is None else float(
-            clip.place.world(np.array([clip.model.side_wall_s, 0.0]))[0]
-        ), clip.model.has_mat, seed,
+        clip.camera,
+        None
+        if clip.model.side_wall_s is None
+        else float(clip.place.world(np.array([clip.model.side_wall_s, 0.0]))[0]),
+        clip.model.has_mat,
+        seed,
     )
     noise = _noise_bank(clip.height, clip.width, seed)
     rng = np.random.default_rng(seed + 1)
@@ -106,8 +123,15 @@ def _frames(clip: Clip, seed: int) -> Iterator[U8]:
 
 
 def render_frames(
-    exercise: str, scenario: str = "good", *, fps: float = 30.0, width: int = 640,
-    height: int = 480, facing: str = "left", seed: int = 0, repetitions: int | None = None,
+    exercise: str,
+    scenario: str = "good",
+    *,
+    fps: float = 30.0,
+    width: int = 640,
+    height: int = 480,
+    facing: str = "left",
+    seed: int = 0,
+    repetitions: int | None = None,
 ) -> Iterator[U8]:
     """Yield the clip's RGB uint8 frames ``(height, width, 3)``, rendered lazily."""
     clip = _clip(exercise, scenario, fps, width, height, facing, repetitions)
@@ -115,8 +139,16 @@ def render_frames(
 
 
 def render_clip(
-    exercise: str, scenario: str, out_path: Path, *, fps: float = 30.0, width: int = 640,
-    height: int = 480, facing: str = "left", seed: int = 0, fmt: str = "mp4",
+    exercise: str,
+    scenario: str,
+    out_path: Path,
+    *,
+    fps: float = 30.0,
+    width: int = 640,
+    height: int = 480,
+    facing: str = "left",
+    seed: int = 0,
+    fmt: str = "mp4",
     repetitions: int | None = None,
 ) -> GroundTruth:
     """Render a clip to ``out_path`` (``mp4``, ``y4m`` or ``mjpeg``) and its truth beside it.
@@ -144,14 +176,26 @@ def _phase_params(clip: Clip, phase: str) -> dict[str, float]:
 
 
 def render_pose_image(
-    exercise: str, phase: str = "target", width: int = 640, height: int = 480,
-    facing: str = "left", seed: int = 0,
+    exercise: str,
+    phase: str = "target",
+    width: int = 640,
+    height: int = 480,
+    facing: str = "left",
+    seed: int = 0,
 ) -> U8:
     """Return one still RGB picture of ``exercise`` in its ``start`` or ``target`` position."""
     clip = _clip(exercise, "good", 30.0, width, height, facing, None)
     state = frame_state(clip.model, clip.place, _phase_params(clip, phase))
     single = Clip(
-        clip.exercise, clip.scenario, clip.fps, clip.facing, clip.model, clip.place,
-        clip.script, clip.t_s[:1], [state], clip.camera,
+        clip.exercise,
+        clip.scenario,
+        clip.fps,
+        clip.facing,
+        clip.model,
+        clip.place,
+        clip.script,
+        clip.t_s[:1],
+        [state],
+        clip.camera,
     )
     return next(_frames(single, seed))

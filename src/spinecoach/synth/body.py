@@ -185,9 +185,7 @@ def foot_point(
     ankle: FloatArray, foot_dir: FloatArray, mirrored: bool, offset: tuple[float, ...]
 ) -> FloatArray:
     """Return a point of the foot given as (along the foot, along the sole normal) metres."""
-    result: FloatArray = (
-        ankle + offset[0] * foot_dir + offset[1] * sole_normal(foot_dir, mirrored)
-    )
+    result: FloatArray = ankle + offset[0] * foot_dir + offset[1] * sole_normal(foot_dir, mirrored)
     return result
 
 

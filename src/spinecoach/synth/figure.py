@@ -105,7 +105,9 @@ def _head(st: FrameState, place: Placement) -> list[Capsule]:
             Capsule(
                 j[f"{side}_eye_inner"] + 0.22 * r * sup + 0.04 * r * ant,
                 j[f"{side}_eye_outer"] + 0.24 * r * sup + 0.04 * r * ant,
-                0.05 * r, 0.05 * r, HAIR,
+                0.05 * r,
+                0.05 * r,
+                HAIR,
             ),
         ]
     return caps

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from spinecoach.domain.landmarks import Side
 from spinecoach.synth.body import HEAD_RADIUS_M, TORSO_M, Body2D, FloatArray, forward_kinematics
@@ -20,7 +21,13 @@ from spinecoach.synth.scene3d import (
     world_joints,
 )
 from spinecoach.synth.timeline import Script
-from spinecoach.synth.truth import OWN_ANGLE, GroundTruth, clean_series, intervals_where, true_angles
+from spinecoach.synth.truth import (
+    OWN_ANGLE,
+    GroundTruth,
+    clean_series,
+    intervals_where,
+    true_angles,
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,13 @@ def _framing_points(states: list[FrameState], model: ExerciseModel, place: Place
 
 
 def build_clip(
-    exercise: str, scenario: str, *, fps: float, width: int, height: int, facing: str,
+    exercise: str,
+    scenario: str,
+    *,
+    fps: float,
+    width: int,
+    height: int,
+    facing: str,
     reps: int | None = None,
 ) -> Clip:
     """Simulate a clip (ids and parameters already validated)."""
@@ -114,20 +127,34 @@ def clip_truth(clip: Clip, landmarks: FloatArray) -> GroundTruth:
     per_frame = {"t_s": clean_series(clip.t_s, 4)}
     per_frame.update({k: clean_series(v) for k, v in angles.items()})
     if clip.exercise == "hip-hinge":
-        lift = np.array([st.body.points["lumbar"][1] - st.body.points["hip"][1] for st in clip.states])
+        lift = np.array(
+            [st.body.points["lumbar"][1] - st.body.points["hip"][1] for st in clip.states]
+        )
         per_frame[OWN_ANGLE["hip-hinge"]] = clean_series(lift / TORSO_M, 4)
-    missing = ~np.isfinite(landmarks[:, :, 0]).all(axis=1)
+    missing: NDArray[np.bool_] = np.asarray(~np.isfinite(landmarks[:, :, 0]).all(axis=1))
     by_side = None
     if clip.exercise == "hip-hinge":
         by_side = {s: sum(r.side == s for r in sc.reps) for s in ("left", "right")}
     return GroundTruth(
-        exercise=clip.exercise, scenario=clip.scenario, fps=clip.fps, frames=len(clip.t_s),
-        duration_s=len(clip.t_s) / clip.fps, width=clip.width, height=clip.height,
-        facing=clip.facing, near_side=clip.place.near_side, reps=len(sc.reps),
+        exercise=clip.exercise,
+        scenario=clip.scenario,
+        fps=clip.fps,
+        frames=len(clip.t_s),
+        duration_s=len(clip.t_s) / clip.fps,
+        width=clip.width,
+        height=clip.height,
+        facing=clip.facing,
+        near_side=clip.place.near_side,
+        reps=len(sc.reps),
         reps_by_side=by_side,
         repetitions=[
-            {"start_s": r.start_s, "peak_s": r.peak_s, "end_s": r.end_s, "side": r.side,
-             "hold_s": r.hold_s}
+            {
+                "start_s": r.start_s,
+                "peak_s": r.peak_s,
+                "end_s": r.end_s,
+                "side": r.side,
+                "hold_s": r.hold_s,
+            }
             for r in sc.reps
         ],
         holds=[{"start_s": a, "end_s": b} for a, b in sc.holds],

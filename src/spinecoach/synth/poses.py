@@ -83,9 +83,17 @@ def hip_hinge_pose(p: Params) -> SegmentAngles:
         angles[f"shank_{side}"] = shank
         angles[f"foot_{side}"] = foot_angle(shank, True, 25.0)
     return SegmentAngles(
-        hip_s=0.0, hip_h=SUPINE_HIP_H, trunk=0.0, head=-2.0,
-        upper_arm_l=92.0, upper_arm_r=92.0, forearm_l=90.0, forearm_r=90.0,
-        hand_l=90.0, hand_r=90.0, lumbar_lift_m=0.08 * TORSO_M * p.get("arch", 0.0),
+        hip_s=0.0,
+        hip_h=SUPINE_HIP_H,
+        trunk=0.0,
+        head=-2.0,
+        upper_arm_l=92.0,
+        upper_arm_r=92.0,
+        forearm_l=90.0,
+        forearm_r=90.0,
+        hand_l=90.0,
+        hand_r=90.0,
+        lumbar_lift_m=0.08 * TORSO_M * p.get("arch", 0.0),
         **angles,
     )
 
@@ -134,10 +142,22 @@ def bridge_pose(p: Params) -> SegmentAngles:
     knee = two_link_ik(hip, ankle, THIGH_M, SHANK_M, np.array([0.0, 1.0]))
     thigh, shank = angle_of(knee - hip), angle_of(ankle - knee)
     return SegmentAngles(
-        hip_s=float(hip[0]), hip_h=float(hip[1]), trunk=-phi, head=-2.0,
-        thigh_l=thigh, thigh_r=thigh, shank_l=shank, shank_r=shank, foot_l=180.0, foot_r=180.0,
-        upper_arm_l=191.0, upper_arm_r=191.0, forearm_l=182.0, forearm_r=182.0,
-        hand_l=180.0, hand_r=180.0,
+        hip_s=float(hip[0]),
+        hip_h=float(hip[1]),
+        trunk=-phi,
+        head=-2.0,
+        thigh_l=thigh,
+        thigh_r=thigh,
+        shank_l=shank,
+        shank_r=shank,
+        foot_l=180.0,
+        foot_r=180.0,
+        upper_arm_l=191.0,
+        upper_arm_r=191.0,
+        forearm_l=182.0,
+        forearm_r=182.0,
+        hand_l=180.0,
+        hand_r=180.0,
     )
 
 
@@ -163,13 +183,27 @@ def bridge_rest_phi() -> float:
 PLANK_SHOULDER = np.array([0.0, PLANK_ELBOW_H + UPPER_ARM_M])
 
 
-def _plank_base(trunk: float, thigh: float, shank: float, foot: float, head: float) -> SegmentAngles:
+def _plank_base(
+    trunk: float, thigh: float, shank: float, foot: float, head: float
+) -> SegmentAngles:
     hip = PLANK_SHOULDER - TORSO_M * unit(trunk)
     return SegmentAngles(
-        hip_s=float(hip[0]), hip_h=float(hip[1]), trunk=trunk, head=head,
-        thigh_l=thigh, thigh_r=thigh, shank_l=shank, shank_r=shank, foot_l=foot, foot_r=foot,
-        upper_arm_l=270.0, upper_arm_r=270.0, forearm_l=0.0, forearm_r=0.0,
-        hand_l=0.0, hand_r=0.0,
+        hip_s=float(hip[0]),
+        hip_h=float(hip[1]),
+        trunk=trunk,
+        head=head,
+        thigh_l=thigh,
+        thigh_r=thigh,
+        shank_l=shank,
+        shank_r=shank,
+        foot_l=foot,
+        foot_r=foot,
+        upper_arm_l=270.0,
+        upper_arm_r=270.0,
+        forearm_l=0.0,
+        forearm_r=0.0,
+        hand_l=0.0,
+        hand_r=0.0,
     )
 
 
@@ -213,10 +247,22 @@ def _squat_stance(thigh_deg: float) -> SegmentAngles:
     knee = np.array([knee_s, knee_h])
     thigh, shank = angle_of(knee - hip), angle_of(ankle - knee)
     return SegmentAngles(
-        hip_s=0.0, hip_h=float(hip[1]), trunk=95.0, head=90.0,
-        thigh_l=thigh, thigh_r=thigh, shank_l=shank, shank_r=shank, foot_l=0.0, foot_r=0.0,
-        upper_arm_l=273.0, upper_arm_r=273.0, forearm_l=276.0, forearm_r=276.0,
-        hand_l=276.0, hand_r=276.0,
+        hip_s=0.0,
+        hip_h=float(hip[1]),
+        trunk=95.0,
+        head=90.0,
+        thigh_l=thigh,
+        thigh_r=thigh,
+        shank_l=shank,
+        shank_r=shank,
+        foot_l=0.0,
+        foot_r=0.0,
+        upper_arm_l=273.0,
+        upper_arm_r=273.0,
+        forearm_l=276.0,
+        forearm_r=276.0,
+        hand_l=276.0,
+        hand_r=276.0,
     )
 
 
@@ -226,12 +272,22 @@ def _walking(x_off_m: float, gait_deg: float) -> SegmentAngles:
     bend_r = 12.0 + 12.0 * math.sin(math.radians(gait_deg - 90.0))
     thigh_l, thigh_r = 270.0 + swing, 270.0 - swing
     return SegmentAngles(
-        hip_s=x_off_m, hip_h=0.87, trunk=90.0, head=90.0,
-        thigh_l=thigh_l, thigh_r=thigh_r, shank_l=thigh_l - bend_l, shank_r=thigh_r - bend_r,
-        foot_l=thigh_l - bend_l + 90.0, foot_r=thigh_r - bend_r + 90.0,
-        upper_arm_l=270.0 - 0.6 * swing, upper_arm_r=270.0 + 0.6 * swing,
-        forearm_l=275.0 - 0.6 * swing, forearm_r=275.0 + 0.6 * swing,
-        hand_l=275.0 - 0.6 * swing, hand_r=275.0 + 0.6 * swing,
+        hip_s=x_off_m,
+        hip_h=0.87,
+        trunk=90.0,
+        head=90.0,
+        thigh_l=thigh_l,
+        thigh_r=thigh_r,
+        shank_l=thigh_l - bend_l,
+        shank_r=thigh_r - bend_r,
+        foot_l=thigh_l - bend_l + 90.0,
+        foot_r=thigh_r - bend_r + 90.0,
+        upper_arm_l=270.0 - 0.6 * swing,
+        upper_arm_r=270.0 + 0.6 * swing,
+        forearm_l=275.0 - 0.6 * swing,
+        forearm_r=275.0 + 0.6 * swing,
+        hand_l=275.0 - 0.6 * swing,
+        hand_r=275.0 + 0.6 * swing,
     )
 
 

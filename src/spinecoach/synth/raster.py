@@ -35,7 +35,9 @@ class Capsule:
     person: bool = True
 
 
-def sphere(c: FloatArray, r: float, color: tuple[float, float, float], person: bool = True) -> Capsule:
+def sphere(
+    c: FloatArray, r: float, color: tuple[float, float, float], person: bool = True
+) -> Capsule:
     """Return a sphere as a degenerate capsule."""
     return Capsule(c, c, r, r, color, person)
 

@@ -60,7 +60,9 @@ def hip_hinge_script(scenario: str, reps: int) -> Script:
         knee = 145.0 if wide else 90.0
         down_s, touch_s, up_s = (0.3, 0.1, 0.3) if fast else (1.2, 0.3, 1.2)
         start = sc.t_s
-        touch_start = sc.move(down_s, **{f"hip_{side}": heel_touch_hip_deg(knee), f"knee_{side}": knee})
+        touch_start = sc.move(
+            down_s, **{f"hip_{side}": heel_touch_hip_deg(knee), f"knee_{side}": knee}
+        )
         if arch:
             _hip_hinge_arch(sc, 1.5)
         else:
@@ -69,7 +71,9 @@ def hip_hinge_script(scenario: str, reps: int) -> Script:
         end = sc.move(up_s, **{f"hip_{side}": 90.0, f"knee_{side}": 90.0})
         sc.hold(0.5)
         label = "left" if side == "l" else "right"
-        sc.reps.append(Rep(start, (touch_start + touch_end) / 2, end, label, touch_end - touch_start))
+        sc.reps.append(
+            Rep(start, (touch_start + touch_end) / 2, end, label, touch_end - touch_start)
+        )
         if wide:
             sc.faults.append(Fault("knee_angle", start, end))
         if fast:
@@ -137,9 +141,9 @@ def plank_script(scenario: str, reps: int) -> Script:
 
 def _walk_out_and_back(sc: Script) -> None:
     sc.move(0.6, walk=1.0, gait=sc.current["gait"] + 90.0)
-    sc.move(2.5, ease="linear", x_off=3.6, gait=sc.current["gait"] + 810.0)
+    sc.move_linear(2.5, x_off=3.6, gait=sc.current["gait"] + 810.0)
     sc.hold(2.5)
-    sc.move(2.5, ease="linear", x_off=0.0, gait=sc.current["gait"] + 810.0)
+    sc.move_linear(2.5, x_off=0.0, gait=sc.current["gait"] + 810.0)
     sc.move(0.6, walk=0.0, gait=sc.current["gait"] + 90.0)
     sc.hold(1.0)
 

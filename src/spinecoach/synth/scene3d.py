@@ -82,8 +82,12 @@ class Camera:
     def scaled(self, k: float) -> Camera:
         """Return the same camera for an image ``k`` times the size."""
         return Camera(
-            self.f_px * k, self.cx * k, self.cy * k, self.position,
-            max(1, round(self.width * k)), max(1, round(self.height * k)),
+            self.f_px * k,
+            self.cx * k,
+            self.cy * k,
+            self.position,
+            max(1, round(self.width * k)),
+            max(1, round(self.height * k)),
         )
 
 
@@ -126,15 +130,22 @@ def face_points(body: Body2D, place: Placement) -> dict[str, FloatArray]:
 
 _FACE_ORDER = (
     (Landmark.NOSE, "nose"),
-    (Landmark.LEFT_EYE_INNER, "left_eye_inner"), (Landmark.LEFT_EYE, "left_eye"),
-    (Landmark.LEFT_EYE_OUTER, "left_eye_outer"), (Landmark.RIGHT_EYE_INNER, "right_eye_inner"),
-    (Landmark.RIGHT_EYE, "right_eye"), (Landmark.RIGHT_EYE_OUTER, "right_eye_outer"),
-    (Landmark.LEFT_EAR, "left_ear"), (Landmark.RIGHT_EAR, "right_ear"),
-    (Landmark.MOUTH_LEFT, "left_mouth"), (Landmark.MOUTH_RIGHT, "right_mouth"),
+    (Landmark.LEFT_EYE_INNER, "left_eye_inner"),
+    (Landmark.LEFT_EYE, "left_eye"),
+    (Landmark.LEFT_EYE_OUTER, "left_eye_outer"),
+    (Landmark.RIGHT_EYE_INNER, "right_eye_inner"),
+    (Landmark.RIGHT_EYE, "right_eye"),
+    (Landmark.RIGHT_EYE_OUTER, "right_eye_outer"),
+    (Landmark.LEFT_EAR, "left_ear"),
+    (Landmark.RIGHT_EAR, "right_ear"),
+    (Landmark.MOUTH_LEFT, "left_mouth"),
+    (Landmark.MOUTH_RIGHT, "right_mouth"),
 )
 
 
-def hand_points(body: Body2D, place: Placement, side: str, wrist: FloatArray) -> dict[str, FloatArray]:
+def hand_points(
+    body: Body2D, place: Placement, side: str, wrist: FloatArray
+) -> dict[str, FloatArray]:
     """Return world positions of a hand's pinky, index and thumb landmarks."""
     hand = place.direction(body.dirs[f"{side}_hand"])
     thumb_dir = place.direction(anterior(body.dirs[f"{side}_hand"], body.mirrored))

@@ -2,7 +2,7 @@
 
 A :class:`Script` is written like a choreography: ``hold(1.5)``, ``move(1.0, phi=24.0)``.
 Each ``move`` eases every parameter from its value at the previous keyframe to the new one
-(a cosine ease-in-out, or linear for ``ease="linear"``), and the script remembers the ground
+(a cosine ease-in-out; ``move_linear`` moves at constant speed), and the script remembers the ground
 truth events as they are written, so the truth is exact by construction.
 """
 
@@ -62,12 +62,19 @@ class Script:
         """Parameters at the last keyframe."""
         return self.values[-1]
 
-    def move(self, duration_s: float, ease: str = "smooth", **changes: float) -> float:
-        """Move to new parameter values over ``duration_s``; return the new time."""
+    def _key(self, duration_s: float, changes: dict[str, float], ease: str) -> float:
         self.times_s.append(self.t_s + duration_s)
         self.values.append({**self.current, **changes})
         self.eases.append(ease)
         return self.t_s
+
+    def move(self, duration_s: float, **changes: float) -> float:
+        """Ease to new parameter values over ``duration_s``; return the new time."""
+        return self._key(duration_s, changes, "smooth")
+
+    def move_linear(self, duration_s: float, **changes: float) -> float:
+        """Move to new parameter values at constant speed; return the new time."""
+        return self._key(duration_s, changes, "linear")
 
     def hold(self, duration_s: float) -> float:
         """Stay still for ``duration_s``; return the new time."""

@@ -24,8 +24,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-from spinecoach.domain.landmarks import Landmark, Side, sided
+from spinecoach.domain.landmarks import Side, sided
 from spinecoach.synth.body import FloatArray
 
 OWN_ANGLE = {
@@ -63,7 +64,10 @@ def true_angles(
         return np.stack([lm[:, 0] * width, -lm[:, 1] * height], axis=-1)
 
     shoulder, hip, knee, ankle = pt("shoulder"), pt("hip"), pt("knee"), pt("ankle")
-    out = {"knee_deg": _interior_deg(hip, knee, ankle), "hip_deg": _interior_deg(shoulder, hip, knee)}
+    out = {
+        "knee_deg": _interior_deg(hip, knee, ankle),
+        "hip_deg": _interior_deg(shoulder, hip, knee),
+    }
     if exercise == "bridge":
         out["hip_ext_deg"] = _signed_dev_deg(shoulder, hip, knee)
     elif exercise == "plank":
@@ -74,7 +78,7 @@ def true_angles(
     return out
 
 
-def intervals_where(mask: FloatArray, t_s: FloatArray, dt_s: float) -> list[list[float]]:
+def intervals_where(mask: NDArray[np.bool_], t_s: FloatArray, dt_s: float) -> list[list[float]]:
     """Return ``[start_s, end_s]`` runs of a boolean per-frame mask (end = last frame + dt)."""
     runs: list[list[float]] = []
     start: float | None = None
@@ -123,10 +127,3 @@ class GroundTruth:
 def clean_series(values: FloatArray, digits: int = 3) -> list[float | None]:
     """Round a series for JSON, turning NaN into ``None``."""
     return [None if not math.isfinite(float(v)) else round(float(v), digits) for v in values]
-
-
-def near_side_of(landmarks: FloatArray) -> Side:
-    """Return the side whose hip has the smaller (nearer) median z."""
-    z_left = np.nanmedian(landmarks[:, Landmark.LEFT_HIP, 2])
-    z_right = np.nanmedian(landmarks[:, Landmark.RIGHT_HIP, 2])
-    return Side.LEFT if z_left < z_right else Side.RIGHT

@@ -30,7 +30,8 @@ def write_y4m(path: Path, frames: Iterable[U8], fps: float, width: int, height: 
     rate = _rate(fps)
     count = 0
     with path.open("wb") as fh:
-        fh.write(f"YUV4MPEG2 W{width} H{height} F{rate.numerator}:{rate.denominator} Ip A1:1 C420jpeg\n".encode())
+        header = f"YUV4MPEG2 W{width} H{height} F{rate.numerator}:{rate.denominator}"
+        fh.write(f"{header} Ip A1:1 C420jpeg\n".encode())
         for rgb in frames:
             yuv = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p")
             fh.write(b"FRAME\n")
@@ -39,7 +40,9 @@ def write_y4m(path: Path, frames: Iterable[U8], fps: float, width: int, height: 
     return count
 
 
-def write_encoded(path: Path, frames: Iterable[U8], fps: float, width: int, height: int, fmt: str) -> int:
+def write_encoded(
+    path: Path, frames: Iterable[U8], fps: float, width: int, height: int, fmt: str
+) -> int:
     """Write H.264 mp4 or Motion-JPEG through PyAV; return the number of frames."""
     rate = _rate(fps)
     if fmt == "mp4":
@@ -66,7 +69,9 @@ def write_encoded(path: Path, frames: Iterable[U8], fps: float, width: int, heig
     return count
 
 
-def write_video(path: Path, frames: Iterable[U8], fps: float, width: int, height: int, fmt: str) -> int:
+def write_video(
+    path: Path, frames: Iterable[U8], fps: float, width: int, height: int, fmt: str
+) -> int:
     """Write ``frames`` (RGB uint8) to ``path`` in ``fmt``; return the number of frames."""
     if fmt not in FORMATS:
         raise InputError(f"unknown video format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -56,8 +56,24 @@ def test_pose_images_differ_between_phases() -> None:
 
 def test_cli_synth(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "b.y4m"
-    code = main(["synth", "bridge", "--scenario", "hold_too_short", "--out", str(out),
-                 "--size", "96x64", "--fps", "2", "--format", "y4m", "--reps", "1"])
+    code = main(
+        [
+            "synth",
+            "bridge",
+            "--scenario",
+            "hold_too_short",
+            "--out",
+            str(out),
+            "--size",
+            "96x64",
+            "--fps",
+            "2",
+            "--format",
+            "y4m",
+            "--reps",
+            "1",
+        ]
+    )
     assert code == 0
     assert out.exists() and Path(f"{out}.truth.json").exists()
     assert "wrote" in capsys.readouterr().out

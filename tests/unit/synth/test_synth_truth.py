@@ -53,7 +53,9 @@ def test_faults_present_exactly_for_fault_scenarios(exercise: str, scenario: str
     json.loads(truth.to_json())
 
 
-@pytest.mark.parametrize(("exercise", "reps"), [("hip-hinge", 6), ("bridge", 4), ("ball-squat", 3), ("plank", 0)])
+@pytest.mark.parametrize(
+    ("exercise", "reps"), [("hip-hinge", 6), ("bridge", 4), ("ball-squat", 3), ("plank", 0)]
+)
 def test_rep_counts(exercise: str, reps: int) -> None:
     truth, _ = sim(exercise, "good")
     assert truth.reps == len(truth.repetitions) == reps
@@ -96,7 +98,11 @@ def test_squat_depths(scenario: str, bottom: float) -> None:
 
 @pytest.mark.parametrize(
     ("scenario", "key", "value"),
-    [("hip_sag", "line_dev_deg", 18.0), ("hip_pike", "line_dev_deg", -22.0), ("knees_down", "knee_deg", 120.0)],
+    [
+        ("hip_sag", "line_dev_deg", 18.0),
+        ("hip_pike", "line_dev_deg", -22.0),
+        ("knees_down", "knee_deg", 120.0),
+    ],
 )
 def test_plank_faults(scenario: str, key: str, value: float) -> None:
     truth, _ = sim("plank", scenario)
@@ -170,7 +176,10 @@ def test_facings_mirror(exercise: str) -> None:
     # between near and far, and each landmark mirrors its opposite-side twin.
     # (MIRROR_INDEX misses the mouth corners, whose names end in _LEFT/_RIGHT.)
     mirror = list(MIRROR_INDEX)
-    mirror[Landmark.MOUTH_LEFT], mirror[Landmark.MOUTH_RIGHT] = Landmark.MOUTH_RIGHT, Landmark.MOUTH_LEFT
+    mirror[Landmark.MOUTH_LEFT], mirror[Landmark.MOUTH_RIGHT] = (
+        Landmark.MOUTH_RIGHT,
+        Landmark.MOUTH_LEFT,
+    )
     twin = lm_r[:, mirror]
     # Heel taps start with the person's left leg whatever the facing, so the hip hinge is a
     # mirror image only before the first rep.
@@ -197,7 +206,9 @@ def test_head_direction_follows_facing() -> None:
 
 
 def test_masks() -> None:
-    truth, _, masks = simulate("hip-hinge", "lumbar_arch", fps=2.0, width=320, height=240, with_masks=True)
+    truth, _, masks = simulate(
+        "hip-hinge", "lumbar_arch", fps=2.0, width=320, height=240, with_masks=True
+    )
     assert masks is not None and len(masks) == truth.frames
     assert masks[0].shape == (60, 80) and masks[0].dtype == np.float32
     assert 0.0 <= float(masks[0].min()) and float(masks[0].max()) <= 1.0
