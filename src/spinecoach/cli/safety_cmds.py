@@ -113,7 +113,12 @@ def question_json(question: Question) -> dict[str, Any]:
     return out
 
 
-@command("screen", "Answer the safety questions (red flags) before exercising.", _configure_screen)
+@command(
+    "screen",
+    "Answer the safety questions (red flags) before exercising. Exit code 4 when the answers "
+    "pause exercise.",
+    _configure_screen,
+)
 def screen(args: argparse.Namespace) -> int:
     """Run the red-flag screening."""
     questionnaire = load_questionnaire()
@@ -268,6 +273,8 @@ def _checkin_values(args: argparse.Namespace) -> dict[str, object]:
 )
 def checkin(args: argparse.Namespace) -> int:
     """Record a symptom check-in and show what it means."""
+    if args.when == CheckInWhen.DURING.value and args.exercise is None:
+        raise InputError("--exercise: a check-in during exercise must name the exercise")
     repo = open_repository()
     user = _user(repo, args.user)
     result = services.record_checkin(

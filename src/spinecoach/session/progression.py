@@ -9,7 +9,9 @@ Rules (clinical-notes.md, "Dosing and progression"; thresholds in ``data/program
    current dose were *good*: completed, every set done to target, at least
    ``good_form_share_min`` of the reps (plank: holds) in good form, and symptoms stable or
    better (before and after check-ins present; worst pain rose by at most ``pain_rise_max``
-   and is at most ``pain_after_max`` after; no peripheralisation, new numbness or weakness).
+   and is at most ``pain_after_max`` after; no peripheralisation, new numbness or weakness;
+   and pain before the next session not more than ``pain_rise_max`` above this one's: the
+   traffic light's "4-5 is acceptable if it settles and is not worse the next day").
 3. **Hold** otherwise, and always when in doubt: missing check-ins, a session without form
    data (no-camera mode cannot see form), the top of the ladder, a dose a clinician set
    (only a flare moves it, and only down), or a change that starts tomorrow.
@@ -138,7 +140,7 @@ def _decide_up_or_hold(
     relevant = [
         h for h in history if h.day >= prescription.valid_from and _sets_of(h, exercise.id)
     ][-needed:]
-    verdicts = [_verdict(exercise, policy, dose, h) for h in relevant]
+    verdicts = [_verdict(exercise, policy, dose, h, _next_before(history, h)) for h in relevant]
     hold = "Keeping the same dose: "
     if any(v is Verdict.NOT_GOOD for v, _ in verdicts):
         why = next(text for v, text in reversed(verdicts) if v is Verdict.NOT_GOOD)
@@ -192,8 +194,18 @@ def _flare(
     return None
 
 
+def _next_before(history: Sequence[SessionHistory], item: SessionHistory) -> CheckIn | None:
+    """The ``before`` check-in of the first later session that has one."""
+    later = [h for h in history if h.session.started_at > item.session.started_at and h.before]
+    return later[0].before if later else None
+
+
 def _verdict(
-    exercise: ExerciseProgramme, policy: ProgressionPolicy, dose: Dose, history: SessionHistory
+    exercise: ExerciseProgramme,
+    policy: ProgressionPolicy,
+    dose: Dose,
+    history: SessionHistory,
+    next_before: CheckIn | None,
 ) -> tuple[Verdict, str]:
     """Judge one session for one exercise; the text completes 'Keeping the same dose: '."""
     day = f"{history.day:%d %b}"
@@ -211,12 +223,13 @@ def _verdict(
     share = _good_form_share(exercise, policy, sets)
     if share < policy.good_form_share_min:
         return Verdict.NOT_GOOD, f"on {day} only {share:.0%} of your repetitions had good form."
-    return _symptom_verdict(policy, history, day)
+    return _symptom_verdict(policy, history, day, next_before)
 
 
 def _symptom_verdict(
-    policy: ProgressionPolicy, history: SessionHistory, day: str
+    policy: ProgressionPolicy, history: SessionHistory, day: str, next_before: CheckIn | None
 ) -> tuple[Verdict, str]:
+    """Stable or better: settled after the session and not worse by the next one."""
     before, after = history.before, history.after
     if before is None or after is None:
         return Verdict.MISSING, (
@@ -228,6 +241,10 @@ def _symptom_verdict(
         return Verdict.NOT_GOOD, f"your leg symptoms were worse after the session on {day}."
     if change.pain_change > policy.pain_rise_max or after.worst_pain > policy.pain_after_max:
         return Verdict.NOT_GOOD, f"your pain was higher after the session on {day}."
+    if next_before is not None and (
+        next_before.worst_pain - before.worst_pain > policy.pain_rise_max
+    ):
+        return Verdict.NOT_GOOD, f"your pain was worse the day after the session on {day}."
     return Verdict.GOOD, ""
 
 

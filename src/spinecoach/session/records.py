@@ -223,9 +223,10 @@ class SessionRecord:
 class SetRecord:
     """One set of one exercise within a session.
 
-    ``target_*`` is the dose asked for; ``reps_done`` / ``hold_done_s`` / ``pain_during``
-    are filled when the set ends (typed by the user in no-camera mode, counted by the
-    tracker otherwise).  ``stop_code`` is set when a stop rule ended the set.
+    ``target_*`` is the dose asked for (reps per side for ``hip-hinge``); ``reps_done`` (per
+    side for ``hip-hinge``), ``hold_done_s`` and ``pain_during`` are filled when the set
+    ends (typed by the user in no-camera mode, counted by the tracker otherwise).
+    ``stop_code`` is set when a stop rule ended the set.
     """
 
     session_id: int

@@ -164,6 +164,8 @@ def record_checkin(
     symptoms = parse_symptoms(values)
     if when is CheckInWhen.DURING and exercise_id is None:
         raise InputError("exercise: a check-in during exercise must name the exercise")
+    if exercise_id is not None:
+        load_programme().exercise(exercise_id)  # UnknownExerciseError for a wrong id
     baseline = _baseline(repo, user_id, session_id, when)
     checkin = repo.add_checkin(
         CheckIn(

@@ -326,3 +326,31 @@ def test_subprocess_questions() -> None:
     assert data["questions"][0]["id"] == "bladder_change"
     assert data["questions"][0]["kind"] == "yes_no"
     assert data["questions"][0]["category"] == "cauda_equina"
+
+
+def test_checkin_during_needs_a_known_exercise(
+    repo: InMemoryRepository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["checkin", "--when", "during"]) == 2
+    assert "--exercise" in capsys.readouterr().err
+    argv = [
+        "checkin",
+        "--when",
+        "during",
+        "--exercise",
+        "yoga",
+        "--back-pain",
+        "1",
+        "--leg-pain",
+        "1",
+        "--where",
+        "back",
+        "--numbness",
+        "no",
+        "--tingling",
+        "no",
+        "--weakness",
+        "no",
+    ]
+    assert main(argv) == 2
+    assert "unknown exercise 'yoga'" in capsys.readouterr().err

@@ -245,3 +245,11 @@ def test_a_flare_at_the_bottom_of_the_ladder_holds_and_says_see_a_clinician(worl
     world.checkin(CheckInWhen.DURING, exercise_id="hip-hinge", leg_pain=8)
     reason = reasons(world)["hip-hinge"]
     assert "staying at the easiest dose" in reason and "clinician" in reason
+
+
+def test_pain_worse_by_the_next_session_holds(world: World) -> None:
+    world.screen()
+    world.session(before={"back_pain": 2}, after={"back_pain": 3})
+    world.day(1)
+    world.session(before={"back_pain": 5}, after={"back_pain": 5})
+    assert "pain was worse the day after the session on 05 Jan" in reasons(world)["plank"]
