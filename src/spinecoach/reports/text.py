@@ -1,0 +1,117 @@
+"""Plain-language sentences and the plain-text history (``spinecoach history``).
+
+The same sentences are used by the HTML and PDF reports, so every output says the same thing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from spinecoach.reports.adherence import DayStatus
+from spinecoach.reports.exercise_trends import ExerciseTrend
+from spinecoach.reports.summary import HistorySummary
+from spinecoach.reports.symptoms import (
+    MEANINGFUL_CHANGE_FRACTION,
+    MEANINGFUL_CHANGE_POINTS,
+    PainChange,
+    ShiftKind,
+)
+
+THRESHOLD_NOTE = (
+    f"Meaningful change in pain: {MEANINGFUL_CHANGE_POINTS:g} points or "
+    f"{MEANINGFUL_CHANGE_FRACTION:.0%} of the starting level (Ostelo et al. 2008)."
+)
+CALENDAR_MARKS = {
+    DayStatus.DONE: "#",
+    DayStatus.STOPPED: "!",
+    DayStatus.PARTIAL: "~",
+    DayStatus.NONE: ".",
+}
+
+
+def describe_pain_change(change: PainChange | None, measure: str) -> str:
+    """One sentence on how back or leg pain moved over the period."""
+    if change is None:
+        return f"{measure.capitalize()} pain: not enough check-ins to show a trend."
+    fraction = change.change_fraction
+    relative = "" if fraction is None else f", {fraction:+.0%}"
+    return (
+        f"{measure.capitalize()} pain {change.baseline:.1f} -> {change.current:.1f} "
+        f"({change.change_points:+.1f} points{relative}): {change.direction.value}."
+    )
+
+
+def describe_adherence(summary: HistorySummary) -> str:
+    """One sentence on days done against days planned."""
+    planned = sum(w.planned for w in summary.weeks)
+    done = sum(min(w.done, w.planned) for w in summary.weeks)
+    share = "" if summary.adherence is None else f" ({summary.adherence:.0%})"
+    return (
+        f"Exercised on {done} of {planned} planned days{share}; "
+        f"{summary.sessions_done} of {summary.sessions_total} sessions finished "
+        f"(plan: {summary.planned_days_per_week} days a week)."
+    )
+
+
+def describe_shifts(summary: HistorySummary) -> str:
+    """One sentence on centralisation and peripheralisation."""
+    if not summary.shifts:
+        return "Leg symptoms: no centralisation or peripheralisation recorded."
+    last = summary.shifts[-1]
+    word = "spread down the leg" if last.kind is ShiftKind.PERIPHERALISATION else "retreated"
+    return (
+        f"Leg symptoms: {summary.centralisations} centralisation(s), "
+        f"{summary.peripheralisations} peripheralisation(s); most recently they {word} "
+        f"({last.from_location.label} -> {last.to_location.label}, "
+        f"{summary.local(last.at):%d %b})."
+    )
+
+
+def describe_trend(trend: ExerciseTrend) -> str:
+    """One line per exercise: first and latest value."""
+    if not trend.points:
+        return f"{trend.label}: no sessions."
+    first, last = trend.points[0].value, trend.points[-1].value
+    return (
+        f"{trend.label}: {first:.1f} -> {last:.1f} {trend.unit} "
+        f"over {len(trend.points)} session(s)."
+    )
+
+
+def calendar_lines(summary: HistorySummary) -> list[str]:
+    """The adherence calendar as text, one line per week (Mon..Sun)."""
+    lines = ["week of      M T W T F S S   done/planned"]
+    by_week: dict[date, list[str]] = {}
+    for day in summary.calendar:
+        week_start = day.day - timedelta(days=day.day.weekday())
+        by_week.setdefault(week_start, [" "] * 7)[day.day.weekday()] = CALENDAR_MARKS[day.status]
+    for week in summary.weeks:
+        marks = " ".join(by_week.get(week.week_start, [" "] * 7))
+        lines.append(f"{week.week_start:%Y-%m-%d}   {marks}   {week.done}/{week.planned}")
+    lines.append("# done   ! stopped by a rule   ~ unfinished   . no session")
+    return lines
+
+
+def render_text(summary: HistorySummary) -> str:
+    """The whole history as plain text."""
+    lines = [
+        f"spinecoach history for {summary.user_name}: {summary.start:%d %b %Y} - "
+        f"{summary.end:%d %b %Y}",
+        "",
+        describe_adherence(summary),
+        *calendar_lines(summary),
+        "",
+        describe_pain_change(summary.back_pain, "back"),
+        describe_pain_change(summary.leg_pain, "leg"),
+        THRESHOLD_NOTE,
+        describe_shifts(summary),
+        "",
+        *[describe_trend(t) for t in summary.trends.values()],
+    ]
+    if summary.stops:
+        lines += ["", "Stops:"]
+        lines += [
+            f"  {summary.local(s.at):%d %b %H:%M}  {s.code}: {s.message}" for s in summary.stops
+        ]
+    lines += ["", summary.disclaimer]
+    return "\n".join(lines) + "\n"
