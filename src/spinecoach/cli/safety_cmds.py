@@ -97,22 +97,6 @@ def _configure_screen(p: argparse.ArgumentParser) -> None:
     _add_user(p)
 
 
-def question_json(question: Question) -> dict[str, Any]:
-    """One question as JSON: ``id``, ``text``, ``kind``, ``category`` and its answer rules."""
-    out: dict[str, Any] = {
-        "id": question.id,
-        "text": question.text,
-        "kind": question.kind.value,
-        "category": question.category.value,
-        "recheck": question.recheck,
-    }
-    if question.kind is AnswerKind.NUMBER:
-        out |= {"min": question.min, "max": question.max}
-    if question.choices:
-        out["choices"] = dict(question.choices)
-    return out
-
-
 @command(
     "screen",
     "Answer the safety questions (red flags) before exercising. Exit code 4 when the answers "
@@ -123,13 +107,7 @@ def screen(args: argparse.Namespace) -> int:
     """Run the red-flag screening."""
     questionnaire = load_questionnaire()
     if args.questions:
-        questions = asked_questions(questionnaire, recheck=args.recheck)
-        payload = {
-            "version": questionnaire.version,
-            "answer_format": {"answers": {"<question id>": "true/false, a number or a choice"}},
-            "questions": [question_json(q) for q in questions],
-        }
-        _write(json.dumps(payload, indent=2))
+        _write(json.dumps(questionnaire.to_json(recheck=args.recheck), indent=2))
         return 0
     repo = open_repository()
     user = _user(repo, args.user)

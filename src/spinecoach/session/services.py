@@ -26,8 +26,10 @@ from spinecoach.domain.safety.stops import (
     pain_advice,
     symptom_stops,
 )
-from spinecoach.errors import InputError
+from spinecoach.errors import InputError, SafetyBlockError
 from spinecoach.session.guards import (
+    assert_may_do_exercise,
+    assert_may_exercise,
     local_date,
     screening_block,
     stopped_exercises,
@@ -58,6 +60,9 @@ __all__ = [
     "DEFAULT_USER_NAME",
     "CheckInResult",
     "PlanItem",
+    "SafetyStatus",
+    "assert_may_do_exercise",
+    "assert_may_exercise",
     "TodaysPlan",
     "apply_progression",
     "ensure_prescriptions",
@@ -67,6 +72,7 @@ __all__ = [
     "record_checkin",
     "record_manual_set",
     "run_screening",
+    "safety_status",
     "start_session",
     "start_set",
     "todays_plan",
@@ -313,3 +319,51 @@ def outcome_summary(record: ScreeningRecord) -> dict[str, object]:
         "taken_at": record.taken_at.isoformat(),
         "questionnaire_version": record.questionnaire_version,
     }
+
+
+@dataclass(frozen=True)
+class SafetyStatus:
+    """Whether the user may exercise today, and what to show (a banner in the web app).
+
+    Attributes
+    ----------
+    may_exercise
+        True when a session may start now.
+    message
+        Plain words: why not, or what to do first; empty when all is well.
+    outcome
+        The latest screening outcome (None before the first screening).
+    needs_full_screening
+        Never screened, or the full screening must be answered again to lift a block.
+    needs_recheck
+        The short re-check has not been answered today.
+    """
+
+    may_exercise: bool
+    message: str
+    outcome: Outcome | None
+    needs_full_screening: bool
+    needs_recheck: bool
+    last_screening_at: datetime | None
+
+
+def safety_status(repo: Repository, user_id: int, today: date) -> SafetyStatus:
+    """Summarise the guards of :func:`assert_may_exercise` without raising."""
+    latest = repo.latest_screening(user_id)
+    latest_full = repo.latest_screening(user_id, ScreeningKind.FULL)
+    needs_full = latest_full is None or latest_full.outcome is not Outcome.OK
+    needs_recheck = latest is None or local_date(latest.taken_at) != today
+    message = ""
+    may = True
+    try:
+        assert_may_exercise(repo, user_id, today)
+    except SafetyBlockError as exc:
+        may, message = False, str(exc)
+    return SafetyStatus(
+        may_exercise=may,
+        message=message,
+        outcome=latest.outcome if latest else None,
+        needs_full_screening=needs_full,
+        needs_recheck=needs_recheck and not needs_full,
+        last_screening_at=latest.taken_at if latest else None,
+    )

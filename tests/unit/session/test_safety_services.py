@@ -278,3 +278,19 @@ def test_ensure_user(world: World) -> None:
     assert again.id == world.user_id
     with pytest.raises(InputError):
         services.ensure_user(world.repo, "  ", world.now)
+
+
+def test_safety_status_for_a_banner(world: World) -> None:
+    today = world.now.date()
+    status = services.safety_status(world.repo, world.user_id, today)
+    assert not status.may_exercise and status.needs_full_screening and status.outcome is None
+    world.screen({"foot_drop": True})
+    status = services.safety_status(world.repo, world.user_id, today)
+    assert not status.may_exercise and status.outcome is Outcome.SAME_DAY
+    assert "today" in status.message and status.needs_full_screening
+    world.screen()
+    status = services.safety_status(world.repo, world.user_id, today)
+    assert status.may_exercise and status.message == "" and not status.needs_recheck
+    world.day(1)
+    status = services.safety_status(world.repo, world.user_id, world.now.date())
+    assert not status.may_exercise and status.needs_recheck and not status.needs_full_screening

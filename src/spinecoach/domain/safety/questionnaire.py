@@ -134,6 +134,36 @@ class Questionnaire(BaseModel):
         """Return the short per-session re-check."""
         return tuple(q for q in self.questions if q.recheck)
 
+    def to_json(self, *, recheck: bool = False) -> dict[str, Any]:
+        """The questions a client shows (the full screening, or the re-check) as JSON data.
+
+        Each question has ``id``, ``text``, ``kind``, ``category`` and ``recheck``; number
+        questions add ``min`` / ``max`` and choice questions ``choices`` (id -> text).  Answers
+        go back as ``{"answers": {id: value}}``.
+        """
+        questions = self.recheck_questions() if recheck else self.questions
+        return {
+            "version": self.version,
+            "answer_format": {"answers": {"<question id>": "true/false, a number or a choice"}},
+            "questions": [public_question(q) for q in questions],
+        }
+
+
+def public_question(question: Question) -> dict[str, Any]:
+    """One question as JSON data (see :meth:`Questionnaire.to_json`)."""
+    out: dict[str, Any] = {
+        "id": question.id,
+        "text": question.text,
+        "kind": question.kind.value,
+        "category": question.category.value,
+        "recheck": question.recheck,
+    }
+    if question.kind is AnswerKind.NUMBER:
+        out |= {"min": question.min, "max": question.max}
+    if question.choices:
+        out["choices"] = dict(question.choices)
+    return out
+
 
 def parse_questionnaire(data: dict[str, Any], source: str) -> Questionnaire:
     """Validate questionnaire data; raise :class:`ConfigError` naming ``source`` if bad."""
