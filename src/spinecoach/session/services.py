@@ -79,7 +79,7 @@ __all__ = [
 ]
 
 
-DEFAULT_USER_NAME = "default"
+DEFAULT_USER_NAME = "me"
 """The local user of a single-user install (created on first use)."""
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from spinecoach.cli import main, safety_cmds
 from spinecoach.domain.safety.questionnaire import AnswerKind, load_questionnaire
+from spinecoach.session import services
 from spinecoach.session.repository import InMemoryRepository
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -67,7 +68,7 @@ def test_good_answers_file_gives_ok_json(
     assert main(["screen", "--answers", path, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["outcome"] == "ok" and out["blocks_exercise"] is False
-    user = repo.find_user("default")
+    user = repo.find_user(services.DEFAULT_USER_NAME)
     assert user is not None and user.id is not None
     latest = repo.latest_screening(user.id)
     assert latest is not None and latest.outcome.value == "ok"
@@ -129,7 +130,9 @@ def test_malformed_answers_file_exit_2_naming_the_field(
     err = capsys.readouterr().err
     assert message in err
     assert err.startswith("spinecoach: error:")
-    assert all(not repo.screenings(u.id or 0) for u in [repo.find_user("default")] if u)
+    assert all(
+        not repo.screenings(u.id or 0) for u in [repo.find_user(services.DEFAULT_USER_NAME)] if u
+    )
 
 
 def test_missing_answers_file(
@@ -270,7 +273,7 @@ def test_checkin_interactive_reasks(
     assert main(["checkin"]) == 0
     out = capsys.readouterr().out
     assert out.count("Sorry") == 2
-    user = repo.find_user("default")
+    user = repo.find_user(services.DEFAULT_USER_NAME)
     assert user is not None
     [saved] = repo.checkins(user.id or 0)
     assert (saved.back_pain, saved.leg_pain, saved.furthest_symptom.value) == (3, 2, "thigh")
