@@ -1,0 +1,111 @@
+"""End-to-end fixtures: the real server (``spinecoach serve``) on a free port in a subprocess,
+and headless Debian Chromium driven by Python playwright, with a synthetic fake webcam.
+
+Screenshots go to ``$SPINECOACH_E2E_SHOTS`` (default: the test's tmp dir) so they can be
+looked at after a run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BASE_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """A running ``spinecoach serve`` with its own data directory."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "SPINECOACH_DATA_DIR": str(data_dir), "SPINECOACH_SPEECH": "auto"}
+        env.pop("SPINECOACH_DATABASE_URL", None)
+        self.log = (data_dir / "server.log").open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "spinecoach.cli", "serve", "--no-browser",
+             "--port", str(self.port)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=REPO,
+        )
+        self._wait()
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError((self.data_dir / "server.log").read_text())
+            try:
+                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        raise RuntimeError("the server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    data = tmp_path / "data"
+    data.mkdir()
+    running = Server(data)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def shots(tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[object, str], Path]:
+    folder = Path(os.environ.get("SPINECOACH_E2E_SHOTS", tmp_path / "shots"))
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page: object, name: str) -> Path:
+        path = folder / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        return path
+
+    return take
+
+
+def launch(playwright: object, extra_args: list[str]) -> object:
+    """Launch Debian's Chromium (never a downloaded browser)."""
+    return playwright.chromium.launch(  # type: ignore[attr-defined]
+        executable_path=CHROMIUM, headless=True, args=BASE_ARGS + extra_args)
+
+
+def answer_all_no(page: object) -> None:
+    """Answer every screening question on the page with a safe answer."""
+    page.evaluate("""() => {  // noqa
+      for (const q of document.querySelectorAll('.question')) {
+        if (q.dataset.kind === 'yes_no') q.querySelector('input[value=no]').checked = true;
+        else if (q.dataset.kind === 'number') q.querySelector('input').value = '40';
+        else { const s = q.querySelector('select'); s.value = s.options[1].value; }
+      }
+    }""")  # type: ignore[attr-defined]

@@ -1,0 +1,95 @@
+"""A bridge set in real headless Chromium with a synthetic fake webcam and real MediaPipe.
+
+Screening -> baseline check-in -> today -> before check-in -> session -> live coaching.
+The reps and good-form holds shown on the page must be the ones stored in the database.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from spinecoach.settings import load_settings
+from spinecoach.storage import open_repository
+
+from .conftest import Server, answer_all_no, launch
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+REPS = 2
+
+
+@pytest.fixture(scope="module")
+def bridge_webcam(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from spinecoach.synth import render_clip
+
+    out = tmp_path_factory.mktemp("webcam") / "bridge.mjpeg"
+    render_clip("bridge", "good", out, fmt="mjpeg", repetitions=REPS)
+    return out
+
+
+def _screen_and_start(page, server: Server, shots) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/")
+    page.wait_for_selector("#screening-form")
+    shots(page, "1-screening")
+    answer_all_no(page)
+    page.click("text=Check my answers")
+    page.wait_for_selector("#baseline:not([hidden])")
+    page.fill("#back_pain", "3")
+    page.click("#checkin-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/today$"))
+    page.wait_for_load_state("networkidle")
+    shots(page, "2-today")
+    page.click("#start-session")
+    page.wait_for_selector("#checkin-form")
+    page.click("#checkin-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/session/\d+$"))
+    shots(page, "3-session")
+
+
+def test_bridge_set_counted_shown_and_stored(server: Server, bridge_webcam: Path,
+                                            shots) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p, ["--use-fake-ui-for-media-stream",
+                             "--use-fake-device-for-media-stream",
+                             f"--use-file-for-fake-video-capture={bridge_webcam}"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        _screen_and_start(page, server, shots)
+        page.click("#plan-bridge >> text=With camera")
+        page.wait_for_selector("#start-set:not([disabled])", timeout=20_000)
+        page.click("#start-set")
+        page.wait_for_function(
+            "document.getElementById('tracking').textContent === 'I can see you'",
+            timeout=60_000)
+        page.wait_for_function("Number(document.getElementById('hold-s').textContent) >= 1.5",
+                               timeout=60_000)
+        shots(page, "4-coach-holding")
+        page.wait_for_function(f"Number(document.getElementById('reps').textContent) >= {REPS}",
+                               timeout=90_000)
+        fps = int(page.text_content("#fps") or "0")
+        page.click("#end-set")
+        page.wait_for_selector("#set-result:not([hidden])", timeout=20_000)
+        shots(page, "5-set-done")
+        shown_reps = int(page.get_attribute("#set-result", "data-reps") or "-1")
+        result_text = page.text_content("#set-result") or ""
+        browser.close()
+
+    assert shown_reps >= REPS
+    assert fps >= 5
+    settings = load_settings({"SPINECOACH_DATA_DIR": str(server.data_dir)})
+    repo = open_repository(settings)
+    user = repo.find_user("me")
+    assert user is not None and user.id is not None
+    sessions = repo.sessions(user.id)
+    sets = repo.sets_of(sessions[-1].id or 0)
+    assert len(sets) == 1 and sets[0].exercise_id == "bridge"
+    stored_reps = repo.repetitions_of(sets[0].id or 0)
+    stored_holds = repo.holds_of(sets[0].id or 0)
+    assert len(stored_reps) == shown_reps == sets[0].reps_done
+    assert stored_holds, "no good-form hold stored"
+    for hold in stored_holds:
+        assert f"{hold.good_form_s:.1f}" in result_text
+        assert 2.5 <= hold.good_form_s <= 4.5
