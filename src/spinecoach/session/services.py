@@ -172,6 +172,10 @@ def record_checkin(
         raise InputError("exercise: a check-in during exercise must name the exercise")
     if exercise_id is not None:
         load_programme().exercise(exercise_id)  # UnknownExerciseError for a wrong id
+    if session_id is not None:
+        session = repo.get_session(session_id)
+        if session is None or session.user_id != user_id:
+            raise InputError(f"session: no session {session_id} for this user")
     baseline = _baseline(repo, user_id, session_id, when)
     checkin = repo.add_checkin(
         CheckIn(

@@ -294,3 +294,27 @@ def test_safety_status_for_a_banner(world: World) -> None:
     world.day(1)
     status = services.safety_status(world.repo, world.user_id, world.now.date())
     assert not status.may_exercise and status.needs_recheck and not status.needs_full_screening
+
+
+def test_checkin_for_someone_elses_session_is_refused(world: World) -> None:
+    world.screen()
+    sid = services.start_session(
+        world.repo, world.user_id, mode=SessionMode.CAMERA, now=world.now
+    ).id
+    other = services.ensure_user(world.repo, "bob", world.now).id or 0
+    with pytest.raises(InputError, match="no session"):
+        services.record_checkin(
+            world.repo,
+            other,
+            {
+                "back_pain": 1,
+                "leg_pain": 1,
+                "furthest_symptom": "back",
+                "numbness": False,
+                "tingling": False,
+                "weakness": False,
+            },
+            when=CheckInWhen.AFTER,
+            now=world.now,
+            session_id=sid,
+        )
