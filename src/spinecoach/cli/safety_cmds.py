@@ -70,7 +70,8 @@ def _ask(prompt: str, parse: Callable[[str], _T], stream: TextIO | None = None) 
         try:
             return parse(line.strip())
         except InputError as exc:
-            _write(f"  Sorry, I did not understand that. {exc}")
+            detail = str(exc).split(": ", 1)[-1]  # drop the field name: the user knows it
+            _write(f"  Sorry, I did not understand that ({detail}). Please try again.")
 
 
 def _add_user(parser: argparse.ArgumentParser) -> None:
