@@ -150,7 +150,7 @@ def test_interactive_screen_reasks_until_valid(
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
     assert main(["screen", "--recheck"]) == 0
     out = capsys.readouterr().out
-    assert out.count("Sorry, I did not understand that.") == 1
+    assert out.count("Sorry, I did not understand that") == 1
     assert "No warning signs." in out
 
 
