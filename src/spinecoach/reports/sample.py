@@ -63,7 +63,8 @@ def _reps(repo: Repository, set_id: int, exercise: str, day: int) -> None:
 
 
 def _exercise(repo: Repository, session_id: int, exercise: str, at: datetime, day: int) -> None:
-    record = repo.start_set(SetRecord(session_id=session_id, exercise_id=exercise, index=1,
+    index = len(repo.sets_of(session_id))  # numbered per session from 0, as the workout does
+    record = repo.start_set(SetRecord(session_id=session_id, exercise_id=exercise, index=index,
                                       started_at=at, target_reps=6, target_hold_s=None))
     set_id = _ids(record.id)
     if exercise == "plank":

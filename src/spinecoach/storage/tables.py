@@ -4,6 +4,8 @@ The tables mirror :mod:`spinecoach.session.records`; :mod:`spinecoach.storage.ma
 converts between rows and records.  Enum fields are stored as their string values (no
 database enum types, so adding a value needs no migration); ``dict``/``tuple`` fields are JSON.
 Every timestamp is stored in UTC and handed back timezone-aware (:class:`UtcDateTime`).
+Set and repetition numbers are not unique constraints: like the in-memory fake, the database
+keeps a repetition rather than refuse it (a tracker restarted mid-set may number from 1 again).
 
 This module describes the schema at the newest migration; the migrations in ``migrations/``
 are the source of truth for what a database actually holds, and a test checks that the two
@@ -29,7 +31,6 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
-    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -193,7 +194,6 @@ class SetRow(IdentifiedBase):
     """One set of one exercise within a session."""
 
     __tablename__ = "sets"
-    __table_args__ = (UniqueConstraint("session_id", "set_index"),)
 
     session_id: Mapped[int] = mapped_column(
         ForeignKey("sessions.id", ondelete="CASCADE"), index=True
@@ -214,7 +214,6 @@ class RepetitionRow(IdentifiedBase):
     """One completed repetition."""
 
     __tablename__ = "repetitions"
-    __table_args__ = (UniqueConstraint("set_id", "rep_index"),)
 
     set_id: Mapped[int] = mapped_column(ForeignKey("sets.id", ondelete="CASCADE"), index=True)
     rep_index: Mapped[int] = mapped_column(Integer)

@@ -122,7 +122,6 @@ def _create_sessions() -> None:
         sa.Column("hold_done_s", sa.Float(), nullable=True),
         sa.Column("pain_during", sa.Integer(), nullable=True),
         sa.Column("stop_code", sa.String(64), nullable=True),
-        sa.UniqueConstraint("session_id", "set_index"),
     )
 
 
@@ -146,7 +145,6 @@ def _create_measurements() -> None:
         sa.Column("good_form", sa.Boolean(), nullable=False),
         sa.Column("faults", _JSON, nullable=False),
         sa.Column("metrics", _JSON, nullable=False),
-        sa.UniqueConstraint("set_id", "rep_index"),
     )
     op.create_table(
         "holds",
