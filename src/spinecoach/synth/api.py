@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -102,7 +102,7 @@ def _noise_bank(height: int, width: int, seed: int) -> NDArray[np.float32]:
     return (rng.standard_normal((3, height, width, 3)) * NOISE_SIGMA / 255.0).astype(np.float32)
 
 
-def _frames(clip: Clip, seed: int) -> Iterator[U8]:
+def _frames(clip: Clip, seed: int, indices: Sequence[int] | None = None) -> Iterator[U8]:
     background = render_background(
         clip.camera,
         None
@@ -113,9 +113,9 @@ def _frames(clip: Clip, seed: int) -> Iterator[U8]:
     )
     noise = _noise_bank(clip.height, clip.width, seed)
     rng = np.random.default_rng(seed + 1)
-    for st in clip.states:
+    for i in range(len(clip.states)) if indices is None else indices:
         canvas = Canvas.blank(background)
-        for cap in figure_capsules(st, clip.place):
+        for cap in figure_capsules(clip.states[i], clip.place):
             draw(canvas, clip.camera, cap)
         shift = rng.integers(0, 64, size=2)
         grain = np.roll(noise[rng.integers(0, 3)], tuple(int(s) for s in shift), axis=(0, 1))
@@ -132,10 +132,17 @@ def render_frames(
     facing: str = "left",
     seed: int = 0,
     repetitions: int | None = None,
+    frames: Sequence[int] | None = None,
 ) -> Iterator[U8]:
-    """Yield the clip's RGB uint8 frames ``(height, width, 3)``, rendered lazily."""
+    """Yield the clip's RGB uint8 frames ``(height, width, 3)``, rendered lazily.
+
+    ``frames`` selects frame indices to render (default: all, in order); the sensor noise
+    then differs from a full render, the picture does not.
+    """
     clip = _clip(exercise, scenario, fps, width, height, facing, repetitions)
-    return _frames(clip, seed)
+    if frames is not None and any(not 0 <= i < len(clip.states) for i in frames):
+        raise InputError(f"frame indices must be in 0..{len(clip.states) - 1}")
+    return _frames(clip, seed, frames)
 
 
 def render_clip(
