@@ -145,6 +145,7 @@ function updateCounter(s) {
   $("hold-s").textContent = s.hold_s.toFixed(1);
   const pct = target ? Math.min(100, (100 * s.hold_s) / target) : 0;
   $("hold-ring").setAttribute("stroke-dasharray", `${pct} ${100 - pct}`);
+  $("hold-ring").style.opacity = pct > 0 ? "1" : "0";
 }
 
 function onState(s) {

@@ -59,7 +59,7 @@ async function main() {
     { label: "Back pain", points: data.back_pain }, { label: "Leg pain", points: data.leg_pain },
   ], { max: 10 });
   const blocks = Object.entries(data.per_exercise).map(([name, points]) =>
-    `<h3>${escapeHtml(name)}</h3>${lineChart([{ label: name, points }])}`);
+    `<h3>${escapeHtml(name)}</h3><div class="chart">${lineChart([{ label: name, points }])}</div>`);
   document.getElementById("exercise-charts").innerHTML = blocks.join("") || "<p>No exercise data yet.</p>";
   document.getElementById("history-empty").hidden = data.sessions.length > 0;
 }

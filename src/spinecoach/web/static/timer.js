@@ -94,6 +94,7 @@ async function runSet() {
 function endSet() {
   if (finished && !$("manual-form").hidden) return;
   finished = true;
+  show("Set finished", counted.reps, null);
   $("timer-pause").hidden = true;
   $("timer-done").hidden = true;
   const form = $("manual-form");

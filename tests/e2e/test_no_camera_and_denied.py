@@ -1,0 +1,91 @@
+"""No-camera mode (timer with spoken counts, manual entry) and the camera-denied path."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from spinecoach.settings import load_settings
+from spinecoach.storage import open_repository
+
+from .conftest import Server, answer_all_no, launch
+
+pytestmark = [pytest.mark.e2e]
+
+
+def _to_session(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/screening")
+    answer_all_no(page)
+    page.click("text=Check my answers")
+    page.wait_for_selector("#baseline:not([hidden])")
+    page.click("#checkin-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/today$"))
+    page.click("#start-session")
+    page.wait_for_selector("#checkin-form")
+    page.click("#checkin-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/session/\d+$"))
+
+
+def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p, [])
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        spoken: list[str] = []
+        page.on("request", lambda r: spoken.append(r.url) if "/api/speech" in r.url else None)
+        _to_session(page, server)
+        page.click("#plan-bridge >> text=Without camera")
+        page.wait_for_selector("#timer-start")
+        page.click("#timer-start")
+        page.wait_for_function("document.getElementById('timer-say').textContent !== ''",
+                               timeout=15_000)
+        page.wait_for_function("document.getElementById('timer-phase').textContent === 'Hold'",
+                               timeout=20_000)
+        shots(page, "1-timer-running")
+        page.click("#timer-done")
+        page.wait_for_selector("#manual-form:not([hidden])")
+        page.fill("#manual-reps", "5")
+        page.fill("#manual-hold", "3")
+        page.fill("#manual-pain", "2")
+        shots(page, "2-manual-entry")
+        page.click("#manual-form button[type=submit]")
+        page.wait_for_selector("#timer-result:not([hidden])")
+        shots(page, "3-saved")
+        shown = page.get_attribute("#timer-result", "data-reps")
+        page.goto(server.url + "/history")
+        page.wait_for_load_state("networkidle")
+        shots(page, "4-history")
+        browser.close()
+
+    assert shown == "5"
+    assert spoken, "no count was spoken through /api/speech"
+    repo = open_repository(load_settings({"SPINECOACH_DATA_DIR": str(server.data_dir)}))
+    user = repo.find_user("me")
+    assert user is not None and user.id is not None
+    sets = repo.sets_of(repo.sessions(user.id)[-1].id or 0)
+    assert [(s.exercise_id, s.reps_done, s.hold_done_s, s.pain_during) for s in sets] == [
+        ("bridge", 5, 3.0, 2)]
+
+
+def test_camera_denied_offers_the_timer(server: Server, shots) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p, ["--use-fake-device-for-media-stream", "--deny-permission-prompts"])
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        page = context.new_page()
+        _to_session(page, server)
+        page.click("#plan-plank >> text=With camera")
+        page.wait_for_selector("#camera-error:not([hidden])", timeout=20_000)
+        shots(page, "1-denied")
+        text = page.text_content("#camera-error") or ""
+        assert page.is_disabled("#start-set")
+        href = page.get_attribute("#camera-error a", "href") or ""
+        page.goto(server.url + href)
+        page.wait_for_selector("#timer-start")
+        browser.close()
+    assert re.search(r"/session/\d+/timer/plank$", href)
+    assert "did not allow the camera" in text or "could not be started" in text
+    assert server.process.poll() is None
