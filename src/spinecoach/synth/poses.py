@@ -340,7 +340,7 @@ def exercise_model(exercise: str) -> ExerciseModel:
     """Return the model of ``exercise`` (one of the four ids)."""
     elbow, wrist = ARM_LATERAL[exercise]
     if exercise == "hip-hinge":
-        return ExerciseModel(exercise, True, 0.45, hip_hinge_pose, elbow, wrist, True)
+        return ExerciseModel(exercise, True, 0.25, hip_hinge_pose, elbow, wrist, True)
     if exercise == "bridge":
         return ExerciseModel(exercise, True, 0.45, bridge_pose, elbow, wrist, True)
     if exercise == "plank":

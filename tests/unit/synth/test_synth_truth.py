@@ -222,3 +222,19 @@ def test_bad_input() -> None:
         simulate("plank", "sideways")
     with pytest.raises(InputError):
         simulate("plank", facing="up")
+
+
+def _lowest_row(mask: np.ndarray, col: int) -> float:
+    rows = np.nonzero(mask[:, col] > 0.5)[0]
+    return float(rows.max())
+
+
+def test_lumbar_arch_lifts_the_silhouette() -> None:
+    truth, poses, masks = simulate("hip-hinge", "lumbar_arch", fps=5.0, with_masks=True)
+    assert masks is not None
+    stop_s = truth.stop["at_s"] if truth.stop else 0.0
+    arched, flat = int((stop_s + 0.8) * 5), int((stop_s - 1.5) * 5)
+    hip = poses.landmarks[flat, Landmark.RIGHT_HIP, 0]
+    shoulder = poses.landmarks[flat, Landmark.RIGHT_SHOULDER, 0]
+    col = int((hip + 0.35 * (shoulder - hip)) * masks[0].shape[1])
+    assert _lowest_row(masks[flat], col) - _lowest_row(masks[arched], col) >= 1.5
