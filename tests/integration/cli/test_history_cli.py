@@ -1,0 +1,98 @@
+"""``spinecoach history``, ``export`` and ``report`` on a real SQLite database in a temp dir."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from spinecoach.cli import main
+from spinecoach.reports.sample import build_sample_history
+from spinecoach.session.services import DEFAULT_USER_NAME
+from spinecoach.settings import load_settings
+from spinecoach.storage import open_repository
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data directory holding four weeks of sample history for the default user."""
+    monkeypatch.setenv("SPINECOACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("SPINECOACH_DATABASE_URL", raising=False)
+    today = datetime.now(UTC).astimezone().date()
+    with open_repository(load_settings()) as repo:
+        build_sample_history(repo, name=DEFAULT_USER_NAME, first_day=today - timedelta(days=27))
+    return tmp_path / "data"
+
+
+def test_history_as_text_and_json(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["history"]) == 0
+    text = capsys.readouterr().out
+    assert f"spinecoach history for {DEFAULT_USER_NAME}" in text
+    assert "Back pain 6.0 -> 3.0" in text and "does not replace a clinician" in text
+    assert main(["history", "--days", "7", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert len(document["adherence"]["calendar"]) == 7
+    today = datetime.now(UTC).astimezone().date()
+    assert document["period"]["end"] == today.isoformat()
+    assert document["disclaimer"].startswith("spinecoach does not replace a clinician")
+
+
+def test_a_new_user_is_created_on_first_use(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["history", "--user", "Sam", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["user"] == "Sam" and document["adherence"]["sessions_total"] == 0
+    with open_repository(load_settings()) as repo:
+        assert repo.find_user("Sam") is not None
+
+
+def test_export_csv_zip_directory_and_json(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with open_repository(load_settings()) as repo:
+        user = repo.find_user(DEFAULT_USER_NAME)
+        assert user is not None and user.id is not None
+        n_sessions = len(repo.sessions(user.id))
+    assert n_sessions >= 20
+    assert main(["export", "--format", "csv", "--out", str(tmp_path / "x.zip")]) == 0
+    with zipfile.ZipFile(tmp_path / "x.zip") as archive:
+        assert "repetitions.csv" in archive.namelist()
+        assert archive.read("sessions.csv").decode().count("\n") == 1 + n_sessions
+    assert main(["export", "--format", "csv", "--out", str(tmp_path / "dir")]) == 0
+    assert len(list((tmp_path / "dir").glob("*.csv"))) == 10
+    assert main(["export", "--format", "json", "--out", str(tmp_path / "x.json")]) == 0
+    document = json.loads((tmp_path / "x.json").read_text())
+    assert len(document["tables"]["sessions"]) == n_sessions
+    assert document["summary"]["user"] == DEFAULT_USER_NAME
+    assert "Wrote" in capsys.readouterr().out
+
+
+def test_report_pdf_and_html(data_dir: Path, tmp_path: Path) -> None:
+    assert main(["report", "--format", "pdf", "--out", str(tmp_path / "r.pdf")]) == 0
+    assert main(["report", "--out", str(tmp_path / "r.html"), "--days", "14"]) == 0
+    assert "does not replace a clinician" in (tmp_path / "r.html").read_text()
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert f"Patient: {DEFAULT_USER_NAME}" in text
+        assert "does not replace a clinician" in " ".join(text.split())
+
+
+def test_bad_arguments_are_reported_not_raised(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "--out", str(tmp_path / "r.txt")]) == 2
+    assert "--format html or pdf" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["history", "--days", "0"])
+    assert exit_info.value.code == 2
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["export", "--format", "json", "--out", str(blocker / "x.json")]) == 2
+    assert "cannot write" in capsys.readouterr().err

@@ -1,0 +1,75 @@
+"""The one-page clinician report, rendered for real: PDF text read back with pdftotext, HTML."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from spinecoach.reports.data import load_history
+from spinecoach.reports.html import write_html
+from spinecoach.reports.pdf import write_pdf
+from spinecoach.reports.sample import build_sample_history
+from spinecoach.reports.summary import HistorySummary, summarise
+from spinecoach.session.repository import InMemoryRepository
+
+FIRST_DAY = date(2026, 10, 26)
+LAST_DAY = date(2026, 11, 22)
+
+
+def _summary(name: str) -> HistorySummary:
+    repo = InMemoryRepository()
+    user = build_sample_history(repo, name=name, first_day=FIRST_DAY)
+    return summarise(load_history(repo, user), start=FIRST_DAY, end=LAST_DAY,
+                     now=datetime(2026, 11, 23, 9, tzinfo=UTC), tz=UTC)
+
+
+def _pdf_text(path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True)
+    return done.stdout
+
+
+def test_the_pdf_is_one_page_with_the_names_numbers_and_disclaimer(tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    write_pdf(_summary("Zoë Ødegård"), out)
+    assert out.read_bytes().startswith(b"%PDF")
+    text = _pdf_text(out)
+    flat = " ".join(text.split())
+    assert text.count("\f") <= 1  # one page
+    assert "Zoë Ødegård" in flat
+    assert "Period: 26 Oct 2026 to 22 Nov 2026" in flat
+    assert "Exercised on 19 of 20 planned days (95%)" in flat
+    assert "Back pain 6.0 -> 3.0 (-3.0 points, -50%): improved." in flat
+    assert "Leg pain 5.0 -> 2.0 (-3.0 points, -60%): improved." in flat
+    assert "2 points or 30% of the starting level (Ostelo et al. 2008)" in flat
+    assert "3 centralisation(s), 1 peripheralisation(s)" in flat
+    assert re.search(r"plank Plank: best good-form hold 10\.0 s 23\.0 s 20 3 holds of 10 s", flat)
+    assert "peripheralisation Leg symptoms spread further down the leg." in flat
+    assert "spinecoach does not replace a clinician." in flat
+    # the charts are drawn into the page (their labels are in the images, not the text layer)
+    assert out.read_bytes().count(b"/Subtype /Image") >= 3
+
+
+def test_the_html_is_self_contained_printable_and_escaped(tmp_path: Path) -> None:
+    summary = _summary("Ann <script>alert(1)</script>")
+    out = tmp_path / "report.html"
+    write_html(summary, out)
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<title>spinecoach report: Ann" in html
+    assert "<script>" not in html and "Ann &lt;script&gt;" in html
+    assert html.count("<svg") == 3
+    assert "@page" in html and "@media print" in html
+    assert not re.search(r"""<(link|img|script)\b|src=["']http""", html)
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "Back pain 6.0 -&gt; 3.0 (-3.0 points, -50%): improved." in text
+    assert "Exercised on 19 of 20 planned days (95%)" in text
+    assert "spinecoach does not replace a clinician." in text
+    # chart text stays text in the inline SVG (searchable, sharp in print)
+    assert "Pain (0-10) at check-ins" in html and "Plank hold (s)" in html
