@@ -100,6 +100,16 @@ def _list(value: object, where: str) -> list[Any]:
     return value
 
 
+def _metrics(values: Mapping[str, Any], where: str) -> dict[str, float]:
+    """Named numbers; a value the tracker could not measure (null / NaN) is left out."""
+    kept = {}
+    for key, value in values.items():
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            continue
+        kept[str(key)] = _number(value, f"{where}.{key}")
+    return kept
+
+
 def _parse_rep(item: object, where: str) -> _Rep:
     rep = _mapping(item, where)
     side = rep.get("side")
@@ -115,7 +125,7 @@ def _parse_rep(item: object, where: str) -> _Rep:
         hold_s=_number(rep.get("hold_s", 0.0), f"{where}.hold_s"),
         good_form=bool(rep.get("good_form", False)),
         faults=tuple(str(code) for code in faults),
-        metrics={str(k): _number(v, f"{where}.metrics.{k}") for k, v in metrics.items()},
+        metrics=_metrics(metrics, f"{where}.metrics"),
     )
 
 
@@ -217,18 +227,7 @@ def save_analysis(
     session_id = _assigned(session.id)
     set_id = _save_set(repo, session_id, exercise_id, start, parsed)
     if parsed.stop is not None:
-        code, at_s, message = parsed.stop
-        repo.add_stop_event(
-            StopEventRecord(
-                user_id=user_id,
-                at=start + timedelta(seconds=at_s),
-                code=code,
-                message=message,
-                session_id=session_id,
-                set_id=set_id,
-                exercise_id=exercise_id,
-            )
-        )
+        _save_stop(repo, user_id, session_id, set_id, exercise_id, start, parsed.stop)
     if _is_store(repo):
         repo.add_video_analysis(_provenance(session_id, exercise_id, path, report, parsed))
     status = SessionStatus.STOPPED if parsed.stop is not None else SessionStatus.COMPLETED
@@ -277,6 +276,29 @@ def _save_set(
         stop_code=None if parsed.stop is None else parsed.stop[0],
     )
     return set_id
+
+
+def _save_stop(
+    repo: Repository,
+    user_id: int,
+    session_id: int,
+    set_id: int,
+    exercise_id: str,
+    start: datetime,
+    stop: tuple[str, float, str],
+) -> None:
+    code, at_s, message = stop
+    repo.add_stop_event(
+        StopEventRecord(
+            user_id=user_id,
+            at=start + timedelta(seconds=at_s),
+            code=code,
+            message=message,
+            session_id=session_id,
+            set_id=set_id,
+            exercise_id=exercise_id,
+        )
+    )
 
 
 def _assigned(record_id: int | None) -> int:

@@ -311,3 +311,13 @@ def test_stop_events(repo: Repository) -> None:
     )
     assert repo.stop_events(user_id) == [symptom, tracker]
     assert repo.stop_events(user_id, since=T0 + timedelta(minutes=1)) == [tracker]
+
+
+def test_a_repeated_rep_number_is_kept_not_refused(repo: Repository) -> None:
+    set_id = _set(repo, _session(repo, _user(repo)))
+    for start_s in (0.0, 10.0):  # e.g. a tracker restarted mid-set numbers from 1 again
+        repo.add_repetition(
+            RepetitionRecord(set_id=set_id, index=1, side=None, start_s=start_s,
+                             peak_s=start_s + 1, end_s=start_s + 2, hold_s=0, good_form=True)
+        )
+    assert [r.start_s for r in repo.repetitions_of(set_id)] == [0.0, 10.0]

@@ -98,3 +98,29 @@ def test_recording_start_defaults_to_file_time_minus_duration(tmp_path: Path) ->
     assert default_recorded_at(video, 20.0) == T0 - timedelta(seconds=20)
     missing = default_recorded_at(tmp_path / "gone.mp4", 20.0)
     assert abs((missing - datetime.now(UTC)).total_seconds()) < 5
+
+
+def test_unmeasured_metrics_are_left_out_not_refused() -> None:
+    repo, user_id = _repo_and_user()
+    report = copy.deepcopy(BRIDGE)
+    report["repetitions"][0]["metrics"] = {"a_deg": None, "b_deg": float("nan"), "c_deg": 4}
+    session = save_analysis(repo, user_id, report, exercise_id="bridge", source_path="b.mp4",
+                            recorded_at=T0)
+    (the_set,) = repo.sets_of(session.id or 0)
+    assert repo.repetitions_of(the_set.id or 0)[0].metrics == {"c_deg": 4.0}
+
+
+def test_a_stopped_analysis_records_the_stop_at_its_time() -> None:
+    repo, user_id = _repo_and_user()
+    report = copy.deepcopy(BRIDGE)
+    report["stopped"] = {"code": "over_extension", "at_s": 11.0}
+    report["faults"].append({"code": "over_extension", "start_s": 10.0, "end_s": 11.0,
+                             "message": "The hips went above the straight line."})
+    session = save_analysis(repo, user_id, report, exercise_id="bridge", source_path="b.mp4",
+                            recorded_at=T0)
+    assert session.status is SessionStatus.STOPPED
+    (stop,) = repo.stop_events(user_id)
+    assert (stop.code, stop.at, stop.exercise_id) == ("over_extension",
+                                                      T0 + timedelta(seconds=11), "bridge")
+    assert stop.message == "The hips went above the straight line."
+    assert stop.session_id == session.id
