@@ -100,6 +100,12 @@ class MediaPipeEstimator:
         for silhouette geometry and keeps memory low.
     min_detection_confidence, min_tracking_confidence
         MediaPipe's thresholds (0..1) for finding a person and for keeping the track.
+    max_side_px
+        Images whose longer side exceeds this are shrunk (area interpolation) before
+        inference; the model works at 256x256 internally, and handing it a full-HD frame costs
+        about 30 ms instead of 20 ms at 720p.  Landmarks are normalised, so they are
+        unaffected; ``width`` / ``height`` and the mask size still refer to the input image.
+        None disables shrinking.
     quiet
         Silence the model's native start-up logs (see the module docstring).
 
@@ -118,6 +124,7 @@ class MediaPipeEstimator:
         mask_scale: float = 0.25,
         min_detection_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
+        max_side_px: int | None = 1280,
         quiet: bool = True,
     ) -> None:
         if not 0.0 < mask_scale <= 1.0:
@@ -128,9 +135,14 @@ class MediaPipeEstimator:
         ):
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], got {value}")
+        if max_side_px is not None and max_side_px < 256:
+            raise ValueError(
+                f"max_side_px must be at least 256 (the model's input), got {max_side_px}"
+            )
         mp_pose = _import_mediapipe_pose()
         self._segmentation = segmentation
         self._mask_scale = mask_scale
+        self._max_side_px = max_side_px
         self._quiet_pending = quiet
         with _quiet_stderr(quiet):
             self._model: Any = mp_pose.Pose(
@@ -171,25 +183,38 @@ class MediaPipeEstimator:
                 f"expected an RGB uint8 (H, W, 3) image, got {image.shape} {image.dtype}"
             )
         height, width = int(image.shape[0]), int(image.shape[1])
-        pixels = np.ascontiguousarray(image)
+        pixels = self._shrink(np.ascontiguousarray(image))
         with _quiet_stderr(self._quiet_pending):
             results = self._model.process(pixels)
         self._quiet_pending = False
         landmarks = _landmarks_array(results.pose_landmarks)
         mask = None
         if self._segmentation and results.segmentation_mask is not None:
-            mask = self._scale_mask(results.segmentation_mask)
+            mask = self._scale_mask(results.segmentation_mask, width, height)
         return PoseFrame(float(t_s), landmarks, width, height, mask)
 
-    def _scale_mask(self, mask: NDArray[np.float32]) -> NDArray[np.float32]:
-        """Downscale the mask by ``mask_scale`` (area interpolation) as float32."""
+    def _shrink(self, image: Image) -> Image:
+        """Shrink ``image`` so its longer side is at most ``max_side_px``."""
+        height, width = image.shape[:2]
+        if self._max_side_px is None or max(height, width) <= self._max_side_px:
+            return image
+        import cv2
+
+        factor = self._max_side_px / max(height, width)
+        size = (max(1, round(width * factor)), max(1, round(height * factor)))
+        small: Image = np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), np.uint8)
+        return small
+
+    def _scale_mask(
+        self, mask: NDArray[np.float32], width: int, height: int
+    ) -> NDArray[np.float32]:
+        """Resize the mask to ``mask_scale`` times the input image size, as float32."""
         mask = np.asarray(mask, dtype=np.float32)
-        if self._mask_scale == 1.0:
+        size = (max(1, round(width * self._mask_scale)), max(1, round(height * self._mask_scale)))
+        if (mask.shape[1], mask.shape[0]) == size:
             return mask.copy()
         import cv2
 
-        height, width = mask.shape[:2]
-        size = (max(1, round(width * self._mask_scale)), max(1, round(height * self._mask_scale)))
         scaled = np.asarray(cv2.resize(mask, size, interpolation=cv2.INTER_AREA), np.float32)
         return scaled
 

@@ -87,3 +87,22 @@ def test_detection_rate_on_a_real_plank_clip() -> None:
     assert len(seq) == 90
     assert detected.mean() >= 0.95
     assert np.all(np.diff(seq.t_s) > 0)
+
+
+@pytest.mark.shared_data
+def test_large_frames_are_shrunk_without_changing_the_result() -> None:
+    image = read_rgb(shared("images/votapps_bridge.jpg"))
+    import cv2
+
+    big = cv2.resize(image, (image.shape[1] * 3, image.shape[0] * 3))  # ~2500 px wide
+    with MediaPipeEstimator(segmentation=True) as shrinking:
+        shrunk = shrinking.estimate(big, 0.0)
+    with MediaPipeEstimator(segmentation=True, max_side_px=None) as full:
+        direct = full.estimate(big, 0.0)
+    assert (shrunk.width, shrunk.height) == (big.shape[1], big.shape[0])
+    assert shrunk.mask is not None and direct.mask is not None
+    assert (
+        shrunk.mask.shape == direct.mask.shape == (round(big.shape[0] / 4), round(big.shape[1] / 4))
+    )
+    hips = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP, Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE]
+    np.testing.assert_allclose(shrunk.landmarks[hips, :2], direct.landmarks[hips, :2], atol=0.01)
