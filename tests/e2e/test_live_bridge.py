@@ -60,10 +60,12 @@ def test_bridge_set_counted_shown_and_stored(server: Server, bridge_webcam: Path
         _screen_and_start(page, server, shots)
         page.click("#plan-bridge >> text=With camera")
         page.wait_for_selector("#start-set:not([disabled])", timeout=20_000)
-        page.click("#start-set")
-        page.wait_for_function(
+        page.wait_for_function(  # the camera check before the set
             "document.getElementById('tracking').textContent === 'I can see you'",
             timeout=60_000)
+        assert page.text_content("#reps") == "0"
+        shots(page, "3b-camera-check")
+        page.click("#start-set")
         page.wait_for_function("Number(document.getElementById('hold-s').textContent) >= 1.5",
                                timeout=60_000)
         shots(page, "4-coach-holding")

@@ -33,7 +33,9 @@ let setNo = 1;
 let socket = null;
 let inFlight = 0;
 let t0 = 0;
-let running = false;
+let running = false; // a socket is ready and frames are being sent
+let mode = "preview"; // "preview" = camera check, nothing recorded; "set" = recording a set
+let looping = false;
 let lastState = null;
 let spokenHoldMark = null;
 let stateTimes = [];
@@ -57,8 +59,10 @@ async function startCamera() {
       stopSet("The camera stopped. Your completed reps are saved.");
       cameraFailed("The camera was disconnected.");
     });
-    stageMessage("Get into the start position, side-on to the camera. Then press Start set.");
+    stageMessage("Checking the camera…");
     $("start-set").disabled = false;
+    openSocket("preview");
+    if (!looping) { looping = true; captureLoop(); }
   } catch (err) {
     const denied = err && (err.name === "NotAllowedError" || err.name === "SecurityError");
     const missing = err && (err.name === "NotFoundError" || err.name === "OverconstrainedError");
@@ -76,37 +80,53 @@ function cameraFailed(text) {
   $("tracking").textContent = "No camera";
 }
 
+function openSocket(kind) {
+  if (socket) {
+    const old = socket;
+    old.onclose = null;
+    old.onmessage = null;
+    if (old.readyState === WebSocket.OPEN) old.send(JSON.stringify({ type: "end" }));
+    old.close();
+  }
+  mode = kind;
+  running = false;
+  inFlight = 0;
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const record = kind === "set" ? `&session=${plan.session}` : "";
+  const url = `${scheme}://${location.host}/ws/coach?exercise=${encodeURIComponent(plan.exercise)}${record}`;
+  const ws = new WebSocket(url);
+  socket = ws;
+  ws.binaryType = "arraybuffer";
+  ws.onmessage = (event) => onMessage(JSON.parse(event.data));
+  ws.onclose = () => {
+    if (socket !== ws) return;
+    if (running && mode === "set") stopSet("The connection to spinecoach was lost. Your completed reps are saved.");
+    running = false;
+    socket = null;
+  };
+  ws.onerror = () => coachError("The connection to spinecoach failed. Is it still running?");
+}
+
 function startSet() {
   coachError("");
   $("set-result").hidden = true;
   $("start-set").hidden = true;
   $("end-set").hidden = false;
   endRequested = false;
-  inFlight = 0;
   stateTimes = [];
   spokenHoldMark = null;
   updateCounter({ reps: 0, reps_by_side: {}, hold_s: 0, target_hold_s: plan.hold });
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const url = `${scheme}://${location.host}/ws/coach?exercise=${encodeURIComponent(plan.exercise)}&session=${plan.session}`;
-  socket = new WebSocket(url);
-  socket.binaryType = "arraybuffer";
-  socket.onmessage = (event) => onMessage(JSON.parse(event.data));
-  socket.onclose = () => {
-    if (running) stopSet("The connection to spinecoach was lost. Your completed reps are saved.");
-    socket = null;
-  };
-  socket.onerror = () => coachError("The connection to spinecoach failed.");
+  openSocket("set");
   speaker.say("Starting", "count");
 }
 
 function captureLoop() {
-  if (!running) return;
-  if (socket?.readyState === WebSocket.OPEN && inFlight < MAX_IN_FLIGHT && video.readyState >= 2) {
+  if (running && socket?.readyState === WebSocket.OPEN && inFlight < MAX_IN_FLIGHT && video.readyState >= 2) {
     const t_s = (performance.now() - t0) / 1000;
     capture.getContext("2d").drawImage(video, 0, 0, CAPTURE_W, CAPTURE_H);
     inFlight += 1;
     capture.toBlob((blob) => {
-      if (!blob || socket?.readyState !== WebSocket.OPEN) { inFlight -= 1; return; }
+      if (!blob || socket?.readyState !== WebSocket.OPEN) { inFlight = Math.max(0, inFlight - 1); return; }
       socket.send(JSON.stringify({ type: "frame", t_s }));
       socket.send(blob);
     }, "image/jpeg", JPEG_QUALITY);
@@ -119,7 +139,6 @@ function onMessage(msg) {
   if (msg.type === "ready") {
     running = true;
     t0 = performance.now();
-    captureLoop();
   } else if (msg.type === "state") {
     inFlight = Math.max(0, inFlight - 1);
     onState(msg);
@@ -154,14 +173,15 @@ function onState(s) {
   stateTimes.push(now);
   while (stateTimes.length && now - stateTimes[0] > 1000) stateTimes.shift();
   $("fps").textContent = String(stateTimes.length);
-  updateCounter(s);
+  if (mode === "set") updateCounter(s);
   const badge = $("tracking");
   badge.className = `badge ${s.tracking}`;
   badge.textContent = s.tracking === "ok" ? "I can see you" : s.tracking === "lost" ? "Can't see you" : "Check the camera";
   if (s.tracking === "lost") stageMessage(LOST_TEXT);
   else if (s.tracking === "setup") stageMessage(s.setup_problem || "Turn side-on, with your whole body in view.");
-  else stageMessage("");
+  else stageMessage(mode === "preview" ? "Good: I can see you. Press Start set when you are ready." : "");
   drawSkeleton(overlay, video, s.landmarks, { warn: s.faults.length > 0 });
+  if (mode !== "set") return;
   if (s.cue && s.tracking === "ok") {
     $("cue").textContent = s.cue;
     speaker.say(s.cue, "cue");
@@ -242,6 +262,7 @@ async function onSummary(msg) {
   result.hidden = false;
   result.dataset.reps = set ? String(set.reps) : "";
   if (socket) socket.close();
+  socket = null;
   drawSkeleton(overlay, video, null);
   if (setNo >= plan.sets || msg.stopped) {
     result.insertAdjacentHTML("beforeend", `<p><a class="button primary" id="next-exercise" href="/session/${plan.session}">Back to the session</a></p>`);
@@ -250,6 +271,7 @@ async function onSummary(msg) {
   }
   setNo += 1;
   $("set-no").textContent = String(setNo);
+  openSocket("preview");
   await runRest(plan.rest, { section: $("rest"), output: $("rest-s"), skipButton: $("skip-rest"), speaker });
   $("start-set").hidden = false;
   $("start-set").focus();
