@@ -28,7 +28,7 @@ HAIR: Color = (0.17, 0.11, 0.07)
 EYE_WHITE: Color = (0.95, 0.95, 0.93)
 IRIS: Color = (0.10, 0.07, 0.05)
 LIPS: Color = (0.62, 0.30, 0.30)
-BALL: Color = (0.35, 0.48, 0.78)
+BALL: Color = (0.42, 0.70, 0.38)
 TRUNK_HALF_M = 0.075
 
 

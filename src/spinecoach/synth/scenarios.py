@@ -143,8 +143,8 @@ def _walk_out_and_back(sc: Script) -> None:
     sc.move(0.6, walk=1.0, gait=sc.current["gait"] + 90.0)
     sc.move_linear(2.5, x_off=3.6, gait=sc.current["gait"] + 810.0)
     sc.hold(2.5)
-    sc.move_linear(2.5, x_off=0.0, gait=sc.current["gait"] + 810.0)
-    sc.move(0.6, walk=0.0, gait=sc.current["gait"] + 90.0)
+    sc.move_linear(2.5, x_off=0.0, gait=sc.current["gait"] - 810.0)
+    sc.move(0.6, walk=0.0, gait=sc.current["gait"] - 90.0)
     sc.hold(1.0)
 
 
