@@ -7,8 +7,10 @@ port, so reports work on any repository (SQL or the in-memory fake) and the comp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from spinecoach.session.records import (
     CheckIn,
@@ -62,22 +64,50 @@ class HistoryData:
         return grouped
 
 
+@runtime_checkable
+class BulkReader(Protocol):
+    """A repository that reads the children of many sessions / sets at once (the SQL one)."""
+
+    def sets_of_sessions(self, session_ids: Sequence[int]) -> list[SetRecord]:
+        """The sets of many sessions."""
+
+    def repetitions_of_sets(self, set_ids: Sequence[int]) -> list[RepetitionRecord]:
+        """The repetitions of many sets."""
+
+    def holds_of_sets(self, set_ids: Sequence[int]) -> list[HoldRecord]:
+        """The holds of many sets."""
+
+
+def _children(
+    repo: Repository, session_ids: list[int]
+) -> tuple[list[SetRecord], list[RepetitionRecord], list[HoldRecord]]:
+    if isinstance(repo, BulkReader):
+        sets = repo.sets_of_sessions(session_ids)
+        set_ids = [s.id for s in sets if s.id is not None]
+        return sets, repo.repetitions_of_sets(set_ids), repo.holds_of_sets(set_ids)
+    sets = [s for session_id in session_ids for s in repo.sets_of(session_id)]
+    set_ids = [s.id for s in sets if s.id is not None]
+    reps = [rep for set_id in set_ids for rep in repo.repetitions_of(set_id)]
+    return sets, reps, [hold for set_id in set_ids for hold in repo.holds_of(set_id)]
+
+
 def load_history(repo: Repository, user: User, since: datetime | None = None) -> HistoryData:
     """Read every record of ``user`` (those at or after ``since`` when given).
 
     Prescriptions are the whole history (a dose set before ``since`` may still be in force).
+    A repository that is also a :class:`BulkReader` is read in a few queries instead of a few
+    per session.
     """
     if user.id is None:
         raise ValueError("the user has no id: store it first")
     sessions = repo.sessions(user.id, since)
-    sets = [s for session in sessions if session.id is not None for s in repo.sets_of(session.id)]
-    set_ids = [s.id for s in sets if s.id is not None]
+    sets, repetitions, holds = _children(repo, [s.id for s in sessions if s.id is not None])
     return HistoryData(
         user=user,
         sessions=sessions,
         sets=sets,
-        repetitions=[rep for set_id in set_ids for rep in repo.repetitions_of(set_id)],
-        holds=[hold for set_id in set_ids for hold in repo.holds_of(set_id)],
+        repetitions=repetitions,
+        holds=holds,
         checkins=repo.checkins(user.id, since),
         stop_events=repo.stop_events(user.id, since),
         screenings=repo.screenings(user.id, since),

@@ -13,7 +13,7 @@ Database errors become :class:`~spinecoach.errors.StorageError`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from types import TracebackType
@@ -57,6 +57,7 @@ from spinecoach.storage.tables import (
 )
 
 _Row = TypeVar("_Row", bound=IdentifiedBase)
+_IN_CHUNK = 500  # ids per IN (...) list
 _Rec = TypeVar("_Rec")
 
 
@@ -339,6 +340,49 @@ class SqlRepository:
             StopEventRow, StopEventRow.user_id, user_id, StopEventRow.at, since
         )
         return self._list(statement, mapping.stop_event_record)
+
+    # -- beyond the port: bulk reads for history and reports -------------------------------
+
+    def sets_of_sessions(self, session_ids: Sequence[int]) -> list[SetRecord]:
+        """The sets of many sessions in a few queries (by session, then ``index``)."""
+        return self._in_chunks(
+            session_ids,
+            lambda chunk: select(SetRow)
+            .where(SetRow.session_id.in_(chunk))
+            .order_by(SetRow.session_id, SetRow.set_index, SetRow.id),
+            mapping.set_record,
+        )
+
+    def repetitions_of_sets(self, set_ids: Sequence[int]) -> list[RepetitionRecord]:
+        """The repetitions of many sets (by set, then ``index``)."""
+        return self._in_chunks(
+            set_ids,
+            lambda chunk: select(RepetitionRow)
+            .where(RepetitionRow.set_id.in_(chunk))
+            .order_by(RepetitionRow.set_id, RepetitionRow.rep_index, RepetitionRow.id),
+            mapping.repetition_record,
+        )
+
+    def holds_of_sets(self, set_ids: Sequence[int]) -> list[HoldRecord]:
+        """The good-form holds of many sets (by set, then ``start_s``)."""
+        return self._in_chunks(
+            set_ids,
+            lambda chunk: select(HoldRow)
+            .where(HoldRow.set_id.in_(chunk))
+            .order_by(HoldRow.set_id, HoldRow.start_s, HoldRow.id),
+            mapping.hold_record,
+        )
+
+    def _in_chunks(
+        self,
+        ids: Sequence[int],
+        statement: Callable[[Sequence[int]], Select[_Row]],
+        to_record: Callable[[_Row], _Rec],
+    ) -> list[_Rec]:
+        found: list[_Rec] = []
+        for start in range(0, len(ids), _IN_CHUNK):
+            found += self._list(statement(ids[start : start + _IN_CHUNK]), to_record)
+        return found
 
     # -- beyond the port: where a video session came from ----------------------------------
 
