@@ -96,3 +96,34 @@ def test_bad_arguments_are_reported_not_raised(
     blocker.write_text("x")
     assert main(["export", "--format", "json", "--out", str(blocker / "x.json")]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_a_saved_video_analysis_shows_in_the_history(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spinecoach.storage import save_analysis
+
+    report = {
+        "exercise": "hip-hinge",
+        "source": {"fps": 30.0, "frames": 300, "duration_s": 10.0},
+        "reps": 2,
+        "repetitions": [
+            {"start_s": 1.0, "peak_s": 2.0, "end_s": 3.0, "side": "left", "hold_s": 0.0,
+             "good_form": True, "faults": []},
+            {"start_s": 4.0, "peak_s": 5.0, "end_s": 6.0, "side": "right", "hold_s": 0.0,
+             "good_form": False, "faults": ["lumbar_arch"]},
+        ],
+        "holds": [],
+        "hold_good_form_s": 0.0,
+        "faults": [],
+        "stopped": None,
+    }
+    with open_repository(load_settings()) as repo:
+        user = repo.find_user(DEFAULT_USER_NAME)
+        assert user is not None and user.id is not None
+        session = save_analysis(repo, user.id, report, exercise_id="hip-hinge",
+                                source_path="clip.mp4", recorded_at=datetime.now(UTC))
+    assert main(["history", "--days", "1", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    points = document["exercises"]["hip-hinge"]["points"]
+    assert [p["value"] for p in points if p["session_id"] == session.id] == [50.0]

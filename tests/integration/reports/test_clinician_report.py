@@ -73,3 +73,18 @@ def test_the_html_is_self_contained_printable_and_escaped(tmp_path: Path) -> Non
     assert "spinecoach does not replace a clinician." in text
     # chart text stays text in the inline SVG (searchable, sharp in print)
     assert "Pain (0-10) at check-ins" in html and "Plank hold (s)" in html
+
+
+def test_a_user_without_any_data_still_gets_a_report(tmp_path: Path) -> None:
+    from spinecoach.session.records import User
+
+    repo = InMemoryRepository()
+    user = repo.add_user(User(name="New Person", created_at=datetime(2026, 11, 1, tzinfo=UTC)))
+    summary = summarise(load_history(repo, user), start=LAST_DAY, end=LAST_DAY,
+                        now=datetime(2026, 11, 23, 9, tzinfo=UTC), tz=UTC)
+    write_pdf(summary, tmp_path / "empty.pdf")
+    flat = " ".join(_pdf_text(tmp_path / "empty.pdf").split())
+    assert "New Person" in flat and "not enough check-ins" in flat
+    assert "spinecoach does not replace a clinician." in flat
+    write_html(summary, tmp_path / "empty.html")
+    assert "no sessions" in (tmp_path / "empty.html").read_text()
