@@ -69,46 +69,94 @@ def _bbox(cam: Camera, ua: float, va: float, ub: float, vb: float, rpx: float) -
     return x0, x1, y0, y1
 
 
-def draw(canvas: Canvas, cam: Camera, cap: Capsule, shade: bool = True) -> None:
-    """Draw one capsule into ``canvas`` (z-buffered)."""
+def _axis_coords(
+    cam: Camera, cap: Capsule
+) -> tuple[NDArray[np.intp], F32, F32, F32, F32, F32, FloatArray] | None:
+    """Pixels the capsule may cover (flat indices) with their ``t``, dx, dy, dist, r_px.
+
+    The last item is the depth of the two ends.
+    """
     u, v, d = cam.project(np.stack([cap.a, cap.b]))
     if d.min() <= 0.05:
-        return
+        return None
     ra_px, rb_px = cap.ra * cam.f_px / d[0], cap.rb * cam.f_px / d[1]
-    x0, x1, y0, y1 = _bbox(cam, u[0], v[0], u[1], v[1], max(ra_px, rb_px))
+    box = _bbox(cam, u[0], v[0], u[1], v[1], max(ra_px, rb_px))
+    x0, x1, y0, y1 = box
     if x0 >= x1 or y0 >= y1:
-        return
+        return None
     px = (np.arange(x0, x1, dtype=np.float32) + 0.5 - np.float32(u[0]))[None, :]
     py = (np.arange(y0, y1, dtype=np.float32) + 0.5 - np.float32(v[0]))[:, None]
     ex, ey = np.float32(u[1] - u[0]), np.float32(v[1] - v[0])
     len2 = ex * ex + ey * ey
     if len2 > 1e-6:
-        t = np.clip((px * ex + py * ey) / len2, 0.0, 1.0)
+        t = np.minimum(np.maximum((px * ex + py * ey) / len2, 0.0), 1.0)
     else:
         t = np.zeros((y1 - y0, x1 - x0), dtype=np.float32)
     dx, dy = px - t * ex, py - t * ey
+    d2 = dx * dx + dy * dy
     r_px = np.float32(ra_px) + t * np.float32(rb_px - ra_px)
-    dist = np.sqrt(dx * dx + dy * dy)
-    alpha = np.clip(r_px - dist + 0.5, 0.0, 1.0)
-    nz = np.sqrt(np.clip(1.0 - (dist / r_px) ** 2, 0.0, 1.0))
+    cand = d2 < (r_px + 0.5) ** 2
+    t, dx, dy, r_px = t[cand], dx[cand], dy[cand], r_px[cand]
+    dist = np.sqrt(d2[cand])
+    k = np.flatnonzero(cand)
+    flat = (k // (x1 - x0) + y0) * cam.width + k % (x1 - x0) + x0
+    return flat, t, dx, dy, dist, r_px, d  # type: ignore[return-value]
+
+
+def _pieces(cam: Camera, cap: Capsule) -> list[Capsule]:
+    """Split a long, slanted capsule so that the bounding boxes hug it (same union)."""
+    u, v, d = cam.project(np.stack([cap.a, cap.b]))
+    r_px = max(cap.ra, cap.rb) * cam.f_px / float(d.min())
+    span_u, span_v = abs(float(u[1] - u[0])), abs(float(v[1] - v[0]))
+    n = int(min(span_u, span_v) // (3.0 * r_px)) + 1
+    if n <= 1:
+        return [cap]
+    ws = np.linspace(0.0, 1.0, n + 1)
+    return [
+        Capsule(
+            cap.a + w0 * (cap.b - cap.a),
+            cap.a + w1 * (cap.b - cap.a),
+            cap.ra + w0 * (cap.rb - cap.ra),
+            cap.ra + w1 * (cap.rb - cap.ra),
+            cap.color,
+            cap.person,
+        )
+        for w0, w1 in zip(ws[:-1], ws[1:], strict=True)
+    ]
+
+
+def draw(canvas: Canvas, cam: Camera, cap: Capsule, shade: bool = True) -> None:
+    """Draw one capsule into ``canvas`` (z-buffered), touching only pixels it covers."""
+    for piece in _pieces(cam, cap):
+        _draw_piece(canvas, cam, piece, shade)
+
+
+def _draw_piece(canvas: Canvas, cam: Camera, cap: Capsule, shade: bool) -> None:
+    coords = _axis_coords(cam, cap)
+    if coords is None:
+        return
+    flat, t, dx, dy, dist, r_px, d = coords
+    zbuf, rgb = canvas.depth.reshape(-1), canvas.rgb.reshape(-1, 3)
+    alpha = np.minimum(r_px - dist + 0.5, 1.0)
+    nz = np.sqrt(np.maximum(1.0 - (dist / r_px) ** 2, 0.0))
     r_m = np.float32(cap.ra) + t * np.float32(cap.rb - cap.ra)
     depth = np.float32(d[0]) + t * np.float32(d[1] - d[0]) - nz * r_m
-    zbuf = canvas.depth[y0:y1, x0:x1]
-    win = (alpha > 0.0) & (depth < zbuf)
+    win = depth < zbuf[flat]
     if not win.any():
         return
-    zbuf[win & (alpha >= 0.5)] = depth[win & (alpha >= 0.5)]
+    flat, alpha, depth = flat[win], alpha[win], depth[win]
+    solid = alpha >= 0.5
+    zbuf[flat[solid]] = depth[solid]
     if cap.person:
-        cov = canvas.person[y0:y1, x0:x1]
-        cov[win] = np.maximum(cov[win], alpha[win])
+        person = canvas.person.reshape(-1)
+        person[flat] = np.maximum(person[flat], alpha)
     if not shade:
         return
-    lam = (dx * LIGHT_DIR[0] + dy * LIGHT_DIR[1]) / r_px + nz * LIGHT_DIR[2]
-    light = AMBIENT + (1.0 - AMBIENT) * np.clip(lam, 0.0, 1.0)
-    a = np.where(win, alpha, 0.0)[..., None]
-    color = np.asarray(cap.color, dtype=np.float32)[None, None, :] * light[..., None]
-    sub = canvas.rgb[y0:y1, x0:x1]
-    sub += a * (color - sub)
+    lam = (dx[win] * LIGHT_DIR[0] + dy[win] * LIGHT_DIR[1]) / r_px[win] + nz[win] * LIGHT_DIR[2]
+    light = AMBIENT + (1.0 - AMBIENT) * np.minimum(np.maximum(lam, 0.0), 1.0)
+    color = np.asarray(cap.color, dtype=np.float32)[None, :] * light[:, None]
+    old = rgb[flat]
+    rgb[flat] = old + alpha[:, None] * (color - old)
 
 
 def render_mask(caps: list[Capsule], cam: Camera) -> F32:
