@@ -15,9 +15,10 @@ stamped on the returned :class:`~spinecoach.domain.pose.PoseFrame`.
 
 The model's C++ start-up chatter (TFLite's "Created TensorFlow Lite XNNPACK delegate", absl
 warnings) is written straight to file descriptor 2.  With ``quiet=True`` (the default) stderr
-is pointed at ``/dev/null`` while the graph starts (construction and the first frame, about
-0.1 s); anything else the process writes to stderr in that window is lost, so pass
-``quiet=False`` when debugging.
+is pointed at ``/dev/null`` while the graph starts (construction, which runs one blank warm-up
+frame so that the graph's own threads finish opening the models inside the window, and the
+first real frame: about 0.1 s in all); anything else the process writes to stderr in that
+window is lost, so pass ``quiet=False`` when debugging.
 """
 
 from __future__ import annotations
@@ -154,6 +155,9 @@ class MediaPipeEstimator:
                 min_detection_confidence=min_detection_confidence,
                 min_tracking_confidence=min_tracking_confidence,
             )
+            # The graph opens its calculators (and TFLite prints) on its own threads; one
+            # blank frame waits for them, so the chatter falls inside the quiet window.
+            self._model.process(np.zeros((64, 64, 3), dtype=np.uint8))
 
     def estimate(self, image: Image, t_s: float) -> PoseFrame:
         """Find the person's landmarks in ``image``.

@@ -146,19 +146,23 @@ def _draw_skeleton(canvas: _Canvas, points: dict[Landmark, tuple[int, int]], los
 
 
 def _angle_anchor(key: str, landmarks: FloatArray) -> Landmark | None:
-    """The joint an angle key such as ``"left_knee_deg"`` or ``"hip_deg"`` belongs to."""
-    name = key.lower()
-    for joint in sorted(SIDED_JOINTS, key=len, reverse=True):
-        if joint not in name:
-            continue
-        if "left" in name:
-            return sided(joint, Side.LEFT)
-        if "right" in name:
-            return sided(joint, Side.RIGHT)
-        left, right = sided(joint, Side.LEFT), sided(joint, Side.RIGHT)
-        left_v, right_v = landmarks[left, 3], landmarks[right, 3]
-        return right if np.nan_to_num(right_v) > np.nan_to_num(left_v) else left
-    return None
+    """The joint of an angle key ``[left_|right_]<joint>_deg`` (``"knee_deg"``), else None.
+
+    Without a side, the better-seen side is used (the trackers measure on the near side).
+    Other keys (``"line_dev_deg"``, ``"hip_height"``) belong to no single joint.
+    """
+    if not key.endswith("_deg"):
+        return None
+    name = key.lower().removesuffix("_deg")
+    for side in Side:
+        prefix = f"{side.label}_"
+        if name.startswith(prefix) and name[len(prefix) :] in SIDED_JOINTS:
+            return sided(name[len(prefix) :], side)
+    if name not in SIDED_JOINTS:
+        return None
+    left, right = sided(name, Side.LEFT), sided(name, Side.RIGHT)
+    left_v, right_v = landmarks[left, 3], landmarks[right, 3]
+    return right if np.nan_to_num(right_v) > np.nan_to_num(left_v) else left
 
 
 def _angle_label(key: str, value: float) -> str:
