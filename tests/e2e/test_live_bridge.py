@@ -77,7 +77,18 @@ def test_bridge_set_counted_shown_and_stored(server: Server, bridge_webcam: Path
         shots(page, "5-set-done")
         shown_reps = int(page.get_attribute("#set-result", "data-reps") or "-1")
         result_text = page.text_content("#set-result") or ""
+        # after the set: pain 7/10 during it stops the exercise for today (the core's rule)
+        page.wait_for_selector("#set-feel:not([hidden])")
+        page.fill("#back_pain", "7")
+        page.click("#set-feel button[type=submit]")
+        page.wait_for_selector("text=Please stop this exercise for today")
+        shots(page, "6-pain-stop")
+        page.click("#set-result >> text=Back to the session")
+        page.wait_for_url(re.compile(r"/session/\d+$"))
+        bridge_buttons = page.locator("#plan-bridge >> text=With camera").count()
         browser.close()
+
+    assert bridge_buttons == 0
 
     assert shown_reps >= REPS
     assert fps >= 5
@@ -95,3 +106,5 @@ def test_bridge_set_counted_shown_and_stored(server: Server, bridge_webcam: Path
     for hold in stored_holds:
         assert f"{hold.good_form_s:.1f}" in result_text
         assert 2.5 <= hold.good_form_s <= 4.5
+    stops = repo.stop_events(user.id)
+    assert [(s.code, s.exercise_id) for s in stops] == [("pain_6_or_more", "bridge")]

@@ -54,12 +54,23 @@ def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # typ
         page.wait_for_selector("#timer-result:not([hidden])")
         shots(page, "3-saved")
         shown = page.get_attribute("#timer-result", "data-reps")
+        page.click("#timer > p > a")
+        page.wait_for_url(re.compile(r"/session/\d+$"))
+        page.click("#finish-session")
+        page.wait_for_selector("#checkin-form")
+        page.fill("#leg_pain", "1")
+        page.select_option("#leg_extent", "buttock")
+        page.click("#checkin-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/summary/\d+$"))
+        summary = page.text_content("main") or ""
+        shots(page, "3b-summary")
         page.goto(server.url + "/history")
         page.wait_for_load_state("networkidle")
         shots(page, "4-history")
         browser.close()
 
     assert shown == "5"
+    assert "Bridges" in summary and "by hand" in summary
     assert spoken, "no count was spoken through /api/speech"
     repo = open_repository(load_settings({"SPINECOACH_DATA_DIR": str(server.data_dir)}))
     user = repo.find_user("me")
@@ -88,4 +99,24 @@ def test_camera_denied_offers_the_timer(server: Server, shots) -> None:  # type:
         browser.close()
     assert re.search(r"/session/\d+/timer/plank$", href)
     assert "did not allow the camera" in text or "could not be started" in text
+    assert server.process.poll() is None
+
+
+def test_upload_that_is_not_a_video_shows_a_clear_message(server: Server, shots,
+                                                          tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a video")
+    with sync_playwright() as p:
+        browser = launch(p, [])
+        page = browser.new_page(viewport={"width": 1000, "height": 800})
+        page.goto(server.url + "/upload")
+        page.set_input_files("#video-file", str(notes))
+        page.click("#upload-form button[type=submit]")
+        page.wait_for_selector("#upload-error:not([hidden])")
+        shots(page, "1-not-a-video")
+        message = page.text_content("#upload-error") or ""
+        browser.close()
+    assert "does not look like a video" in message
     assert server.process.poll() is None

@@ -136,7 +136,8 @@ class CoreBackend:
                   "furthest_symptom": data.leg_extent, "numbness": data.numbness,
                   "tingling": data.tingling, "weakness": data.weakness}
         result = services.record_checkin(self.repo, self.user_id, values, when=when,
-                                         now=self.clock(), session_id=data.session_id)
+                                         now=self.clock(), session_id=data.session_id,
+                                         exercise_id=data.exercise_id)
         assert result.checkin.id is not None
         return CheckInOut(id=result.checkin.id, when=data.when, stop=bool(result.stops),
                           change=views.change_word(result.change),

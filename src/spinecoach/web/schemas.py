@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 LegExtent = Literal["none", "back", "buttock", "thigh", "below_knee", "foot"]
-CheckInWhen = Literal["baseline", "before", "after"]
+CheckInWhen = Literal["baseline", "before", "during", "after"]
 SetMode = Literal["camera", "manual", "timer"]
 AnswerValue = bool | int | float | str
 
@@ -76,6 +76,7 @@ class CheckInIn(BaseModel):
 
     when: CheckInWhen
     session_id: int | None = None
+    exercise_id: str | None = Field(None, description="the exercise, for a 'during' check-in")
     back_pain: int = Field(ge=0, le=10)
     leg_pain: int = Field(ge=0, le=10)
     leg_extent: LegExtent = "none"

@@ -41,7 +41,9 @@ form.addEventListener("submit", async (event) => {
       method: "POST", body: { when, session_id: sessionId, ...readCheckin(form) },
     });
     if (when === "after") {
-      await api(`/api/sessions/${sessionId}/finish`, { method: "POST" });
+      const finished = await api(`/api/sessions/${sessionId}/finish`, { method: "POST" });
+      sessionStorage.setItem(`spinecoach-summary-${sessionId}`,
+        JSON.stringify([...out.messages, ...finished.messages]));
       window.location.href = `/summary/${sessionId}`;
       return;
     }

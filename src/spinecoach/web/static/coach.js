@@ -2,7 +2,7 @@
 import { drawSkeleton } from "./overlay.js";
 import { runRest } from "./rest.js";
 import { Speaker } from "./speech.js";
-import { escapeHtml } from "./api.js";
+import { api, escapeHtml, linkRanges, readCheckin, showError } from "./api.js";
 
 const root = document.getElementById("coach");
 const $ = (id) => document.getElementById(id);
@@ -46,7 +46,8 @@ function coachError(text) { $("coach-error").textContent = text || ""; $("coach-
 
 async function startCamera() {
   if (!navigator.mediaDevices?.getUserMedia) {
-    return cameraFailed("This browser cannot use a camera here.");
+    return cameraFailed("This browser cannot use a camera here. The camera only works when the "
+      + "app is opened on this computer (http://127.0.0.1) or over https.");
   }
   try {
     const stream = await navigator.mediaDevices.getUserMedia({
@@ -264,6 +265,9 @@ async function onSummary(msg) {
   if (socket) socket.close();
   socket = null;
   drawSkeleton(overlay, video, null);
+  $("fps").textContent = "0";
+  const carryOn = await askHowItFelt();
+  if (!carryOn) return;
   if (setNo >= plan.sets || msg.stopped) {
     result.insertAdjacentHTML("beforeend", `<p><a class="button primary" id="next-exercise" href="/session/${plan.session}">Back to the session</a></p>`);
     speaker.say("Well done. That exercise is finished.", "count");
@@ -277,6 +281,34 @@ async function onSummary(msg) {
   $("start-set").focus();
 }
 
+// After each set: pain and leg symptoms; the core decides whether this exercise must stop.
+function askHowItFelt() {
+  const section = $("set-feel");
+  const form = $("checkin-form");
+  section.hidden = false;
+  form.querySelector("input").focus();
+  return new Promise((resolve) => {
+    form.onsubmit = async (event) => {
+      event.preventDefault();
+      try {
+        const out = await api("/api/checkins", { method: "POST", body: {
+          when: "during", session_id: plan.session, exercise_id: plan.exercise, ...readCheckin(form) } });
+        section.hidden = true;
+        if (out.stop) {
+          $("set-result").insertAdjacentHTML("beforeend", `<div class="notice stop" role="alert">
+            <h2>Please stop this exercise for today</h2>${out.messages.map((m) => `<p>${escapeHtml(m)}</p>`).join("")}
+            <p><a class="button primary" href="/session/${plan.session}">Back to the session</a></p></div>`);
+          speaker.say("Please stop this exercise for today.", "count");
+          resolve(false);
+        } else resolve(true);
+      } catch (err) {
+        showError($("checkin-error"), err.message);
+      }
+    };
+  });
+}
+
+linkRanges($("set-feel"));
 $("start-set").addEventListener("click", startSet);
 $("end-set").addEventListener("click", endSet);
 window.addEventListener("beforeunload", () => socket?.close());
