@@ -195,7 +195,7 @@ def _draw_angles(
 def _panel_lines(state: FrameState, extra: list[str]) -> list[str]:
     """The text lines of the status panel."""
     lines = [f"phase: {state.phase.value}"]
-    if state.reps_by_side:
+    if any(state.reps_by_side.values()):  # sided exercises once a side has counted
         sides = "  ".join(
             f"{side[:1].upper()} {n}" for side, n in sorted(state.reps_by_side.items())
         )
