@@ -1,9 +1,10 @@
 """Run the Alembic migrations shipped inside the package.
 
 :func:`upgrade` brings a database to a revision (``"head"`` by default) on one connection in one
-transaction.  On PostgreSQL it first takes an advisory lock so that two processes opening the
-same new database do not both create the tables.  A database written by a newer spinecoach
-(an unknown revision) is refused rather than touched.
+transaction.  It first takes a lock (an advisory lock on PostgreSQL, ``BEGIN IMMEDIATE`` on
+SQLite) so that processes opening the same new database at once (the web app and a command,
+say) wait for each other instead of all creating the tables.  A database written by a newer
+spinecoach (an unknown revision) is refused rather than touched.
 """
 
 from __future__ import annotations
@@ -92,11 +93,7 @@ def _migrate(engine: Engine, run: Callable[[Connection], None]) -> None:
                 _set_sqlite_foreign_keys(connection, enabled=False)
             try:
                 with connection.begin():
-                    if connection.dialect.name == "postgresql":
-                        connection.execute(
-                            text("SELECT pg_advisory_xact_lock(:key)"),
-                            {"key": _PG_MIGRATION_LOCK_ID},
-                        )
+                    _lock_for_migration(connection)
                     run(connection)
                     if sqlite:
                         _check_sqlite_foreign_keys(connection)
@@ -105,6 +102,17 @@ def _migrate(engine: Engine, run: Callable[[Connection], None]) -> None:
                     _set_sqlite_foreign_keys(connection, enabled=True)
     except (SQLAlchemyError, CommandError) as exc:
         raise StorageError(f"cannot migrate the database: {exc}") from exc
+
+
+def _lock_for_migration(connection: Connection) -> None:
+    """Make concurrent openers of a new database wait for each other, not collide."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK_ID}
+        )
+    elif connection.dialect.name == "sqlite":
+        # take the write lock before reading the revision (waits up to the busy timeout)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _set_sqlite_foreign_keys(connection: Connection, *, enabled: bool) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -113,3 +116,15 @@ def test_revision_0002_downgrades_cleanly(db_settings: Settings) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM repetitions")).scalar_one() == 1
     engine.dispose()
+
+
+def test_processes_opening_a_new_database_at_once_wait_for_each_other(
+    db_settings: Settings,
+) -> None:
+    script = Path(__file__).with_name("open_database.py")
+    command = [sys.executable, str(script), str(db_settings.data_dir), db_settings.database_url]
+    children = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    errors = [child.communicate(timeout=120)[1] for child in children]
+    assert [child.returncode for child in children] == [0, 0, 0, 0], errors
+    with open_repository(db_settings) as repo:
+        assert current_revision(repo.engine) == "0002"
