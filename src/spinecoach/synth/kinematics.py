@@ -119,6 +119,11 @@ def clip_landmarks(clip: Clip) -> FloatArray:
     )
 
 
+def _r(t_s: float) -> float:
+    """Round a time to the microsecond (keeps the JSON free of float noise)."""
+    return round(float(t_s), 6)
+
+
 def clip_truth(clip: Clip, landmarks: FloatArray) -> GroundTruth:
     """Return the ground truth of a simulated clip."""
     sc = clip.script
@@ -149,17 +154,21 @@ def clip_truth(clip: Clip, landmarks: FloatArray) -> GroundTruth:
         reps_by_side=by_side,
         repetitions=[
             {
-                "start_s": r.start_s,
-                "peak_s": r.peak_s,
-                "end_s": r.end_s,
+                "start_s": _r(r.start_s),
+                "peak_s": _r(r.peak_s),
+                "end_s": _r(r.end_s),
                 "side": r.side,
-                "hold_s": r.hold_s,
+                "hold_s": _r(r.hold_s),
             }
             for r in sc.reps
         ],
-        holds=[{"start_s": a, "end_s": b} for a, b in sc.holds],
-        faults=[{"code": f.code, "start_s": f.start_s, "end_s": f.end_s} for f in sc.faults],
-        stop=None if sc.stop is None else {"code": sc.stop[0], "at_s": sc.stop[1]},
-        out_of_frame=intervals_where(missing, clip.t_s, 1.0 / clip.fps),
+        holds=[{"start_s": _r(a), "end_s": _r(b)} for a, b in sc.holds],
+        faults=[
+            {"code": f.code, "start_s": _r(f.start_s), "end_s": _r(f.end_s)} for f in sc.faults
+        ],
+        stop=None if sc.stop is None else {"code": sc.stop[0], "at_s": _r(sc.stop[1])},
+        out_of_frame=[
+            [_r(a), _r(b)] for a, b in intervals_where(missing, clip.t_s, 1.0 / clip.fps)
+        ],
         per_frame=per_frame,
     )
