@@ -61,14 +61,18 @@ def pain_chart(summary: HistorySummary) -> Any:
             lw=1.2, label="back")
     ax.plot(times, [c.leg_pain for c in summary.checkins], "s-", color=_LEG, ms=3,
             lw=1.2, label="leg")
-    for shift in summary.shifts:
-        marker = "v" if shift.kind is ShiftKind.PERIPHERALISATION else "^"
-        colour = _LEG if shift.kind is ShiftKind.PERIPHERALISATION else _DONE
-        ax.plot([summary.local(shift.at)], [10.3], marker, color=colour, ms=5)
+    for kind, marker, colour in (
+        (ShiftKind.CENTRALISATION, "^", _DONE),
+        (ShiftKind.PERIPHERALISATION, "v", _LEG),
+    ):
+        times = [summary.local(s.at) for s in summary.shifts if s.kind is kind]
+        if times:
+            ax.plot(times, [10.3] * len(times), marker, color=colour, ms=5, ls="none",
+                    label=kind.value)
     ax.set_ylim(0, 10.8)
     ax.set_yticks(range(0, 11, 2))
     _date_axis(ax, *_period(summary))
-    ax.legend(fontsize=7, loc="upper right", frameon=False, ncols=2)
+    ax.legend(fontsize=6, loc="best", frameon=False, ncols=2)
     return figure
 
 
