@@ -102,9 +102,9 @@ class _Canvas:
         x1, y1 = min(width, bottom_right[0]), min(height, bottom_right[1])
         if x1 <= x0 or y1 <= y0:
             return
-        region = self.image[y0:y1, x0:x1].astype(np.float32)
-        region = region * (1.0 - alpha) + np.array(colour, np.float32) * alpha
-        self.image[y0:y1, x0:x1] = region.astype(np.uint8)
+        region = self.image[y0:y1, x0:x1]
+        self.cv2.convertScaleAbs(region, dst=region, alpha=1.0 - alpha)
+        self.cv2.add(region, (*(c * alpha for c in colour), 0.0), dst=region)
 
 
 def _pixels(pose: PoseFrame, height: int, width: int) -> dict[Landmark, tuple[int, int]]:
