@@ -120,3 +120,29 @@ def test_upload_that_is_not_a_video_shows_a_clear_message(server: Server, shots,
         browser.close()
     assert "does not look like a video" in message
     assert server.process.poll() is None
+
+
+@pytest.mark.slow
+def test_upload_a_video_shows_progress_and_result(server: Server, shots,
+                                                  tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    from spinecoach.synth import render_clip
+
+    clip = tmp_path / "bridge.mp4"
+    truth = render_clip("bridge", "good", clip, repetitions=2)
+    with sync_playwright() as p:
+        browser = launch(p, [])
+        page = browser.new_page(viewport={"width": 1000, "height": 800})
+        page.goto(server.url + "/upload")
+        page.select_option("#exercise", "bridge")
+        page.set_input_files("#video-file", str(clip))
+        page.click("#upload-form button[type=submit]")
+        page.wait_for_selector("#upload-progress:not([hidden])")
+        shots(page, "1-progress")
+        page.wait_for_selector("#upload-result:not([hidden])", timeout=180_000)
+        shots(page, "2-result")
+        result = page.text_content("#upload-result") or ""
+        browser.close()
+    assert f"{truth.reps} repetitions" in result
+    assert not list((server.data_dir / "uploads").glob("*"))
