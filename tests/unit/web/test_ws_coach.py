@@ -156,3 +156,13 @@ def test_stale_frames_are_dropped_not_queued(screened: TestClient,
     processed = len(estimators[0].calls)
     assert processed == len(messages) <= 50
     assert estimators[0].calls == sorted(estimators[0].calls)
+
+
+def test_another_origin_is_refused(screened: TestClient) -> None:
+    with pytest.raises(WebSocketDisconnect):
+        with screened.websocket_connect("/ws/coach?exercise=bridge",
+                                        headers={"origin": "http://evil.example"}) as ws:
+            ws.receive_json()
+    with screened.websocket_connect("/ws/coach?exercise=bridge",
+                                    headers={"origin": "http://testserver"}) as ws:
+        assert ws.receive_json()["type"] == "ready"
