@@ -164,3 +164,26 @@ def test_unthreaded_decoding_gives_the_same_frames(make_video: MakeVideo) -> Non
         for fa, fb in zip(a, b, strict=True):
             assert fa.t_s == fb.t_s
             np.testing.assert_array_equal(fa.image, fb.image)
+
+
+@pytest.mark.parametrize(
+    ("file_fps", "max_fps", "expected_fps"), [(60, 30, 30), (25, 15, 15), (30, 60, 30)]
+)
+def test_max_fps_thins_on_a_grid(
+    make_video: MakeVideo, file_fps: int, max_fps: float, expected_fps: float
+) -> None:
+    n_frames = 2 * file_fps
+    pts_ms = [round(i * 1000 / file_fps) for i in range(n_frames)]
+    path = make_video(f"f{file_fps}.mp4", n_frames, pts_ms=pts_ms)
+    with open_video(path, max_fps=max_fps) as source:
+        t_s = np.array([f.t_s for f in source])
+        assert source.fps == pytest.approx(min(file_fps, max_fps), rel=0.05)
+        assert source.frame_count == (None if max_fps < file_fps else n_frames)
+    delivered_fps = (len(t_s) - 1) / (t_s[-1] - t_s[0])
+    assert delivered_fps == pytest.approx(expected_fps, rel=0.1)
+    assert np.diff(t_s).min() > 0.5 / max_fps
+
+
+def test_max_fps_must_be_positive(make_video: MakeVideo) -> None:
+    with pytest.raises(ValueError, match="max_fps"):
+        open_video(make_video("z.mp4", 2), max_fps=0)
