@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from spinecoach.session.records import (
     CheckIn,
@@ -41,6 +41,7 @@ class HistoryData:
     screenings: list[ScreeningRecord] = field(default_factory=list)
     prescriptions: list[Prescription] = field(default_factory=list)
     programme_changes: list[ProgrammeChange] = field(default_factory=list)
+    video_analyses: list[Any] = field(default_factory=list)  # see ProvenanceReader
 
     def sets_by_session(self) -> dict[int, list[SetRecord]]:
         """The sets of each session id."""
@@ -78,6 +79,18 @@ class BulkReader(Protocol):
         """The holds of many sets."""
 
 
+@runtime_checkable
+class ProvenanceReader(Protocol):
+    """A repository that also keeps where video sessions came from (the SQL one).
+
+    The items are frozen dataclasses with ``id``, ``session_id``, ``exercise_id``,
+    ``source_path``, ``fps``, ``frames``, ``duration_s`` and ``summary``.
+    """
+
+    def video_analyses_of_sessions(self, session_ids: Sequence[int]) -> list[Any]:
+        """The video analyses behind many sessions."""
+
+
 def _children(
     repo: Repository, session_ids: list[int]
 ) -> tuple[list[SetRecord], list[RepetitionRecord], list[HoldRecord]]:
@@ -101,7 +114,11 @@ def load_history(repo: Repository, user: User, since: datetime | None = None) ->
     if user.id is None:
         raise ValueError("the user has no id: store it first")
     sessions = repo.sessions(user.id, since)
-    sets, repetitions, holds = _children(repo, [s.id for s in sessions if s.id is not None])
+    session_ids = [s.id for s in sessions if s.id is not None]
+    sets, repetitions, holds = _children(repo, session_ids)
+    videos = (
+        repo.video_analyses_of_sessions(session_ids) if isinstance(repo, ProvenanceReader) else []
+    )
     return HistoryData(
         user=user,
         sessions=sessions,
@@ -113,4 +130,5 @@ def load_history(repo: Repository, user: User, since: datetime | None = None) ->
         screenings=repo.screenings(user.id, since),
         prescriptions=repo.prescription_history(user.id),
         programme_changes=repo.programme_changes(user.id, since),
+        video_analyses=videos,
     )

@@ -82,6 +82,7 @@ def tables(data: HistoryData) -> dict[str, list[dict[str, Any]]]:
         "repetitions": data.repetitions,
         "holds": data.holds,
         "stop_events": data.stop_events,
+        "video_analyses": data.video_analyses,
     }
     return {name: [record_row(r) for r in records] for name, records in parts.items()}
 
@@ -111,8 +112,15 @@ _RECORD_TYPES: dict[str, type[Any]] = {
 }
 
 
+_VIDEO_ANALYSIS_COLUMNS = [
+    "id", "session_id", "exercise_id", "source_path", "fps", "frames", "duration_s", "summary",
+]
+
+
 def columns_of(name: str) -> list[str]:
     """The CSV columns of table ``name`` (so an empty table still has its header)."""
+    if name == "video_analyses":
+        return list(_VIDEO_ANALYSIS_COLUMNS)
     columns = ["id"]
     for item in dataclasses.fields(_RECORD_TYPES[name]):
         if item.name == "id":

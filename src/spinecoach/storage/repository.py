@@ -395,3 +395,13 @@ class SqlRepository:
         """Return the video analysis behind a session, if it came from one."""
         statement = select(VideoAnalysisRow).where(VideoAnalysisRow.session_id == session_id)
         return self._one(statement, mapping.video_analysis_record)
+
+    def video_analyses_of_sessions(self, session_ids: Sequence[int]) -> list[VideoAnalysis]:
+        """The video analyses behind many sessions (by session id)."""
+        return self._in_chunks(
+            session_ids,
+            lambda chunk: select(VideoAnalysisRow)
+            .where(VideoAnalysisRow.session_id.in_(chunk))
+            .order_by(VideoAnalysisRow.session_id),
+            mapping.video_analysis_record,
+        )

@@ -65,7 +65,7 @@ def test_export_csv_zip_directory_and_json(
         assert "repetitions.csv" in archive.namelist()
         assert archive.read("sessions.csv").decode().count("\n") == 1 + n_sessions
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "dir")]) == 0
-    assert len(list((tmp_path / "dir").glob("*.csv"))) == 10
+    assert len(list((tmp_path / "dir").glob("*.csv"))) == 11
     assert main(["export", "--format", "json", "--out", str(tmp_path / "x.json")]) == 0
     document = json.loads((tmp_path / "x.json").read_text())
     assert len(document["tables"]["sessions"]) == n_sessions
@@ -127,3 +127,9 @@ def test_a_saved_video_analysis_shows_in_the_history(
     document = json.loads(capsys.readouterr().out)
     points = document["exercises"]["hip-hinge"]["points"]
     assert [p["value"] for p in points if p["session_id"] == session.id] == [50.0]
+    out = data_dir.parent / "export.json"
+    assert main(["export", "--format", "json", "--out", str(out)]) == 0
+    (video,) = json.loads(out.read_text())["tables"]["video_analyses"]
+    assert (video["session_id"], video["source_path"], video["frames"]) == (
+        session.id, "clip.mp4", 300
+    )

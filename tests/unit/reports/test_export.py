@@ -16,7 +16,7 @@ from spinecoach.reports.export import columns_of, export_csv, export_json, table
 from spinecoach.reports.summary import HistorySummary
 
 TABLES = ["checkins", "holds", "prescriptions", "programme_changes", "repetitions",
-          "screenings", "sessions", "sets", "stop_events", "users"]
+          "screenings", "sessions", "sets", "stop_events", "users", "video_analyses"]
 
 
 def _rows(text: str) -> list[dict[str, str]]:
