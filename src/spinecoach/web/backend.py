@@ -91,5 +91,11 @@ class CoachBackend(Protocol):
     def report_html(self) -> str:
         """Return the one-page clinician report as printable HTML."""
 
+    def report_pdf(self) -> bytes:
+        """Return the clinician report as PDF."""
+
     def export_json(self) -> dict[str, object]:
         """Return everything stored, as JSON-ready data."""
+
+    def export_csv_zip(self) -> bytes:
+        """Return everything stored as CSV files in a zip archive."""

@@ -28,10 +28,12 @@ from spinecoach.session.records import (
     SessionRecord,
     SessionStatus,
     StopEventRecord,
+    User,
 )
 from spinecoach.session.repository import Repository
 from spinecoach.settings import Settings
 from spinecoach.tracking.state import HoldEvent, RepEvent, StopEvent
+from spinecoach.web import backend_reports
 from spinecoach.web import backend_views as views
 from spinecoach.web.schemas import (
     CheckInIn,
@@ -51,7 +53,7 @@ from spinecoach.web.schemas import (
     Today,
 )
 
-LOCAL_USER = "me"
+LOCAL_USER = services.DEFAULT_USER_NAME
 Clock = Callable[[], datetime]
 
 
@@ -256,12 +258,25 @@ class CoreBackend:
         return views.history(self.repo, self.user_id)
 
     def report_html(self) -> str:
-        """Return the printable clinician report."""
-        return views.report_html(self.history(), self.exercises(), self.clock())
+        """Return the printable clinician report (HTML, charts inline)."""
+        return backend_reports.report_html(self.repo, self._user(), self.clock())
+
+    def report_pdf(self) -> bytes:
+        """Return the clinician report as PDF."""
+        return backend_reports.report_pdf(self.repo, self._user(), self.clock())
 
     def export_json(self) -> dict[str, object]:
         """Return everything stored, as JSON data."""
-        return self.history().model_dump(mode="json")
+        return backend_reports.export_document(self.repo, self._user(), self.clock())
+
+    def export_csv_zip(self) -> bytes:
+        """Return everything stored as CSV files in a zip archive."""
+        return backend_reports.export_csv_zip(self.repo, self._user())
+
+    def _user(self) -> User:
+        user = self.repo.get_user(self.user_id)
+        assert user is not None
+        return user
 
     def _own_session(self, session_id: int) -> SessionRecord:
         record = self.repo.get_session(session_id)

@@ -11,7 +11,12 @@ import html
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from spinecoach.errors import InputError, SafetyBlockError, UnknownExerciseError
+from spinecoach.errors import (
+    InputError,
+    MissingExtraError,
+    SafetyBlockError,
+    UnknownExerciseError,
+)
 from spinecoach.tracking.state import HoldEvent, RepEvent, StopEvent
 from spinecoach.web.schemas import (
     CheckInIn,
@@ -265,9 +270,17 @@ class InMemoryBackend:
         """Return a tiny report."""
         return f"<h1>spinecoach report</h1><p>{html.escape(str(len(self.sessions)))} sessions</p>"
 
+    def report_pdf(self) -> bytes:
+        """PDF needs the reports package: not in the fake."""
+        raise MissingExtraError("no PDF in the in-memory backend")
+
     def export_json(self) -> dict[str, object]:
         """Return the history as JSON data."""
         return self.history().model_dump()
+
+    def export_csv_zip(self) -> bytes:
+        """An empty zip archive."""
+        return b"PK\x05\x06" + b"\x00" * 18
 
     def _session(self, session_id: int) -> _Session:
         if session_id not in self.sessions:

@@ -1,4 +1,4 @@
-"""Turn repository records into API schemas: sets, sessions, history, the printable report.
+"""Turn repository records into API schemas: sets, sessions and the history charts.
 
 Read-only helpers for :mod:`spinecoach.web.backend_core`; no rule is decided here.
 """
@@ -6,14 +6,9 @@ Read-only helpers for :mod:`spinecoach.web.backend_core`; no rule is decided her
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from spinecoach.domain.checkin import SymptomChange, compare_symptoms
 from spinecoach.domain.exercises import ExerciseSpec, load_library
-from spinecoach.domain.safety.outcomes import NOT_A_CLINICIAN
 from spinecoach.session.guards import local_date
 from spinecoach.session.records import CheckIn, SessionRecord, SetRecord, StopEventRecord
 from spinecoach.session.repository import Repository
@@ -26,9 +21,6 @@ from spinecoach.web.schemas import (
     StopOut,
     TrendPoint,
 )
-
-MEANINGFUL_PAIN_POINTS = 2.0
-MEANINGFUL_PAIN_SHARE = 0.3
 
 
 def exercise_info(spec: ExerciseSpec) -> ExerciseInfo:
@@ -143,29 +135,4 @@ def history(repo: Repository, user_id: int) -> History:
         per_exercise={k: [TrendPoint(date=d, value=v) for d, v in sorted(points.items())]
                       for k, points in per_exercise.items()},
         adherence=dict(adherence),
-    )
-
-
-def pain_change_text(points: list[TrendPoint]) -> str:
-    """Say whether pain changed meaningfully (2 points or 30 %) from first to last."""
-    if len(points) < 2:
-        return "Not enough check-ins yet to judge a change."
-    first, last = points[0].value, points[-1].value
-    drop = first - last
-    meaningful = abs(drop) >= MEANINGFUL_PAIN_POINTS or (
-        first > 0 and abs(drop) / first >= MEANINGFUL_PAIN_SHARE)
-    if not meaningful:
-        return f"From {first:g} to {last:g} out of 10: no meaningful change."
-    return f"From {first:g} to {last:g} out of 10: a meaningful {'fall' if drop > 0 else 'rise'}."
-
-
-def report_html(data: History, exercises: list[ExerciseInfo], now: datetime) -> str:
-    """The one-page clinician report as printable HTML."""
-    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                      autoescape=select_autoescape(["html"]))
-    names = {e.id: e.name for e in exercises}
-    return env.get_template("report.html").render(
-        data=data, names=names, made=local_date(now).isoformat(),
-        back_text=pain_change_text(data.back_pain), leg_text=pain_change_text(data.leg_pain),
-        disclaimer=NOT_A_CLINICIAN,
     )

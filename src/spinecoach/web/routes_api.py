@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
 
 from spinecoach import __version__
 from spinecoach.web.deps import BackendDep, ContextDep
@@ -112,7 +113,25 @@ def export_json(backend: BackendDep) -> dict[str, object]:
     return backend.export_json()
 
 
+@router.get("/export.zip", tags=["history"], response_class=Response,
+            responses={200: {"content": {"application/zip": {}}}})
+async def export_csv(backend: BackendDep) -> Response:
+    """Everything stored, as CSV files (one per table) in a zip archive."""
+    data = await run_in_threadpool(backend.export_csv_zip)
+    return Response(data, media_type="application/zip", headers={
+        "Content-Disposition": 'attachment; filename="spinecoach-export.zip"'})
+
+
 @router.get("/report.html", tags=["history"], response_class=HTMLResponse)
-def report_html(backend: BackendDep) -> HTMLResponse:
+async def report_html(backend: BackendDep) -> HTMLResponse:
     """The one-page clinician report, printable."""
-    return HTMLResponse(backend.report_html())
+    return HTMLResponse(await run_in_threadpool(backend.report_html))
+
+
+@router.get("/report.pdf", tags=["history"], response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+async def report_pdf(backend: BackendDep) -> Response:
+    """The one-page clinician report as PDF."""
+    data = await run_in_threadpool(backend.report_pdf)
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": 'attachment; filename="spinecoach-report.pdf"'})

@@ -115,3 +115,8 @@ def test_pages_render_with_the_real_core(client: TestClient) -> None:
     assert summary["sets"][0]["holds_s"] == [12.0]
     assert client.get(f"/summary/{sid}").status_code == 200
     assert client.get("/api/history").json()["adherence"]
+    pdf = client.get("/api/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get("/api/export.zip").content.startswith(b"PK")
+    assert "tables" in client.get("/api/export.json").json()
+    assert "<svg" in client.get("/api/report.html").text

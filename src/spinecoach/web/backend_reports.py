@@ -1,0 +1,62 @@
+"""The clinician report and the exports, produced by :mod:`spinecoach.reports`.
+
+Thin glue for :class:`~spinecoach.web.backend_core.CoreBackend`: load the user's records,
+summarise the last :data:`REPORT_DAYS` days, render.  Rendering (matplotlib, reportlab) is
+slow-ish, so the routes call these in a worker thread.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from spinecoach.reports.data import HistoryData, load_history
+from spinecoach.reports.summary import HistorySummary, summarise
+from spinecoach.session.guards import local_date
+from spinecoach.session.records import User
+from spinecoach.session.repository import Repository
+
+REPORT_DAYS = 28
+
+
+def _data_and_summary(repo: Repository, user: User,
+                      now: datetime) -> tuple[HistoryData, HistorySummary]:
+    end = local_date(now)
+    start = end - timedelta(days=REPORT_DAYS - 1)
+    since = datetime.combine(start - timedelta(days=1), time.min, tzinfo=UTC)
+    data = load_history(repo, user, since)
+    return data, summarise(data, start=start, end=end, now=now)
+
+
+def report_html(repo: Repository, user: User, now: datetime) -> str:
+    """The one-page clinician report as self-contained HTML."""
+    from spinecoach.reports.html import render_html
+
+    return render_html(_data_and_summary(repo, user, now)[1])
+
+
+def report_pdf(repo: Repository, user: User, now: datetime) -> bytes:
+    """The one-page clinician report as PDF."""
+    from spinecoach.reports.pdf import render_pdf
+
+    return render_pdf(_data_and_summary(repo, user, now)[1])
+
+
+def export_document(repo: Repository, user: User, now: datetime) -> dict[str, Any]:
+    """Every stored record of the user, plus the summary, as JSON-ready data."""
+    from spinecoach.reports.export import export_document as document
+
+    _, summary = _data_and_summary(repo, user, now)
+    return document(load_history(repo, user, None), summary)
+
+
+def export_csv_zip(repo: Repository, user: User) -> bytes:
+    """Every stored record of the user as CSV files (one per table) in a zip archive."""
+    from spinecoach.reports.export import export_csv
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "spinecoach-export.zip"
+        export_csv(load_history(repo, user, None), out)
+        return out.read_bytes()
