@@ -7,7 +7,8 @@
       migrate.py + migrations/     Alembic, shipped in the package, run on open
       tables.py                    typed declarative tables (apart from the records)
       mapping.py                   rows <-> records of spinecoach.session.records
-      repository.py                SqlRepository: the Repository port, one writer path
+      database.py                  the unit of work: one writer path, readers, errors
+      repository.py                SqlRepository: the Repository port (+ bulk reads)
       analysis.py                  save_analysis(): an ``analyze`` report -> a video session
       testing.py                   throw-away PostgreSQL databases and settings for tests
 

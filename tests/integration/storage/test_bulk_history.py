@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-import spinecoach.storage.repository as repository
+import spinecoach.storage.database as database
 from spinecoach.reports.data import BulkReader, load_history
 from spinecoach.reports.sample import build_sample_history
 from spinecoach.storage import SqlRepository
@@ -15,7 +15,7 @@ from spinecoach.storage import SqlRepository
 def test_bulk_reads_match_the_port(
     sql_repo: SqlRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(repository, "_IN_CHUNK", 7)  # several chunks per list
+    monkeypatch.setattr(database, "_IN_CHUNK", 7)  # several chunks per list
     user = build_sample_history(sql_repo, name="bulk", first_day=date(2026, 11, 2), days=9)
     assert isinstance(sql_repo, BulkReader)
     data = load_history(sql_repo, user)

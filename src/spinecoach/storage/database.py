@@ -1,0 +1,133 @@
+"""The unit of work under the SQL repository: one writer path, short-lived readers.
+
+Every write goes through :meth:`Database._writing`: one ORM session per unit of work,
+serialised by a lock inside the process (SQLite's busy timeout serialises processes) and
+committed before the caller returns.  Writes that change a row are single
+``UPDATE ... RETURNING`` statements, so a SQLite writer never reads before it takes the write
+lock (no "database is locked" on a stale snapshot).  Database errors become
+:class:`~spinecoach.errors.StorageError`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from sqlalchemy import Engine, Select, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
+
+from spinecoach import __version__
+from spinecoach.errors import StorageError
+from spinecoach.storage.tables import IdentifiedBase
+
+_Row = TypeVar("_Row", bound=IdentifiedBase)
+_Rec = TypeVar("_Rec")
+_IN_CHUNK = 500  # ids per IN (...) list
+
+
+class Database:
+    """An engine with its one writer path and its readers (the base of :class:`SqlRepository`)."""
+
+    def __init__(self, engine: Engine, *, app_version: str = __version__) -> None:
+        self._engine = engine
+        self._app_version = app_version
+        self._session_factory = sessionmaker(engine, expire_on_commit=False)
+        self._write_lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """The engine (for tests and maintenance)."""
+        return self._engine
+
+    def close(self) -> None:
+        """Release every database connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- the writer path and the reader ------------------------------------------------------
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[Session]:
+        """Run one unit of work and commit it (the only place that commits)."""
+        with self._write_lock, self._session_factory() as session:
+            try:
+                yield session
+                session.commit()
+            except IntegrityError as exc:
+                session.rollback()
+                raise StorageError(f"cannot save {what}: {exc.orig}") from exc
+            except SQLAlchemyError as exc:
+                session.rollback()
+                raise StorageError(f"cannot save {what}: {exc}") from exc
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with self._session_factory() as session:
+            try:
+                yield session
+            except SQLAlchemyError as exc:
+                raise StorageError(f"cannot read the database: {exc}") from exc
+
+    def _insert(self, row: _Row, to_record: Callable[[_Row], _Rec], what: str) -> _Rec:
+        with self._writing(what) as session:
+            session.add(row)
+            session.flush()
+            return to_record(row)
+
+    def _update(self, row_type: type[_Row], row_id: int, values: dict[str, Any], what: str) -> _Row:
+        statement = (
+            update(row_type).where(row_type.id == row_id).values(**values).returning(row_type)
+        )
+        with self._writing(what) as session:
+            row = session.scalars(statement).one_or_none()
+            if row is None:
+                raise StorageError(f"no {what} with id {row_id}")
+            return row
+
+    def _list(self, statement: Select[_Row], to_record: Callable[[_Row], _Rec]) -> list[_Rec]:
+        with self._reading() as session:
+            return [to_record(row) for row in session.scalars(statement)]
+
+    def _one(self, statement: Select[_Row], to_record: Callable[[_Row], _Rec]) -> _Rec | None:
+        with self._reading() as session:
+            row = session.scalars(statement.limit(1)).first()
+            return None if row is None else to_record(row)
+
+    @staticmethod
+    def _by_user(
+        row_type: type[_Row],
+        user_column: InstrumentedAttribute[int],
+        user_id: int,
+        when: InstrumentedAttribute[datetime],
+        since: datetime | None,
+    ) -> Select[_Row]:
+        statement = select(row_type).where(user_column == user_id)
+        if since is not None:
+            statement = statement.where(when >= since)
+        return statement.order_by(when, row_type.id)
+
+    def _in_chunks(
+        self,
+        ids: Sequence[int],
+        statement: Callable[[Sequence[int]], Select[_Row]],
+        to_record: Callable[[_Row], _Rec],
+    ) -> list[_Rec]:
+        found: list[_Rec] = []
+        for start in range(0, len(ids), _IN_CHUNK):
+            found += self._list(statement(ids[start : start + _IN_CHUNK]), to_record)
+        return found
