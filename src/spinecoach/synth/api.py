@@ -97,9 +97,22 @@ def simulate(
     return truth, poses, clip_masks(clip) if with_masks else None
 
 
+NOISE_PAD = 48
+
+
 def _noise_bank(height: int, width: int, seed: int) -> NDArray[np.float32]:
+    """Two padded frames of Gaussian sensor noise (in 0..255 units); frames take offset views."""
     rng = np.random.default_rng(seed)
-    return (rng.standard_normal((3, height, width, 3)) * NOISE_SIGMA / 255.0).astype(np.float32)
+    shape = (2, height + NOISE_PAD, width + NOISE_PAD, 3)
+    return (rng.standard_normal(shape) * NOISE_SIGMA + 0.5).astype(np.float32)
+
+
+def _to_uint8(rgb: NDArray[np.float32], grain: NDArray[np.float32]) -> U8:
+    """Scale a 0..1 image to 0..255, add the sensor noise and round, in place where possible."""
+    np.multiply(rgb, 255.0, out=rgb)
+    np.add(rgb, grain, out=rgb)
+    np.clip(rgb, 0.0, 255.0, out=rgb)
+    return rgb.astype(np.uint8)
 
 
 def _frames(clip: Clip, seed: int, indices: Sequence[int] | None = None) -> Iterator[U8]:
@@ -117,9 +130,9 @@ def _frames(clip: Clip, seed: int, indices: Sequence[int] | None = None) -> Iter
         canvas = Canvas.blank(background)
         for cap in figure_capsules(clip.states[i], clip.place):
             draw(canvas, clip.camera, cap)
-        shift = rng.integers(0, 64, size=2)
-        grain = np.roll(noise[rng.integers(0, 3)], tuple(int(s) for s in shift), axis=(0, 1))
-        yield (np.clip(canvas.rgb + grain, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+        dy, dx = (int(k) for k in rng.integers(0, NOISE_PAD, size=2))
+        grain = noise[int(rng.integers(0, 2)), dy : dy + clip.height, dx : dx + clip.width]
+        yield _to_uint8(canvas.rgb, grain)
 
 
 def render_frames(

@@ -82,3 +82,12 @@ def test_cli_synth(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_unknown_exercise(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["synth", "yoga"]) == 2
     assert "unknown exercise" in capsys.readouterr().err
+
+
+def test_render_selected_frames_and_seed() -> None:
+    a = next(render_frames("plank", width=96, height=64, frames=[40], seed=1)).astype(int)
+    b = next(render_frames("plank", width=96, height=64, frames=[40], seed=2)).astype(int)
+    diff = np.abs(a - b)
+    assert 0.5 < diff.mean() < 6.0  # only the sensor noise differs
+    with pytest.raises(InputError):
+        next(render_frames("plank", width=96, height=64, frames=[10**6]))
