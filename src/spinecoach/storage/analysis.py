@@ -100,6 +100,12 @@ def _list(value: object, where: str) -> list[Any]:
     return value
 
 
+def _flag(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise InputError(f"analysis report: {where} must be true or false, got {value!r}")
+    return value
+
+
 def _metrics(values: Mapping[str, Any], where: str) -> dict[str, float]:
     """Named numbers; a value the tracker could not measure (null / NaN) is left out."""
     kept = {}
@@ -123,7 +129,7 @@ def _parse_rep(item: object, where: str) -> _Rep:
         end_s=_number(rep.get("end_s"), f"{where}.end_s"),
         side=side,
         hold_s=_number(rep.get("hold_s", 0.0), f"{where}.hold_s"),
-        good_form=bool(rep.get("good_form", False)),
+        good_form=_flag(rep.get("good_form", False), f"{where}.good_form"),
         faults=tuple(str(code) for code in faults),
         metrics=_metrics(metrics, f"{where}.metrics"),
     )

@@ -69,6 +69,7 @@ def test_a_report_becomes_one_completed_video_session() -> None:
         (("stopped",), {"at_s": 3.0}, "stopped.code"),
         (("repetitions",), {"a": 1}, "repetitions"),
         (("source", "duration_s"), float("nan"), "source.duration_s"),
+        (("repetitions", 0, "good_form"), "false", "repetitions[0].good_form"),
     ],
 )
 def test_a_malformed_report_names_the_field_and_writes_nothing(
