@@ -87,7 +87,31 @@ def simulate(
 ) -> tuple[GroundTruth, PoseSequence, list[NDArray[np.float32]] | None]:
     """Simulate a clip without shading: its truth, true landmarks and optional masks.
 
-    ``seed`` is accepted for symmetry with :func:`render_clip`; the kinematics are exact.
+    Parameters
+    ----------
+    exercise, scenario
+        Ids from :data:`SCENARIOS`.
+    fps, width, height
+        Frame rate and the image size the landmarks are normalised to.
+    facing
+        ``"left"`` or ``"right"``: the image side of the head (lying) or nose/toes (standing).
+    seed
+        Accepted for symmetry with :func:`render_clip`; the kinematics are exact.
+    with_masks
+        Also return the person's silhouette per frame, float32 0..1 at 1/4 resolution.
+    repetitions
+        Number of repetitions (default: 6 heel taps, 4 bridges, 3 squats; ignored by plank).
+
+    Returns
+    -------
+    tuple
+        ``(GroundTruth, PoseSequence, masks or None)``; the sequence holds BlazePose-layout
+        landmarks with visibility 1, or NaN and visibility 0 outside the image.
+
+    Raises
+    ------
+    UnknownExerciseError, InputError
+        For an unknown exercise or scenario, or nonsensical parameters.
     """
     del seed
     clip = _clip(exercise, scenario, fps, width, height, facing, repetitions)
