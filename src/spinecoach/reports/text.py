@@ -98,7 +98,9 @@ def render_text(summary: HistorySummary) -> str:
         f"spinecoach history for {summary.user_name}: {summary.start:%d %b %Y} - "
         f"{summary.end:%d %b %Y}",
         "",
-        describe_adherence(summary),
+        describe_adherence(summary)
+        if summary.sessions_total
+        else "No sessions recorded in this period yet ('spinecoach today' shows what to do).",
         *calendar_lines(summary),
         "",
         describe_pain_change(summary.back_pain, "back"),

@@ -45,6 +45,7 @@ def test_the_period_limits_everything(history: HistoryData) -> None:
     assert empty.sessions_total == 0 and empty.back_pain is None
     assert all(not t.points for t in empty.trends.values())
     assert "not enough check-ins" in render_text(empty)
+    assert "No sessions recorded in this period yet" in render_text(empty)
 
 
 def test_text_and_json_say_the_same(summary: HistorySummary) -> None:
