@@ -286,4 +286,5 @@ class CoreBackend:
 
     def _set_out(self, session_id: int, set_id: int) -> SetOut:
         record = next(s for s in self.repo.sets_of(session_id) if s.id == set_id)
-        return views.set_out(self.repo, record)
+        stops = [e for e in self.repo.stop_events(self.user_id) if e.set_id == set_id]
+        return views.set_out(self.repo, record, stops)

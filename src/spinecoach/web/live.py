@@ -54,7 +54,7 @@ class Tracker(Protocol):
 
 
 TrackerFactory = Callable[[str, float | None], Tracker]
-EstimatorFactory = Callable[[], PoseEstimator]
+EstimatorFactory = Callable[[str], PoseEstimator]  # exercise id -> a pose model for it
 JpegDecoder = Callable[[bytes], Image]
 
 
@@ -102,6 +102,7 @@ class LatestSlot:
 class FramePipeline:
     """Decode, estimate, track and record one frame; runs in the connection's worker thread."""
 
+    exercise_id: str
     tracker: Tracker
     estimator_factory: EstimatorFactory
     decode_jpeg: JpegDecoder
@@ -116,7 +117,7 @@ class FramePipeline:
             assert item.jpeg is not None
             image = self.decode_jpeg(item.jpeg)
             if self._estimator is None:
-                self._estimator = self.estimator_factory()
+                self._estimator = self.estimator_factory(self.exercise_id)
             pose = self._estimator.estimate(image, item.t_s)
         state = self.tracker.update(pose)
         self._record(state)

@@ -48,8 +48,9 @@ async def coach(websocket: WebSocket, exercise: str, session: int | None = None)
         await websocket.send_json(error_message("bad_request", str(exc)))
         await websocket.close(CLOSE_POLICY)
         return
-    pipeline = FramePipeline(tracker=tracker, estimator_factory=ctx.estimator_factory,
-                             decode_jpeg=ctx.decode_jpeg, backend=ctx.backend, set_id=set_id)
+    pipeline = FramePipeline(exercise_id=exercise, tracker=tracker,
+                             estimator_factory=ctx.estimator_factory, decode_jpeg=ctx.decode_jpeg,
+                             backend=ctx.backend, set_id=set_id)
     live = LiveCoach(websocket, pipeline)
     await live.send({"type": "ready", "exercise": exercise, "set_id": set_id,
                      "target_hold_s": target})

@@ -31,14 +31,15 @@ def engine_tracker(exercise_id: str, target_hold_s: float | None) -> Tracker:
     return tracker
 
 
-def mediapipe_estimator() -> PoseEstimator:
-    """Create a BlazePose estimator (video mode, no segmentation, for speed)."""
-    from spinecoach.pose.mediapipe_estimator import (
-        MediaPipeEstimator,
-    )
+def mediapipe_estimator(exercise_id: str) -> PoseEstimator:
+    """Create a BlazePose estimator for one set (video mode).
 
-    estimator: PoseEstimator = MediaPipeEstimator(segmentation=False)
-    return estimator
+    The segmentation mask costs time, so it is computed only for an exercise whose tracker
+    uses it: the hip hinge's lumbar-arch stop rule is judged from the body silhouette.
+    """
+    from spinecoach.compose import default_estimator, needs_mask
+
+    return default_estimator(needs_mask(exercise_id))
 
 
 def decode_jpeg(data: bytes) -> Image:

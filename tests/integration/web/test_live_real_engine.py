@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -29,7 +30,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    def no_estimator() -> None:
+    def no_estimator(exercise_id: str) -> None:
         raise AssertionError("landmark messages must not need a pose model")
 
     app = create_app(settings, estimator_factory=no_estimator)  # type: ignore[arg-type]
@@ -120,3 +121,71 @@ def test_pages_render_with_the_real_core(client: TestClient) -> None:
     assert client.get("/api/export.zip").content.startswith(b"PK")
     assert "tables" in client.get("/api/export.json").json()
     assert "<svg" in client.get("/api/report.html").text
+
+
+def _stream(client: TestClient, exercise: str, scenario: str, sid: int) -> tuple[list, dict]:
+    truth, poses, _ = simulate(exercise, scenario, fps=30.0)
+    states: list[dict] = []
+    with client.websocket_connect(f"/ws/coach?exercise={exercise}&session={sid}") as ws:
+        assert ws.receive_json()["type"] == "ready"
+        for t_s, row in zip(poses.t_s, poses.landmarks, strict=True):
+            ws.send_text(json.dumps({"type": "landmarks", "t_s": float(t_s),
+                                     "landmarks": _landmarks(row), "width": poses.width,
+                                     "height": poses.height}))
+            state = ws.receive_json()
+            states.append(state)
+            if any(e["type"] == "stop" for e in state["events"]):
+                return states, ws.receive_json()
+        ws.send_text(json.dumps({"type": "end"}))
+        return states, ws.receive_json()
+
+
+@pytest.mark.parametrize("exercise", ["hip-hinge", "plank", "ball-squat"])
+def test_other_exercises_live(client: TestClient, exercise: str) -> None:
+    client.post("/api/screening", json={"answers": _all_no(client, True), "full": True})
+    sid = client.post("/api/sessions").json()["id"]
+    truth, _, _ = simulate(exercise, "good", fps=30.0)
+    states, summary = _stream(client, exercise, "good", sid)
+    assert summary["type"] == "summary" and summary["stopped"] is None
+    assert summary["set"]["reps"] == states[-1]["reps"] == truth.reps
+    if exercise == "hip-hinge":
+        assert states[-1]["reps_by_side"] == truth.reps_by_side
+    if exercise == "plank":
+        assert max(s["hold_s"] for s in states) >= 10.0
+        assert summary["set"]["holds_s"]
+
+
+def test_lumbar_arch_stops_the_hip_hinge_set(settings: Settings) -> None:
+    """JPEG frames through a replayed pose model with body masks (the lumbar-arch proxy)."""
+    from spinecoach.pose.replay import ReplayEstimator
+
+    truth, poses, masks = simulate("hip-hinge", "lumbar_arch", fps=30.0, with_masks=True)
+    asked: list[str] = []
+
+    def replay(exercise_id: str) -> ReplayEstimator:
+        asked.append(exercise_id)
+        return ReplayEstimator(poses, masks)
+
+    app = create_app(settings, estimator_factory=replay,
+                     decode_jpeg=lambda data: np.zeros((4, 4, 3), dtype=np.uint8))
+    client = TestClient(app)
+    client.post("/api/screening", json={"answers": _all_no(client, True), "full": True})
+    sid = client.post("/api/sessions").json()["id"]
+    with client.websocket_connect(f"/ws/coach?exercise=hip-hinge&session={sid}") as ws:
+        ws.receive_json()
+        for t_s in poses.t_s:
+            ws.send_text(json.dumps({"type": "frame", "t_s": float(t_s)}))
+            ws.send_bytes(b"\xff\xd8 not decoded by the fake")
+            state = ws.receive_json()
+            if any(e["type"] == "stop" for e in state["events"]):
+                break
+        summary = ws.receive_json()
+    assert asked == ["hip-hinge"]
+    assert truth.stop is not None
+    assert state["t_s"] == pytest.approx(truth.stop["at_s"], abs=0.5)
+    assert summary["type"] == "summary"
+    assert summary["stopped"]["code"] == "lumbar_arch"
+    assert summary["set"]["stopped"]["code"] == "lumbar_arch"
+    # a form stop ends that set only: the exercise may be started again today
+    assert client.post(f"/api/sessions/{sid}/manual-sets",
+                       json={"exercise_id": "hip-hinge", "reps": 3}).status_code == 201

@@ -121,7 +121,7 @@ def estimators() -> list[FakeEstimator]:
 @pytest.fixture
 def client(tmp_path: Path, backend: InMemoryBackend,
            estimators: list[FakeEstimator]) -> Iterator[TestClient]:
-    def make_estimator() -> FakeEstimator:
+    def make_estimator(exercise_id: str) -> FakeEstimator:
         estimators.append(FakeEstimator())
         return estimators[-1]
 

@@ -44,7 +44,7 @@ def test_frames_sent_faster_than_processed_are_dropped(tmp_path: Path) -> None:
     app = create_app(
         Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser"),
         backend=InMemoryBackend(), tracker_factory=LostTracker,
-        estimator_factory=lambda: estimator,
+        estimator_factory=lambda exercise_id: estimator,
         decode_jpeg=lambda data: np.zeros((4, 4, 3), dtype=np.uint8),
     )
     with TestClient(app) as client, client.websocket_connect("/ws/coach?exercise=bridge") as ws:
