@@ -66,15 +66,20 @@ def analyze(args: argparse.Namespace) -> int:
 
 
 def _save(args: argparse.Namespace, report: dict[str, object]) -> None:
-    """Store the analysis as a session (needs the storage layer)."""
-    from spinecoach.cli.users import resolve_user
+    """Store the analysis as a session, after the same safety check as every entry point."""
+    from datetime import datetime
+
+    from spinecoach.session import services
+    from spinecoach.session.guards import assert_may_exercise
     from spinecoach.settings import load_settings
     from spinecoach.storage import open_repository
     from spinecoach.storage.analysis import save_analysis
 
-    repo = open_repository(load_settings())
-    user = resolve_user(repo, args.user)
-    assert user.id is not None
-    session = save_analysis(repo, user.id, report, exercise_id=args.exercise,
-                            source_path=str(args.input))
+    now = datetime.now().astimezone()
+    with open_repository(load_settings()) as repo:
+        user = services.ensure_user(repo, args.user or services.DEFAULT_USER_NAME, now)
+        assert user.id is not None
+        assert_may_exercise(repo, user.id, now.date(), require_today=False)
+        session = save_analysis(repo, user.id, report, exercise_id=args.exercise,
+                                source_path=str(args.input))
     sys.stdout.write(f"Saved as session {session.id}.\n")

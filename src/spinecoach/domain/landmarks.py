@@ -126,7 +126,9 @@ def sided(joint: str, side: Side) -> Landmark:
 SIDED_JOINTS: tuple[str, ...] = tuple(_SIDED)
 
 # Landmark indices swapped by a left/right mirror (used to undo BlazePose's side swaps).
-MIRROR_INDEX: tuple[int, ...] = tuple(
-    Landmark[m.name.replace("LEFT_", "TMP_").replace("RIGHT_", "LEFT_").replace("TMP_", "RIGHT_")]
-    for m in Landmark
-)
+def _mirror_name(name: str) -> str:
+    swapped = name.replace("LEFT", "TMP").replace("RIGHT", "LEFT").replace("TMP", "RIGHT")
+    return swapped  # LEFT_HIP <-> RIGHT_HIP and MOUTH_LEFT <-> MOUTH_RIGHT alike
+
+
+MIRROR_INDEX: tuple[int, ...] = tuple(Landmark[_mirror_name(m.name)] for m in Landmark)

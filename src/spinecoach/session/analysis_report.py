@@ -49,8 +49,13 @@ def frame_record(state: FrameState) -> dict[str, Any]:
     }
 
 
-def _limitations(spec: ExerciseSpec, mask_used: bool | None) -> list[str]:
+def _limitations(
+    spec: ExerciseSpec, mask_used: bool | None, result: TrackerResult
+) -> list[str]:
     notes = list(spec.limitations)
+    if result.form_not_judged_s > 0.5:
+        notes.insert(0, f"For {result.form_not_judged_s:.1f} s the camera saw you at an angle "
+                        "(not side-on): reps and holds were counted but form was not judged.")
     if mask_used is False and any(f.code == "lumbar_arch" for f in spec.faults):
         notes.insert(0, "Lumbar arching was NOT judged: this input has no body mask. "
                         "Use the hand-under-back self-check.")
@@ -76,6 +81,7 @@ def build_report(
             "detected_frames": result.detected_frames,
             "untracked": [[_r(a), _r(b)] for a, b in result.untracked if b - a >= MIN_UNTRACKED_S],
             "side": "left" if left >= right else "right",
+            "form_not_judged_s": _r(result.form_not_judged_s),
             "setup_problems": sorted(result.setup_problems, key=result.setup_problems.__getitem__,
                                      reverse=True),
         },
@@ -89,7 +95,7 @@ def build_report(
                     "message": f.message} for f in sorted(result.faults, key=lambda f: f.start_s)],
         "stopped": ({"code": result.stop.code, "at_s": _r(result.stop.at_s),
                      "message": result.stop.message} if result.stop else None),
-        "limitations": _limitations(spec, mask_used),
+        "limitations": _limitations(spec, mask_used, result),
     }
     if spec.default_dose.reps_per_side:
         by_side = {"left": 0, "right": 0}
@@ -97,6 +103,11 @@ def build_report(
             if rep.side in by_side:
                 by_side[rep.side] += 1
         report["reps_by_side"] = by_side
+    if spec.criteria.kind == "plank":
+        report["attempts"] = [
+            {"start_s": _r(a.start_s), "end_s": _r(a.end_s), "good_form_s": _r(a.good_form_s),
+             "faults": list(a.faults)} for a in result.attempts
+        ]
     if frames is not None:
         report["frames"] = frames
     return report

@@ -20,6 +20,7 @@ from spinecoach.domain.pose import FloatArray, PoseFrame
 from spinecoach.signals.filters import LandmarkSmoother, gate_by_visibility
 from spinecoach.tracking.features import Features, compute_features
 from spinecoach.tracking.state import (
+    Attempt,
     FaultEvent,
     FrameState,
     HoldEvent,
@@ -57,6 +58,7 @@ class RepInProgress:
     faults: set[str] = field(default_factory=set)
     hold_s: float = 0.0
     reached_target: bool = False
+    form_judged: bool = True  # False once any frame of the rep was seen obliquely
     votes: list[int] = field(default_factory=lambda: [0, 0])
 
 
@@ -73,7 +75,8 @@ class TrackerResult:
     frames: int = 0
     detected_frames: int = 0
     side_votes: list[int] = field(default_factory=lambda: [0, 0])
-    notes: list[str] = field(default_factory=list)
+    form_not_judged_s: float = 0.0  # tracked seconds in an oblique view
+    attempts: list[Attempt] = field(default_factory=list)  # plank attempts
 
 
 class ExerciseTracker:
@@ -108,6 +111,12 @@ class ExerciseTracker:
         self._last_tracked_s: float | None = None
         self._prev_trunk: FloatArray | None = None
         self._rep_hold_closed_s = 0.0
+        self.form_judged = True
+        self._prev_frame_t_s: float | None = None
+
+    def _frame_dt(self, t_s: float) -> float:
+        prev = self._prev_frame_t_s
+        return t_s - prev if prev is not None and 0 < t_s - prev < 1.0 else 0.0
 
     # -- to implement -------------------------------------------------------------------
     def judge(self, feats: Features, t_s: float) -> Judgement:
@@ -126,7 +135,7 @@ class ExerciseTracker:
         if not feats.in_frame:
             joints = ", ".join(j.replace("_", " ") for j in feats.missing)
             return f"I can't see your {joints}. Move so your whole body is in the frame."
-        if not feats.side_on:
+        if feats.view == "front":
             return "Turn side-on to the camera so I can see your body from the side."
         if feats.posture not in (self.spec.posture, "unknown"):
             return self._posture_hint()
@@ -144,6 +153,7 @@ class ExerciseTracker:
         """Process one frame and return the state after it."""
         t_s = frame.t_s
         self.result.frames += 1
+        self._prev_frame_t_s, self._last_t_s = self._last_t_s, t_s
         self.mask = frame.mask
         gated = gate_by_visibility(frame.landmarks, self.spec.timing.min_visibility)
         self._detect_cut(gated, t_s)
@@ -152,7 +162,6 @@ class ExerciseTracker:
         smoothed[:, :2] = xy
         feats = compute_features(smoothed, frame.landmarks, frame.width, frame.height, self.side)
         self.side = feats.side
-        self._last_t_s = t_s
         if not feats.detected:
             return self._untracked(t_s, Tracking.LOST, LOST_MESSAGE, feats)
         self.result.detected_frames += 1
@@ -200,6 +209,9 @@ class ExerciseTracker:
         self._untracked_since = None
         self._last_tracked_s = t_s
         self.result.side_votes[feats.side] += 1
+        self.form_judged = feats.view == "side"
+        if not self.form_judged:
+            self.result.form_not_judged_s += self._frame_dt(t_s)
         judgement = self.judge(feats, t_s)
         self.phase = judgement.phase
         cue = None

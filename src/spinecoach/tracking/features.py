@@ -7,7 +7,9 @@ side used instead of mixing one leg's hip with the other leg's knee.
 
 View checks (said to the user as setup problems instead of producing wrong numbers):
 - *side-on*: the distance between the two shoulders (and the two hips) is small compared with
-  the trunk length when seen from the side; from the front it is about as long as the trunk;
+  the trunk length when seen from the side; from the front it is about as long as the trunk.
+  Oblique views (in between) still count reps and holds but form angles are not judged there
+  (2D angles of limbs pointing at the camera collapse); front views are a setup problem;
 - *whole body in frame*: every key joint of the near side is visible and not at the edge,
   where BlazePose invents joints it cannot see.
 """
@@ -32,7 +34,8 @@ from spinecoach.domain.pose import FloatArray
 
 KEY_JOINTS = ("shoulder", "hip", "knee", "ankle")
 EDGE_MARGIN = 0.01  # key joints closer than this to the image edge are not trusted
-SIDE_ON_MAX_RATIO = 0.45  # shoulder (or hip) separation / trunk length, above = not side-on
+SIDE_MAX_RATIO = 0.35  # shoulder (and hip) separation / trunk length: below = side-on
+OBLIQUE_MAX_RATIO = 0.65  # below = oblique (reps and holds counted, angles not judged)
 SIDE_SWITCH_MARGIN = 0.15  # visibility-sum difference needed to change the near side
 
 
@@ -57,9 +60,12 @@ class Features:
     image_width: int = 0
 
     @property
-    def side_on(self) -> bool:
-        """True unless the view is clearly frontal or oblique."""
-        return not (self.side_on_ratio > SIDE_ON_MAX_RATIO)
+    def view(self) -> str:
+        """``"side"``, ``"oblique"`` or ``"front"``; side when the far side is not seen."""
+        ratio = self.side_on_ratio
+        if not ratio >= SIDE_MAX_RATIO:  # also NaN: the far side is hidden, so side-on
+            return "side"
+        return "oblique" if ratio < OBLIQUE_MAX_RATIO else "front"
 
 
 def _pt(px: FloatArray, lm: Landmark) -> Point:
@@ -180,7 +186,7 @@ def _add_angles(
         "hip_deg": angle_deg(shoulder, hip, knee),
         "line_dev_deg": signed_line_deviation_deg(shoulder, hip, ankle, down),
         "hip_ext_deg": signed_line_deviation_deg(shoulder, hip, knee, up),
-        "thigh_deg": elevation_deg(hip, knee),
+        "thigh_deg": elevation_deg(knee, hip),
         "tilt_deg": abs(elevation_deg(ankle, shoulder)),
     }
     feats.hip_lift = height_above_line(hip, shoulder, ankle) / feats.torso_px
@@ -188,6 +194,7 @@ def _add_angles(
     toes = _pt(px, sided("foot_index", feats.side))
     toes = toes if _finite(toes) else ankle
     feats.hip_above_floor = height_above_line(hip, elbow, toes) / feats.torso_px
+    feats.angles["hip_height"] = feats.hip_above_floor
     lifts, knees = [], []
     for s in (Side.LEFT, Side.RIGHT):
         s_hip, s_knee = _pt(px, sided("hip", s)), _pt(px, sided("knee", s))

@@ -101,7 +101,7 @@ class HeelTapTracker(ExerciseTracker):
 
     def _faults(self, feats: Features, phase: Phase, low_side: Side) -> set[str]:
         faults: set[str] = set()
-        if phase in (Phase.MOVING, Phase.TARGET, Phase.RETURNING):
+        if self.form_judged and phase in (Phase.MOVING, Phase.TARGET, Phase.RETURNING):
             if feats.knee_by_side[low_side] > self.c.max_knee_deg:
                 faults.add("knee_angle")
             rise = self._gap_rise(feats)

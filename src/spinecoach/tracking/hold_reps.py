@@ -21,6 +21,7 @@ from spinecoach.tracking.base import (
 from spinecoach.tracking.features import Features
 from spinecoach.tracking.registry import register_tracker
 from spinecoach.tracking.state import Phase, RepEvent
+from spinecoach.tracking.timing import StillnessGate
 
 
 class _HoldRepTracker(ExerciseTracker):
@@ -35,6 +36,7 @@ class _HoldRepTracker(ExerciseTracker):
         """See :class:`ExerciseTracker`."""
         super().__init__(spec, target_hold_s=target_hold_s)
         self.rep: RepInProgress | None = None
+        self.stillness = StillnessGate(float(getattr(spec.criteria, "still_deg_per_s", 20.0)))
 
     # Subclass hooks -------------------------------------------------------------------
     def at_start(self, value: float) -> bool:
@@ -70,15 +72,18 @@ class _HoldRepTracker(ExerciseTracker):
         value = feats.angles.get(self.signal_name, math.nan)
         if math.isnan(value):
             return Judgement(self.phase if self.phase != Phase.UNTRACKED else Phase.SETUP)
-        faults = {self.depth_fault} if self.depth_faulty(value) else set()
+        judged = self.form_judged
+        faults = {self.depth_fault} if judged and self.depth_faulty(value) else set()
         phase = self._next_phase(value, t_s)
         judgement = Judgement(phase, faults=faults)
+        still = self.stillness.update(value, t_s)
         rep = self.rep
         if rep is not None:
             rep.faults |= faults
+            rep.form_judged &= judged
             if self._better(value, rep.peak_value):
                 rep.peak_value, rep.peak_s = value, t_s
-            judgement.hold_good = phase is Phase.TARGET and not faults
+            judgement.hold_good = phase is Phase.TARGET and not faults and still
             if phase is Phase.START:
                 self._complete(judgement, t_s)
         self.observe_start(value, phase)
@@ -86,6 +91,7 @@ class _HoldRepTracker(ExerciseTracker):
 
     def observe_start(self, value: float, phase: Phase) -> None:
         """Hook: learn the user's own start value (bridge)."""
+
 
     def _next_phase(self, value: float, t_s: float) -> Phase:
         phase = self.phase
@@ -120,16 +126,21 @@ class _HoldRepTracker(ExerciseTracker):
         self.rep = None
         hold_s = self.current_hold_s()
         rep_faults: list[str] = []
-        if hold_s <= 0 and self.depth_fault not in rep.faults:
+        if not rep.form_judged:
+            pass  # seen obliquely: depth and hold are not judged (the report says so)
+        elif hold_s <= 0 and self.depth_fault not in rep.faults:
             rep_faults.append(self.shortfall_fault)
         target = self.effective_target_hold_s or 0.0
-        if not rep_faults and not rep.faults and hold_s < target - HOLD_TOLERANCE_S:
+        if (rep.form_judged and not rep_faults and not rep.faults
+                and hold_s < target - HOLD_TOLERANCE_S):
             rep_faults.append("hold_too_short")
         all_faults = tuple(sorted(rep.faults | set(rep_faults)))
         judgement.rep = RepEvent(
             index=self.rep_count + 1, start_s=rep.start_s, peak_s=rep.peak_s, end_s=t_s,
-            side=None, hold_s=round(hold_s, 3), good_form=not all_faults, faults=all_faults,
-            metrics={f"{self.signal_name}_at_peak": round(rep.peak_value, 1)},
+            side=None, hold_s=round(hold_s, 3),
+            good_form=rep.form_judged and not all_faults, faults=all_faults,
+            metrics={f"{self.signal_name}_at_peak": round(rep.peak_value, 1),
+                     "form_judged": float(rep.form_judged)},
         )
         judgement.rep_faults = tuple(rep_faults)
 
@@ -151,9 +162,13 @@ class BridgeTracker(_HoldRepTracker):
         self.rest_deg: float | None = None
 
     def observe_start(self, value: float, phase: Phase) -> None:
-        """Track the resting hip angle with a slow average while at rest."""
-        if phase is Phase.START and value < self.c.rest_max_deg:
-            self.rest_deg = value if self.rest_deg is None else 0.9 * self.rest_deg + 0.1 * value
+        """Track the resting hip angle while at rest (not while the hips start to rise)."""
+        if phase is not Phase.START or value >= self.c.rest_max_deg:
+            return
+        if self.rest_deg is None or value < self.rest_deg:
+            self.rest_deg = value
+        elif value < self.rest_deg + self.c.lift_deg / 3:
+            self.rest_deg = 0.95 * self.rest_deg + 0.05 * value
 
     def _rest(self) -> float:
         return self.rest_deg if self.rest_deg is not None else self.c.rest_max_deg - 15.0

@@ -1,9 +1,13 @@
 """The plank tracker: a hold timed only while the shoulder-hip-ankle line holds.
 
-An *attempt* starts when the user is up on forearms and toes with a straight line and ends
-when they lie down (hips back near the floor), stand up or turn away.  Inside an attempt the
+An *attempt* starts when the user is up on forearms and toes (hips lifted off the floor line
+from elbows to toes, body near horizontal) and ends when they lie down with straight legs,
+stand up or turn away; knees dropping to the floor mid-attempt is the ``knees_down`` fault,
+not the end of the attempt.  Form is not needed to start an attempt, so a plank that sags from the start is still
+seen, and reported as sagging.  Inside an attempt the
 hold timer runs only on good-form frames; sag, pike and knees down pause it and are faults.
-Each attempt is reported as one repetition whose ``hold_s`` is its good-form seconds.
+Each attempt is reported (``attempts`` in the report) with its good-form seconds; a plank
+has no repetitions, so ``reps`` stays 0.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from spinecoach.domain.exercises.spec import ExerciseSpec, PlankCriteria
 from spinecoach.tracking.base import ExerciseTracker, Judgement, RepInProgress
 from spinecoach.tracking.features import Features
 from spinecoach.tracking.registry import register_tracker
-from spinecoach.tracking.state import Phase, RepEvent
+from spinecoach.tracking.state import Attempt, Phase
+from spinecoach.tracking.timing import StillnessGate
 
-DOWN_HIP_LIFT = 0.08  # hip height above the floor line (torso lengths) that means lying down
+EXIT_HYSTERESIS = 0.05  # torso lengths: the hips must drop this far below entry to end it
 
 
 @register_tracker("plank")
@@ -31,6 +36,7 @@ class PlankTracker(ExerciseTracker):
         assert isinstance(spec.criteria, PlankCriteria)
         self.c = spec.criteria
         self.attempt: RepInProgress | None = None
+        self.stillness = StillnessGate(self.c.still_deg_per_s)
 
     def abandon_rep(self) -> None:
         """Forget the attempt under way (its closed holds stay recorded)."""
@@ -45,45 +51,44 @@ class PlankTracker(ExerciseTracker):
         if dev < -self.c.pike_deg:
             faults.add("hip_pike")
         if knee < self.c.min_knee_deg:
-            faults.add("knees_down")
+            return {"knees_down"}  # the shoulder-hip-ankle line means nothing on the knees
         return faults
 
     def judge(self, feats: Features, t_s: float) -> Judgement:
         """Advance by one tracked frame."""
         tilt = feats.angles.get("tilt_deg", math.nan)
         hip_h = feats.hip_above_floor
-        lying = not (hip_h > DOWN_HIP_LIFT) or not (tilt < self.c.max_tilt_deg)
-        faults = self._frame_faults(feats)
+        lift = self.c.min_hip_lift - (EXIT_HYSTERESIS if self.attempt is not None else 0.0)
+        knee = feats.angles.get("knee_deg", math.nan)
+        up = hip_h > lift and tilt < self.c.max_tilt_deg
+        if self.attempt is not None and not up and knee < self.c.min_knee_deg:
+            up = tilt < self.c.max_tilt_deg  # knees down mid-attempt: a fault, not the end
+        faults = self._frame_faults(feats) if up and self.form_judged else set()
         if self.attempt is None:
-            if not lying and not faults and hip_h > self.c.min_hip_lift:
-                self.attempt = RepInProgress(start_s=t_s, peak_s=t_s, peak_value=0.0)
-                self.reset_rep_hold()
-                return Judgement(Phase.TARGET, hold_good=True)
-            return Judgement(Phase.START)
-        if lying:
+            if not up:
+                return Judgement(Phase.START)
+            self.attempt = RepInProgress(start_s=t_s, peak_s=t_s, peak_value=0.0)
+            self.reset_rep_hold()
+        elif not up:
             judgement = Judgement(Phase.START)
             self._complete(judgement, t_s)
             return judgement
         self.attempt.faults |= faults
-        return Judgement(Phase.TARGET, hold_good=not faults, faults=faults)
+        still = self.stillness.update(feats.angles.get("line_dev_deg", math.nan), t_s)
+        return Judgement(Phase.TARGET, hold_good=not faults and still, faults=faults)
 
     def _complete(self, judgement: Judgement, t_s: float) -> None:
+        """End the attempt: record it (a plank has holds and attempts, not reps)."""
         attempt = self.attempt
         assert attempt is not None
         self.attempt = None
-        hold_s = self.current_hold_s()
-        faults = tuple(sorted(attempt.faults))
-        judgement.rep = RepEvent(
-            index=self.rep_count + 1, start_s=attempt.start_s, peak_s=attempt.start_s,
-            end_s=t_s, side=None, hold_s=round(hold_s, 3), good_form=not faults, faults=faults,
-            metrics={"good_form_s": round(hold_s, 3)},
+        self.result.attempts.append(
+            Attempt(attempt.start_s, t_s, round(self.current_hold_s(), 3),
+                    tuple(sorted(attempt.faults)))
         )
 
     def finish_open(self, t_s: float) -> Judgement | None:
-        """Close an attempt still open at the end of the input: it counts."""
-        if self.attempt is None:
-            return None
-        judgement = Judgement(Phase.START)
-        self._complete(judgement, t_s)
-        return judgement
-
+        """Close an attempt still open at the end of the input."""
+        if self.attempt is not None:
+            self._complete(Judgement(Phase.START), t_s)
+        return None

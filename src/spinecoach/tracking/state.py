@@ -46,6 +46,16 @@ class RepEvent:
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """One plank attempt: from getting up on forearms and toes to coming down."""
+
+    start_s: float
+    end_s: float
+    good_form_s: float
+    faults: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class HoldEvent:
     """One interval held in good form (a bridge top, a squat bottom, a plank)."""
 

@@ -89,6 +89,7 @@ class BridgeCriteria(_Frozen):
     top_enter_deg: float  # hip_ext above this = at the top (full extension)
     top_exit_deg: float  # hysteresis: leaves the top below this
     over_extension_deg: float  # hip_ext above this = hips pushed past the line
+    still_deg_per_s: float  # the hold is timed only while the hip angle moves slower
     target_hold_s: float
 
 
@@ -100,7 +101,8 @@ class PlankCriteria(_Frozen):
     min_knee_deg: float  # knees straighter than this = legs straight
     sag_deg: float  # line_dev above this = hip_sag
     pike_deg: float  # line_dev below minus this = hip_pike
-    min_hip_lift: float  # hip above the floor (fraction of torso length) to be in a plank
+    min_hip_lift: float  # hip above the elbow-toes floor line (torso lengths) = up in a plank
+    still_deg_per_s: float  # the hold is timed only while the body line moves slower
     target_hold_s: float
 
 
@@ -113,6 +115,7 @@ class SquatCriteria(_Frozen):
     bottom_enter_deg: float  # below this = in the target depth band
     bottom_exit_deg: float  # hysteresis: leaves the band above this
     too_deep_below_deg: float  # below this = thighs at or past horizontal
+    still_deg_per_s: float  # the hold is timed only while the thigh angle moves slower
     target_hold_s: float
 
 
