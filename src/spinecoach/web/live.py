@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from spinecoach.domain.pose import PoseFrame
-from spinecoach.errors import InputError
+from spinecoach.errors import InputError, SpinecoachError
 from spinecoach.session.ports import Image, PoseEstimator
 from spinecoach.tracking.state import FrameState, StopEvent
 from spinecoach.web.backend import CoachBackend
@@ -170,11 +170,21 @@ class LiveCoach:
             self.slot.close()
             if not receiver.done():
                 receiver.cancel()
-            await asyncio.gather(worker, receiver, return_exceptions=True)
+            results = await asyncio.gather(worker, receiver, return_exceptions=True)
+            await self._report_crash(results)
         finally:
             loop = asyncio.get_running_loop()
             await loop.run_in_executor(self._executor, self.pipeline.close)
             self._executor.shutdown(wait=False)
+
+    async def _report_crash(self, results: tuple[object, ...]) -> None:
+        for result in results:
+            if isinstance(result, Exception):
+                _log.error("live coaching failed", exc_info=result)
+                await self.send(error_message(
+                    "server_error", "Something went wrong while watching. Your completed reps "
+                    "are saved; please start the set again."))
+                return
 
     async def _receive_loop(self) -> None:
         header: FrameHeader | None = None
@@ -226,6 +236,9 @@ class LiveCoach:
             except InputError as exc:
                 await self.send(error_message("bad_frame", str(exc)))
                 continue
+            except SpinecoachError as exc:  # e.g. the pose model is missing: end the set
+                await self.send(error_message("unavailable", str(exc)))
+                return
             self._last_t_s = item.t_s
             elapsed_ms = (time.perf_counter() - started) * 1000.0
             await self.send(state_message(state, pose, dropped=self.slot.dropped,

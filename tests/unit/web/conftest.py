@@ -141,3 +141,8 @@ def screened(client: TestClient) -> TestClient:
     response = client.post("/api/screening", json={"answers": {"bladder_bowel": False}})
     assert response.status_code == 200
     return client
+
+
+@pytest.fixture
+def tracker_factory() -> type[FakeTracker]:
+    return FakeTracker

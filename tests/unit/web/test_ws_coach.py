@@ -171,3 +171,37 @@ def test_another_origin_is_refused(screened: TestClient) -> None:
     with screened.websocket_connect("/ws/coach?exercise=bridge",
                                     headers={"origin": "http://testserver"}) as ws:
         assert ws.receive_json()["type"] == "ready"
+
+
+def test_a_broken_pose_model_ends_the_set_with_a_message(tmp_path, backend,
+                                                        tracker_factory) -> None:
+    import numpy as np
+
+    from spinecoach.errors import MissingExtraError
+    from spinecoach.settings import Settings
+    from spinecoach.web.app import create_app
+
+    def missing(exercise_id: str):  # type: ignore[no-untyped-def]
+        raise MissingExtraError("the pose model is not installed")
+
+    class Crashing:
+        def estimate(self, image, t_s):  # type: ignore[no-untyped-def]
+            raise RuntimeError("model exploded")
+
+        def close(self) -> None:
+            pass
+
+    settings = Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser")
+    for factory, code in ((missing, "unavailable"), (lambda ex: Crashing(), "server_error")):
+        app = create_app(settings, backend=backend, tracker_factory=tracker_factory,
+                         estimator_factory=factory,
+                         decode_jpeg=lambda data: np.zeros((4, 4, 3), dtype=np.uint8))
+        with TestClient(app) as client, client.websocket_connect(
+                "/ws/coach?exercise=bridge") as ws:
+            ws.receive_json()
+            ws.send_text(json.dumps({"type": "frame", "t_s": 0.0}))
+            ws.send_bytes(b"\xff\xd8")
+            error = ws.receive_json()
+            assert error["type"] == "error" and error["code"] == code
+            assert ws.receive_json()["type"] == "summary"
+            assert client.get("/api/health").status_code == 200
