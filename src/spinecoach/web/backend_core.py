@@ -255,7 +255,9 @@ class CoreBackend:
 
     def history(self) -> History:
         """Return the history for the charts."""
-        return views.history(self.repo, self.user_id)
+        summary = backend_reports.history_summary(self.repo, self._user(), self.clock())
+        return views.history(self.repo, self.user_id, summary,
+                             backend_reports.history_notes(summary))
 
     def report_html(self) -> str:
         """Return the printable clinician report (HTML, charts inline)."""

@@ -30,6 +30,25 @@ def _data_and_summary(repo: Repository, user: User,
     return data, summarise(data, start=start, end=end, now=now)
 
 
+def history_summary(repo: Repository, user: User, now: datetime) -> HistorySummary:
+    """The last :data:`REPORT_DAYS` days summarised (adherence, pain, trends)."""
+    return _data_and_summary(repo, user, now)[1]
+
+
+def history_notes(summary: HistorySummary) -> list[str]:
+    """Plain sentences for the history page: adherence, pain, leg symptoms, each exercise."""
+    from spinecoach.reports.text import (
+        describe_adherence,
+        describe_pain_change,
+        describe_shifts,
+        describe_trend,
+    )
+
+    notes = [describe_adherence(summary), describe_pain_change(summary.back_pain, "back"),
+             describe_pain_change(summary.leg_pain, "leg"), describe_shifts(summary)]
+    return notes + [describe_trend(t) for t in summary.trends.values() if t.points]
+
+
 def report_html(repo: Repository, user: User, now: datetime) -> str:
     """The one-page clinician report as self-contained HTML."""
     from spinecoach.reports.html import render_html

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from spinecoach.domain.checkin import SymptomChange, compare_symptoms
-from spinecoach.domain.exercises import ExerciseSpec, load_library
+from spinecoach.domain.exercises import ExerciseSpec
+from spinecoach.reports.summary import HistorySummary
 from spinecoach.session.guards import local_date
 from spinecoach.session.records import CheckIn, SessionRecord, SetRecord, StopEventRecord
 from spinecoach.session.repository import Repository
@@ -95,44 +96,24 @@ def session_summary(repo: Repository, session: SessionRecord,
     )
 
 
-def _exercise_value(repo: Repository, record: SetRecord) -> float:
-    """Plank: seconds held in good form; others: repetitions in good form (or entered)."""
-    assert record.id is not None
-    if record.exercise_id == "plank":
-        held = sum(h.good_form_s for h in repo.holds_of(record.id))
-        return round(held or (record.hold_done_s or 0.0), 1)
-    reps = repo.repetitions_of(record.id)
-    if reps:
-        return float(sum(1 for r in reps if r.good_form))
-    return float(record.reps_done or 0)
-
-
-def history(repo: Repository, user_id: int) -> History:
-    """Sessions, pain trends, per-exercise numbers and adherence."""
+def history(repo: Repository, user_id: int, summary: HistorySummary,
+            notes: list[str]) -> History:
+    """Sessions and pain check-ins, with adherence and exercise trends from the summary."""
     checkins = repo.checkins(user_id)
     sessions = repo.sessions(user_id)
-    names = {spec.id: spec.name for spec in load_library().values()}
-    per_exercise: dict[str, dict[str, float]] = defaultdict(dict)
-    adherence: dict[str, int] = defaultdict(int)
-    for session in sessions:
-        day = local_date(session.started_at).isoformat()
-        sets = repo.sets_of(session.id or 0)
-        if sets:
-            adherence[day] += 1
-        for record in sets:
-            label = names.get(record.exercise_id, record.exercise_id)
-            label += ": seconds held well" if record.exercise_id == "plank" else ": good reps"
-            per_exercise[label][day] = per_exercise[label].get(day, 0.0) + _exercise_value(
-                repo, record)
 
     def trend(attr: str) -> list[TrendPoint]:
         return [TrendPoint(date=local_date(c.taken_at).isoformat(), value=getattr(c, attr))
                 for c in checkins]
 
+    per_exercise = {
+        f"{t.label} ({t.unit})": [TrendPoint(date=local_date(p.at).isoformat(), value=p.value)
+                                  for p in t.points]
+        for t in summary.trends.values() if t.points
+    }
     return History(
         sessions=[session_summary(repo, s, checkins) for s in sessions],
-        back_pain=trend("back_pain"), leg_pain=trend("leg_pain"),
-        per_exercise={k: [TrendPoint(date=d, value=v) for d, v in sorted(points.items())]
-                      for k, points in per_exercise.items()},
-        adherence=dict(adherence),
+        back_pain=trend("back_pain"), leg_pain=trend("leg_pain"), per_exercise=per_exercise,
+        adherence={d.day.isoformat(): d.sessions for d in summary.calendar if d.sessions},
+        notes=notes,
     )

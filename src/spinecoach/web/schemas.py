@@ -209,6 +209,7 @@ class History(_Out):
     leg_pain: list[TrendPoint]
     per_exercise: dict[str, list[TrendPoint]]
     adherence: dict[str, int] = Field(description="sessions done per ISO date")
+    notes: list[str] = Field(default_factory=list, description="plain sentences on progress")
 
 
 class AnalysisJob(_Out):

@@ -62,6 +62,10 @@ async function main() {
     `<h3>${escapeHtml(name)}</h3><div class="chart">${lineChart([{ label: name, points }])}</div>`);
   document.getElementById("exercise-charts").innerHTML = blocks.join("") || "<p>No exercise data yet.</p>";
   document.getElementById("history-empty").hidden = data.sessions.length > 0;
+  if (data.notes.length) {
+    document.getElementById("notes").innerHTML = data.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("");
+    document.getElementById("notes-card").hidden = false;
+  }
 }
 
 main();
