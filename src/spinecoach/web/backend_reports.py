@@ -24,14 +24,14 @@ REPORT_DAYS = 28
 def _data_and_summary(repo: Repository, user: User,
                       now: datetime) -> tuple[HistoryData, HistorySummary]:
     end = local_date(now)
-    start = end - timedelta(days=REPORT_DAYS - 1)
+    start = max(end - timedelta(days=REPORT_DAYS - 1), min(local_date(user.created_at), end))
     since = datetime.combine(start - timedelta(days=1), time.min, tzinfo=UTC)
     data = load_history(repo, user, since)
     return data, summarise(data, start=start, end=end, now=now)
 
 
 def history_summary(repo: Repository, user: User, now: datetime) -> HistorySummary:
-    """The last :data:`REPORT_DAYS` days summarised (adherence, pain, trends)."""
+    """The last :data:`REPORT_DAYS` days (or since the first use) summarised."""
     return _data_and_summary(repo, user, now)[1]
 
 
