@@ -8,10 +8,11 @@ HTTP codes here and nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -33,6 +34,7 @@ from spinecoach.web.pictures import PictureRenderer, PictureService, synth_rende
 from spinecoach.web.speech import SpeechService
 
 STATIC_DIR = Path(__file__).parent / "static"
+_FORM_OVERHEAD_BYTES = 64 * 1024  # multipart headers and the other form fields
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 _STATUS: tuple[tuple[type[SpinecoachError], int], ...] = (
@@ -42,6 +44,20 @@ _STATUS: tuple[tuple[type[SpinecoachError], int], ...] = (
     (MissingExtraError, 503),
     (SpinecoachError, 500),
 )
+
+
+def _limit_uploads(app: FastAPI, max_bytes: int) -> None:
+    """Refuse an upload whose declared size is over the limit before reading its body."""
+
+    @app.middleware("http")
+    async def limit(request: Request, call_next: Callable[[Request], Awaitable[Response]],
+                    ) -> Response:
+        declared = request.headers.get("content-length", "")
+        if request.method == "POST" and declared.isdigit() and int(declared) > max_bytes:
+            return JSONResponse(
+                {"detail": f"The video is larger than {max_bytes >> 20} MB. Please trim it or "
+                 "record a shorter clip."}, status_code=413)
+        return await call_next(request)
 
 
 async def _spinecoach_error(request: Request, exc: Exception) -> JSONResponse:
@@ -81,6 +97,7 @@ def create_app(
     app.state.context = context
     app.state.templates = Jinja2Templates(directory=TEMPLATES_DIR)
     app.add_exception_handler(SpinecoachError, _spinecoach_error)
+    _limit_uploads(app, (settings.max_upload_mb << 20) + _FORM_OVERHEAD_BYTES)
     app.include_router(routes_api.router)
     app.include_router(routes_media.router)
     app.include_router(routes_ws.router)

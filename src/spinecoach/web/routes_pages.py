@@ -91,4 +91,6 @@ def history(request: Request) -> HTMLResponse:
 @router.get("/upload")
 def upload(request: Request, backend: BackendDep) -> HTMLResponse:
     """Upload a recorded video for analysis."""
-    return _page(request, "upload.html", title="Check a video", exercises=backend.exercises())
+    max_mb = request.app.state.context.settings.max_upload_mb
+    return _page(request, "upload.html", title="Check a video", exercises=backend.exercises(),
+                 max_mb=max_mb)

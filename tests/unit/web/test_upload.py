@@ -30,6 +30,14 @@ def test_upload_that_is_not_a_video_is_refused(client: TestClient) -> None:
     assert "does not look like a video" in response.json()["detail"]
 
 
+def test_declared_size_over_the_limit_is_refused_before_reading(client: TestClient) -> None:
+    response = client.post("/api/analyses", content=b"x",
+                           headers={"content-length": str(600 << 20),
+                                    "content-type": "multipart/form-data; boundary=x"})
+    assert response.status_code == 413
+    assert "larger than 500 MB" in response.json()["detail"]
+
+
 def test_upload_too_large_is_413(client: TestClient) -> None:
     client.app.state.context.settings = client.app.state.context.settings.with_overrides(
         max_upload_mb=1)

@@ -54,6 +54,11 @@ form.addEventListener("submit", async (event) => {
   result.hidden = true;
   const file = form.elements.video.files[0];
   if (!file) { showError(error, "Please choose a video file."); return; }
+  const maxMb = Number(form.dataset.maxMb);
+  if (maxMb && file.size > maxMb * 1024 * 1024) {
+    showError(error, `The video is larger than ${maxMb} MB. Please trim it or record a shorter clip.`);
+    return;
+  }
   const data = new FormData(form);
   progressBox.hidden = false;
   label.textContent = "Uploading…";
