@@ -108,17 +108,39 @@ function openSocket(kind) {
   ws.onerror = () => coachError("The connection to spinecoach failed. Is it still running?");
 }
 
+const GET_READY_S = 5;
+let countdownTimer = null;
+
+// A short spoken countdown first: the user is often on the floor, away from the keyboard.
 function startSet() {
   coachError("");
   $("set-result").hidden = true;
   $("start-set").hidden = true;
   $("end-set").hidden = false;
+  let left = GET_READY_S;
+  const tick = () => {
+    if (left === 0) {
+      countdownTimer = null;
+      beginRecording();
+      return;
+    }
+    $("cue").textContent = `Get into position: ${left}`;
+    speaker.say(String(left), "count");
+    left -= 1;
+    countdownTimer = setTimeout(tick, 1000);
+  };
+  speaker.say("Get into position", "count");
+  tick();
+}
+
+function beginRecording() {
   endRequested = false;
   stateTimes = [];
   spokenHoldMark = null;
+  $("cue").textContent = "Go";
   updateCounter({ reps: 0, reps_by_side: {}, hold_s: 0, target_hold_s: plan.hold });
   openSocket("set");
-  speaker.say("Starting", "count");
+  speaker.say("Go", "count");
 }
 
 function captureLoop() {
@@ -233,6 +255,14 @@ function checkTarget(s) {
 }
 
 function endSet() {
+  if (countdownTimer) {  // ended during the countdown: nothing was recorded
+    clearTimeout(countdownTimer);
+    countdownTimer = null;
+    $("cue").textContent = "";
+    $("end-set").hidden = true;
+    $("start-set").hidden = false;
+    return;
+  }
   endRequested = true;
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "end" }));
   else stopSet("");
