@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 import threading
 import webbrowser
 
 from spinecoach.cli import command
-from spinecoach.errors import MissingExtraError
+from spinecoach.errors import InputError, MissingExtraError
 from spinecoach.settings import load_settings
 
 _BROWSER_DELAY_S = 1.5
@@ -38,6 +39,18 @@ def get_once(path: str) -> int:
     return 0 if response.is_success else 1
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Raise :class:`InputError` when ``host:port`` cannot be listened on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise InputError(f"cannot listen on {host}:{port} ({exc.strerror}); is spinecoach "
+                             "already running? Try --port with another number.") from exc
+
+
 @command("serve", "Start the web app at http://127.0.0.1:8000 and open it.", _configure)
 def serve(args: argparse.Namespace) -> int:
     """Run the web server until interrupted."""
@@ -54,6 +67,7 @@ def serve(args: argparse.Namespace) -> int:
     if args.port:
         changes["port"] = args.port
     settings = settings.with_overrides(**changes)
+    check_port_free(settings.host, settings.port)
     app = create_app(settings)
     url = f"http://{settings.host}:{settings.port}/"
     sys.stderr.write(f"spinecoach is running at {url} (press Ctrl+C to stop)\n")

@@ -67,3 +67,16 @@ def test_serve_get_answers_one_request(tmp_path: Path, monkeypatch: pytest.Monke
     assert main(["serve", "--get", "/api/health"]) == 0
     assert json.loads(capsys.readouterr().out)["status"] == "ok"
     assert main(["serve", "--get", "/api/exercises/handstand"]) == 1
+
+
+def test_serve_on_a_busy_port_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    monkeypatch.setenv("SPINECOACH_DATA_DIR", str(tmp_path))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--no-browser", "--port", str(port)]) == 2
+    assert "already running" in capsys.readouterr().err
