@@ -72,6 +72,22 @@ class Server:
         self.log.close()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Skip the browser tests, with a reason, where Chromium or playwright is missing."""
+    missing = None
+    if not Path(CHROMIUM).exists():
+        missing = "Debian's chromium is not installed (scripts/system-deps installs it)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "Python playwright is not installed (scripts/setup --dev)"
+    if missing:
+        for item in items:
+            if "e2e" in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=missing))
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     data = tmp_path / "data"
