@@ -40,6 +40,8 @@ let lastState = null;
 let spokenHoldMark = null;
 let stateTimes = [];
 let endRequested = false;
+let lostSince = null; // when tracking was lost during a set (spoken once per episode)
+const SAY_LOST_AFTER_MS = 2000;
 
 function stageMessage(text) { $("stage-message").textContent = text || ""; }
 function coachError(text) { $("coach-error").textContent = text || ""; $("coach-error").hidden = !text; }
@@ -200,6 +202,8 @@ function onState(s) {
   const badge = $("tracking");
   badge.className = `badge ${s.tracking}`;
   badge.textContent = s.tracking === "ok" ? "I can see you" : s.tracking === "lost" ? "Can't see you" : "Check the camera";
+  if (s.tracking === "ok") lostSince = null;
+  else if (mode === "set") sayLostOnce(s);
   if (s.tracking === "lost") stageMessage(LOST_TEXT);
   else if (s.tracking === "setup") stageMessage(s.setup_problem || "Turn side-on, with your whole body in view.");
   else stageMessage(mode === "preview" ? "Good: I can see you. Press Start set when you are ready." : "");
@@ -214,6 +218,15 @@ function onState(s) {
   for (const event of s.events) onEvent(event, s);
   if (s.tracking === "ok") speakHold(s);
   checkTarget(s);
+}
+
+function sayLostOnce(s) {
+  const now = performance.now();
+  if (lostSince === null) lostSince = now;
+  else if (lostSince > 0 && now - lostSince > SAY_LOST_AFTER_MS) {
+    speaker.say(s.tracking === "lost" ? LOST_TEXT : "Please turn side-on, with your whole body in view.", "count");
+    lostSince = -1; // spoken for this episode
+  }
 }
 
 function speakHold(s) {
