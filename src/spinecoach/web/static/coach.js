@@ -174,6 +174,10 @@ function onMessage(msg) {
       $("set-result").innerHTML = `<div class="notice stop" role="alert"><h2>Please stop</h2><p>${escapeHtml(msg.message)}</p></div>`;
       return;
     }
+    if (msg.code === "bad_request" || msg.code === "unavailable") {
+      stopSet(msg.message);
+      return;
+    }
     if (msg.code === "bad_frame") inFlight = Math.max(0, inFlight - 1);
     coachError(msg.message);
   } else if (msg.type === "summary") {
