@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchmd import write_section  # noqa: E402
 from real_clips import DATA, REAL_CLIPS, measured  # noqa: E402
-from scoring import score_generated, total_hold_s  # noqa: E402
+from spinecoach.synth.scoring import score_generated, total_hold_s  # noqa: E402
 
 from spinecoach.compose import analyze_file  # noqa: E402
 

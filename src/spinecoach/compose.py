@@ -7,7 +7,9 @@ command line and the browser run exactly the same engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -16,10 +18,14 @@ from spinecoach.domain.exercises import get_exercise
 from spinecoach.domain.pose import PoseFrame
 from spinecoach.session.analysis import AnalysisRun, Progress, analyze_poses, analyze_source
 from spinecoach.session.analysis_report import SourceInfo
-from spinecoach.session.ports import Frame, PoseEstimator
+from spinecoach.session.ports import Frame, FrameSource, PoseEstimator
 from spinecoach.tracking.state import FrameState
 
 LANDMARK_SUFFIXES = (".csv", ".npy")
+# Video analysis samples at most this many frames per second.  The four exercises are slow
+# (a heel tap takes ~2 s, holds last seconds), so 15 fps keeps hold edges within 1/15 s while
+# halving the pose-model cost of a 30 fps file; BENCHMARKS.md measures both settings.
+DEFAULT_MAX_FPS = 15.0
 EstimatorFactory = Callable[[bool], PoseEstimator]
 
 
@@ -45,6 +51,7 @@ def analyze_file(
     save_landmarks: str | Path | None = None,
     progress: Progress | None = None,
     estimator_factory: EstimatorFactory = default_estimator,
+    max_fps: float | None = DEFAULT_MAX_FPS,
 ) -> AnalysisRun:
     """Analyse a video file or a landmark table (``.csv``/``.npy``) for one exercise.
 
@@ -60,18 +67,21 @@ def analyze_file(
     from spinecoach.pose.video import open_video
 
     with ExitStack() as stack:
-        source = open_video(path)
+        source = open_video(path, max_fps=max_fps or None)
         stack.callback(source.close)
         estimator = estimator_factory(needs_mask(exercise_id))
         stack.callback(estimator.close)
-        info = SourceInfo(path.name, source.fps, source.frame_count or 0,
-                          (source.frame_count or 0) / source.fps if source.fps else 0.0)
+        file_info = source.info
+        frames = file_info.frame_count or 0
+        duration_s = file_info.duration_s or (frames / file_info.fps if file_info.fps else 0.0)
+        info = SourceInfo(path.name, file_info.fps, frames, duration_s)
         hook = _annotator(stack, annotate_path, source.fps, source.width, source.height)
         run = analyze_source(
-            source, estimator, spec, info, keep_frames=keep_frames,
+            Prefetched(source), estimator, spec, info, keep_frames=keep_frames,
             keep_poses=save_landmarks is not None, progress=progress, on_frame=hook,
         )
-    _fix_source_counts(run)
+    run.report["source"]["analysed_fps"] = round(source.fps, 3)
+    run.report["source"]["analysed_frames"] = run.timings.frames
     if save_landmarks is not None:
         _save_landmarks(run.poses, save_landmarks)
     return run
@@ -90,14 +100,55 @@ def _analyze_landmarks(
     return analyze_poses(seq.frames(), get_exercise(exercise_id), info, keep_frames=keep_frames)
 
 
-def _fix_source_counts(run: AnalysisRun) -> None:
-    """Replace container estimates with what was actually decoded."""
-    frames = run.timings.frames
-    src = run.report["source"]
-    if frames and src["frames"] != frames:
-        src["frames"] = frames
-    if frames and src["fps"]:
-        src["duration_s"] = round(frames / src["fps"], 3)
+class Prefetched:
+    """Wrap a ``FrameSource`` so frames are decoded one step ahead in a background thread.
+
+    On a 2-core machine this overlaps video decoding with pose inference.  Errors raised by
+    the decoder are re-raised in the consumer; a consumer that stops early stops the thread.
+    """
+
+    def __init__(self, source: FrameSource, depth: int = 4) -> None:
+        """Wrap ``source``; at most ``depth`` decoded frames wait in memory."""
+        self._source = source
+        self._depth = depth
+        self.fps, self.frame_count = source.fps, source.frame_count
+        self.width, self.height = source.width, source.height
+
+    def __iter__(self) -> Iterator[Frame]:
+        """Yield the source's frames, decoded ahead."""
+        items: queue.Queue[object] = queue.Queue(maxsize=self._depth)
+        stop = threading.Event()
+        done = object()
+
+        def produce() -> None:
+            try:
+                for frame in self._source:
+                    while not stop.is_set():
+                        try:
+                            items.put(frame, timeout=0.1)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+                items.put(done)
+            except Exception as exc:  # noqa: BLE001 - handed to the consumer, re-raised there
+                items.put(exc)
+
+        worker = threading.Thread(target=produce, name="decode", daemon=True)
+        worker.start()
+        try:
+            while (item := items.get()) is not done:
+                if isinstance(item, Exception):
+                    raise item
+                yield item  # type: ignore[misc]
+        finally:
+            stop.set()
+            worker.join(timeout=5)
+
+    def close(self) -> None:
+        """Close the wrapped source."""
+        self._source.close()
 
 
 def _annotator(

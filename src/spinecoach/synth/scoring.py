@@ -1,4 +1,4 @@
-"""Compare an analysis report with ground truth (a generator's truth or the manifest's)."""
+"""Compare an analysis report with the generator's exact ground truth (tests and benchmarks)."""
 
 from __future__ import annotations
 

@@ -36,6 +36,7 @@ class _HoldRepTracker(ExerciseTracker):
         """See :class:`ExerciseTracker`."""
         super().__init__(spec, target_hold_s=target_hold_s)
         self.rep: RepInProgress | None = None
+        self.seen_start = False
         self.stillness = StillnessGate(float(getattr(spec.criteria, "still_deg_per_s", 20.0)))
 
     # Subclass hooks -------------------------------------------------------------------
@@ -98,12 +99,15 @@ class _HoldRepTracker(ExerciseTracker):
         if phase in (Phase.SETUP, Phase.UNTRACKED):
             if self.at_start(value):
                 return Phase.START
-            if self.enters_target(value):  # the recording began mid-rep, at the target
+            if not self.seen_start and self.enters_target(value):
+                # The recording began mid-rep, at the target (e.g. a wall sit already held).
+                # Never after a loss: a rep half seen is not counted.
                 self.rep = RepInProgress(start_s=t_s, peak_s=t_s, peak_value=value)
                 self.reset_rep_hold()
                 return Phase.TARGET
             return Phase.SETUP
         if phase is Phase.START:
+            self.seen_start = True
             if self.left_start(value):
                 self.rep = RepInProgress(start_s=t_s, peak_s=t_s, peak_value=value)
                 self.reset_rep_hold()
