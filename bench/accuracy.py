@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchmd import write_section  # noqa: E402
 from real_clips import DATA, REAL_CLIPS, measured  # noqa: E402
-from spinecoach.synth.scoring import score_generated, total_hold_s  # noqa: E402
 
 from spinecoach.compose import analyze_file  # noqa: E402
+from spinecoach.synth.scoring import score_generated, total_hold_s  # noqa: E402
 
 CACHE = Path(os.environ.get("SPINECOACH_BENCH_CACHE", "/tmp/spinecoach-bench"))
 
@@ -119,7 +119,8 @@ def main() -> None:
             "Pass = reps exact, good-form hold total within 0.3 s, every true fault found "
             "(same code, overlapping within 0.5 s), no fault invented, stop rule as true.\n\n"
             "| exercise | scenario | view | true reps | reps | true hold s | hold s | "
-            "true faults | faults | result | problems |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+            "true faults | faults | result | problems |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|\n"
             + "\n".join(rows))
     if not args.no_real and DATA.exists():
         rows, ok, n = run_real()

@@ -9,7 +9,7 @@
     │   ├── UnknownExerciseError   an exercise id that is not in the library
     │   └── NoPersonError          a recording in which no person was ever detected
     ├── ConfigError                an invalid exercise/programme/question file (a bug: exit 3)
-    ├── SafetyBlockError           exercise is blocked by screening or a stop rule (exit 4, HTTP 409)
+    ├── SafetyBlockError           blocked by screening or a stop rule (exit 4, HTTP 409)
     ├── CameraError                a webcam that cannot be opened or that disappears
     ├── StorageError               the database cannot be reached or migrated
     └── MissingExtraError          an optional dependency is not installed; says how to install it

@@ -1,13 +1,13 @@
 """Typed settings, declared once; read from the environment by :func:`load_settings`.
 
-| setting          | environment variable          | default                                   |
-|------------------|-------------------------------|-------------------------------------------|
-| data_dir         | SPINECOACH_DATA_DIR           | $XDG_DATA_HOME/spinecoach or ~/.local/share/spinecoach |
-| database_url     | SPINECOACH_DATABASE_URL       | sqlite:///<data_dir>/spinecoach.db        |
-| host             | SPINECOACH_HOST               | 127.0.0.1                                 |
-| port             | SPINECOACH_PORT               | 8000                                      |
-| max_upload_mb    | SPINECOACH_MAX_UPLOAD_MB      | 500                                       |
-| speech           | SPINECOACH_SPEECH             | auto  (espeak-ng when installed, else the browser) |
+| setting       | environment variable     | default                                       |
+|---------------|--------------------------|-----------------------------------------------|
+| data_dir      | SPINECOACH_DATA_DIR      | $XDG_DATA_HOME/spinecoach or ~/.local/share/… |
+| database_url  | SPINECOACH_DATABASE_URL  | sqlite:///<data_dir>/spinecoach.db            |
+| host          | SPINECOACH_HOST          | 127.0.0.1                                     |
+| port          | SPINECOACH_PORT          | 8000                                          |
+| max_upload_mb | SPINECOACH_MAX_UPLOAD_MB | 500                                           |
+| speech        | SPINECOACH_SPEECH        | auto (espeak-ng when installed, else browser) |
 
 Nothing is read at import time: call :func:`load_settings` (the CLI and ``create_app`` do).
 """

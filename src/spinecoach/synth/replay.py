@@ -1,4 +1,4 @@
-"""Replay the generator's exact landmarks through the engine (tests and benchmarks, no MediaPipe)."""
+"""Replay the generator's exact landmarks through the engine (tests, benchmarks; no MediaPipe)."""
 
 from __future__ import annotations
 

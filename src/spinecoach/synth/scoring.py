@@ -27,13 +27,13 @@ class Score:
 
 
 def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return (a["code"] == b["code"] and a["start_s"] <= b["end_s"] + FAULT_SLACK_S
-            and b["start_s"] <= a["end_s"] + FAULT_SLACK_S)
+    return bool(a["code"] == b["code"] and a["start_s"] <= b["end_s"] + FAULT_SLACK_S
+                and b["start_s"] <= a["end_s"] + FAULT_SLACK_S)
 
 
 def total_hold_s(holds: list[dict[str, Any]]) -> float:
     """Sum of hold interval lengths."""
-    return sum(h["end_s"] - h["start_s"] for h in holds)
+    return float(sum(h["end_s"] - h["start_s"] for h in holds))
 
 
 def hold_errors(measured: list[dict[str, Any]], true: list[dict[str, Any]]) -> list[float]:

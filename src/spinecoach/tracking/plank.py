@@ -3,9 +3,9 @@
 An *attempt* starts when the user is up on forearms and toes (hips lifted off the floor line
 from elbows to toes, body near horizontal) and ends when they lie down with straight legs,
 stand up or turn away; knees dropping to the floor mid-attempt is the ``knees_down`` fault,
-not the end of the attempt.  Form is not needed to start an attempt, so a plank that sags from the start is still
-seen, and reported as sagging.  Inside an attempt the
-hold timer runs only on good-form frames; sag, pike and knees down pause it and are faults.
+not the end of the attempt.  Form is not needed to start an attempt, so a plank that sags
+from the start is still seen, and reported as sagging.  Inside an attempt the hold timer runs
+only on good-form frames held still; sag, pike and knees down pause it and are faults.
 Each attempt is reported (``attempts`` in the report) with its good-form seconds; a plank
 has no repetitions, so ``reps`` stays 0.
 """
