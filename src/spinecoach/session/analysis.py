@@ -66,7 +66,7 @@ def analyze_poses(
     result = tracker.finish()
     _require_person(result.detected_frames, source)
     report = build_report(spec, source, result, frames if keep_frames else None,
-                          mask_used=getattr(tracker, "mask_seen", None))
+                          notes=tracker.notes())
     return AnalysisRun(report=report, timings=timings)
 
 

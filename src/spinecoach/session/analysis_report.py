@@ -50,15 +50,12 @@ def frame_record(state: FrameState) -> dict[str, Any]:
 
 
 def _limitations(
-    spec: ExerciseSpec, mask_used: bool | None, result: TrackerResult
+    spec: ExerciseSpec, notes_from_tracker: list[str], result: TrackerResult
 ) -> list[str]:
-    notes = list(spec.limitations)
+    notes = notes_from_tracker + list(spec.limitations)
     if result.form_not_judged_s > 0.5:
         notes.insert(0, f"For {result.form_not_judged_s:.1f} s the camera saw you at an angle "
                         "(not side-on): reps and holds were counted but form was not judged.")
-    if mask_used is False and any(f.code == "lumbar_arch" for f in spec.faults):
-        notes.insert(0, "Lumbar arching was NOT judged: this input has no body mask. "
-                        "Use the hand-under-back self-check.")
     return notes
 
 
@@ -68,7 +65,7 @@ def build_report(
     result: TrackerResult,
     frames: list[dict[str, Any]] | None,
     *,
-    mask_used: bool | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """Assemble the report dictionary from a tracker's result."""
     holds = [h for h in result.holds if h.duration_s > 0]
@@ -95,7 +92,7 @@ def build_report(
                     "message": f.message} for f in sorted(result.faults, key=lambda f: f.start_s)],
         "stopped": ({"code": result.stop.code, "at_s": _r(result.stop.at_s),
                      "message": result.stop.message} if result.stop else None),
-        "limitations": _limitations(spec, mask_used, result),
+        "limitations": _limitations(spec, notes or [], result),
     }
     if spec.default_dose.reps_per_side:
         by_side = {"left": 0, "right": 0}

@@ -126,6 +126,10 @@ class ExerciseTracker:
     def abandon_rep(self) -> None:
         """Forget the rep under way (after a long tracking loss)."""
 
+    def notes(self) -> list[str]:
+        """Limitations of this analysis to tell the user (e.g. a rule not judged)."""
+        return []
+
     def finish_open(self, t_s: float) -> Judgement | None:
         """At the end of the input, return a judgement completing a rep that counts anyway."""
         return None
@@ -269,7 +273,8 @@ class ExerciseTracker:
             reps=self.rep_count, reps_by_side=dict(self.reps_by_side),
             hold_s=round(self.current_hold_s(), 3), target_hold_s=self.effective_target_hold_s,
             faults=active, cue=None,
-            angles={k: round(v, 1) for k, v in feats.angles.items() if math.isfinite(v)},
+            angles={k: round(v, 1 if k.endswith("_deg") else 3)
+                    for k, v in feats.angles.items() if math.isfinite(v)},
             rep=judgement.rep, frame_faults=tuple(sorted(judgement.faults)),
         )
 

@@ -56,6 +56,7 @@ class Features:
     knee_by_side: tuple[float, float] = (math.nan, math.nan)
     hip_lift: float = math.nan  # hip height above the shoulder-ankle line / torso length
     hip_above_floor: float = math.nan  # hip height above the elbow-toes line / torso length
+    camera_height_ratio: float = math.nan  # lying down: far/near joint height gap / torso
     near_px: dict[str, Point] = field(default_factory=dict)  # near-side key joints, pixels
     image_width: int = 0
 
@@ -107,6 +108,23 @@ def _side_on_ratio(px: FloatArray, torso_px: float) -> float:
         if math.isfinite(d):
             ratios.append(d / torso_px)
     return float(np.mean(ratios)) if ratios else math.nan
+
+
+def _camera_height_ratio(px: FloatArray, torso_px: float) -> float:
+    """Vertical gap between the left and right shoulders (and hips), in trunk lengths.
+
+    Lying down and filmed from the floor, the far side sits right behind the near side (a
+    small gap); a camera looking down from above shows the far side higher in the image.
+    """
+    gaps = []
+    for left, right in (
+        (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
+        (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+    ):
+        gap = abs(float(px[left, 1]) - float(px[right, 1]))
+        if math.isfinite(gap):
+            gaps.append(gap / torso_px)
+    return float(np.mean(gaps)) if gaps else math.nan
 
 
 def _posture(shoulder: Point, hip: Point, knee: Point, px: FloatArray, torso_px: float) -> str:
@@ -168,6 +186,7 @@ def compute_features(
         posture=_posture(shoulder, hip, knee, px, torso_px) if torso_px > 0 else "unknown",
         torso_px=torso_px,
         facing_sign=1.0 if shoulder[0] > hip[0] else -1.0,
+        camera_height_ratio=_camera_height_ratio(px, torso_px) if torso_px > 0 else math.nan,
         near_px={"shoulder": shoulder, "hip": hip, "knee": knee, "ankle": ankle},
         image_width=width,
     )

@@ -42,6 +42,7 @@ class HeelTapTracker(ExerciseTracker):
         self.last_top_s: float | None = None
         self.last_side: str | None = None
         self.gap_baseline: list[float] = []
+        self.camera_heights: list[float] = []
         self.mask_seen = False
 
     def abandon_rep(self) -> None:
@@ -105,6 +106,8 @@ class HeelTapTracker(ExerciseTracker):
             if feats.knee_by_side[low_side] > self.c.max_knee_deg:
                 faults.add("knee_angle")
             rise = self._gap_rise(feats)
+            feats.angles["lumbar_gap_rise"] = rise
+            feats.angles["camera_height"] = feats.camera_height_ratio
             if rise > self.c.arch_gap_rise:
                 faults.add("lumbar_arch")
         return faults
@@ -122,12 +125,30 @@ class HeelTapTracker(ExerciseTracker):
             gap = self._gap(feats)
             if math.isfinite(gap):
                 self.gap_baseline.append(gap)
+                if math.isfinite(feats.camera_height_ratio):
+                    self.camera_heights.append(feats.camera_height_ratio)
+
+    def camera_too_high(self) -> bool:
+        """True when the camera looks down on the user: the floor contour is not visible."""
+        if len(self.camera_heights) < 3:
+            return False
+        return statistics.median(self.camera_heights) > self.c.max_camera_height
 
     def _gap_rise(self, feats: Features) -> float:
-        if len(self.gap_baseline) < 3:
+        if len(self.gap_baseline) < 3 or self.camera_too_high():
             return math.nan
         gap = self._gap(feats)
         return gap - statistics.median(self.gap_baseline)
+
+    def notes(self) -> list[str]:
+        """Say when the lumbar-arch rule could not be judged, and why."""
+        if not self.mask_seen:
+            return ["Lumbar arching was NOT judged: this input has no body mask. "
+                    "Use the hand-under-back self-check."]
+        if self.camera_too_high():
+            return ["Lumbar arching was NOT judged: the camera looks down on you, so the gap "
+                    "under your lower back cannot be seen. Put the camera on the floor."]
+        return []
 
     def _complete(self, judgement: Judgement, t_s: float) -> None:
         rep = self.rep

@@ -78,6 +78,8 @@ class HeelTapCriteria(_Frozen):
     max_knee_deg: float  # moving knee opening past this = knee_angle fault
     min_rep_s: float  # a tap-and-return quicker than this = too_fast
     arch_gap_rise: float  # lower-back gap rise (fraction of torso length) = lumbar_arch
+    max_camera_height: float  # far/near joint height gap (torsos) above which the camera is
+    #                           looking down and the floor contour cannot be judged
 
 
 class BridgeCriteria(_Frozen):
