@@ -210,6 +210,7 @@ def _add_angles(
     }
     feats.hip_lift = height_above_line(hip, shoulder, ankle) / feats.torso_px
     elbow = _pt(px, sided("elbow", feats.side))
+    elbow = elbow if _finite(elbow) else _pt(px, sided("wrist", feats.side))
     toes = _pt(px, sided("foot_index", feats.side))
     toes = toes if _finite(toes) else ankle
     feats.hip_above_floor = height_above_line(hip, elbow, toes) / feats.torso_px

@@ -37,6 +37,8 @@ class PlankTracker(ExerciseTracker):
         self.c = spec.criteria
         self.attempt: RepInProgress | None = None
         self.stillness = StillnessGate(self.c.still_deg_per_s)
+        self.settled = False
+        self.hip_motion = StillnessGate(math.inf)
 
     def abandon_rep(self) -> None:
         """Forget the attempt under way (its closed holds stay recorded)."""
@@ -61,21 +63,35 @@ class PlankTracker(ExerciseTracker):
         lift = self.c.min_hip_lift - (EXIT_HYSTERESIS if self.attempt is not None else 0.0)
         knee = feats.angles.get("knee_deg", math.nan)
         up = hip_h > lift and tilt < self.c.max_tilt_deg
-        if self.attempt is not None and not up and knee < self.c.min_knee_deg:
-            up = tilt < self.c.max_tilt_deg  # knees down mid-attempt: a fault, not the end
+        if self.attempt is not None and not up and (knee < self.c.min_knee_deg
+                                                    or math.isnan(hip_h)):
+            # Knees down mid-attempt is a fault, not the end; an unknown hip height (the
+            # floor line's joints hidden for a moment) is not "lying down" either.
+            up = tilt < self.c.max_tilt_deg
         faults = self._frame_faults(feats) if up and self.form_judged else set()
         if self.attempt is None:
             if not up:
                 return Judgement(Phase.START)
             self.attempt = RepInProgress(start_s=t_s, peak_s=t_s, peak_value=0.0)
+            self.settled = False
             self.reset_rep_hold()
         elif not up:
             judgement = Judgement(Phase.START)
             self._complete(judgement, t_s)
             return judgement
         self.attempt.faults |= faults
-        still = self.stillness.update(feats.angles.get("line_dev_deg", math.nan), t_s)
-        return Judgement(Phase.TARGET, hold_good=not faults and still, faults=faults)
+        self.stillness.update(feats.angles.get("line_dev_deg", math.nan), t_s)
+        self.hip_motion.update(100.0 * hip_h, t_s)  # hip height in % of the trunk
+        # Settling into position (slower than still_deg_per_s) starts a hold; once settled,
+        # only real movement (the line bending fast, or the hips rising or dropping) or a
+        # fault ends it, so the pose model's slower drift on a still body does not.
+        speed = self.stillness.speed
+        hips_moving = self.hip_motion.speed > 100.0 * self.c.hip_moving_per_s
+        if faults or speed > self.c.moving_deg_per_s or hips_moving:
+            self.settled = False
+        elif speed < self.c.still_deg_per_s:
+            self.settled = True
+        return Judgement(Phase.TARGET, hold_good=self.settled, faults=faults)
 
     def _complete(self, judgement: Judgement, t_s: float) -> None:
         """End the attempt: record it (a plank has holds and attempts, not reps)."""

@@ -6,6 +6,7 @@ thresholds hold at 10, 30 or 60 fps and for variable frame rates.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from spinecoach.tracking.state import FaultEvent, HoldEvent
@@ -145,3 +146,8 @@ class StillnessGate:
         speed = abs(value - prev[1]) / (t_s - prev[0])
         self._speed = speed if self._speed is None else 0.5 * self._speed + 0.5 * speed
         return self._speed < self.max_deg_per_s
+
+    @property
+    def speed(self) -> float:
+        """The averaged speed in degrees per second (infinite before two samples)."""
+        return math.inf if self._speed is None else self._speed

@@ -104,7 +104,9 @@ class PlankCriteria(_Frozen):
     sag_deg: float  # line_dev above this = hip_sag
     pike_deg: float  # line_dev below minus this = hip_pike
     min_hip_lift: float  # hip above the elbow-toes floor line (torso lengths) = up in a plank
-    still_deg_per_s: float  # the hold is timed only while the body line moves slower
+    still_deg_per_s: float  # a hold starts once the body line moves slower than this
+    moving_deg_per_s: float  # and ends when it moves faster than this (or on a fault)
+    hip_moving_per_s: float  # or when the hips rise or drop faster (torso lengths per second)
     target_hold_s: float
 
 
