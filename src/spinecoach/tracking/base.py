@@ -130,6 +130,10 @@ class ExerciseTracker:
         """Limitations of this analysis to tell the user (e.g. a rule not judged)."""
         return []
 
+    def adjust_hold(self, hold: HoldEvent) -> HoldEvent:
+        """Hook: correct a closed hold interval before it is recorded."""
+        return hold
+
     def finish_open(self, t_s: float) -> Judgement | None:
         """At the end of the input, return a judgement completing a rep that counts anyway."""
         return None
@@ -202,6 +206,7 @@ class ExerciseTracker:
     def _close_intervals(self) -> None:
         hold = self.hold.close()
         if hold is not None:
+            hold = self.adjust_hold(hold)
             self.result.holds.append(hold)
             self._rep_hold_closed_s += hold.duration_s
         for deb in self.debouncers.values():
@@ -233,6 +238,7 @@ class ExerciseTracker:
                     self.result.stop = stop
         hold_event = self.hold.update(judgement.hold_good, t_s)
         if hold_event is not None:
+            hold_event = self.adjust_hold(hold_event)
             self.result.holds.append(hold_event)
             self._rep_hold_closed_s += hold_event.duration_s
         if judgement.rep is not None:

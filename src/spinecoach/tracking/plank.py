@@ -18,7 +18,7 @@ from spinecoach.domain.exercises.spec import ExerciseSpec, PlankCriteria
 from spinecoach.tracking.base import ExerciseTracker, Judgement, RepInProgress
 from spinecoach.tracking.features import Features
 from spinecoach.tracking.registry import register_tracker
-from spinecoach.tracking.state import Attempt, Phase
+from spinecoach.tracking.state import Attempt, HoldEvent, Phase
 from spinecoach.tracking.timing import StillnessGate
 
 EXIT_HYSTERESIS = 0.05  # torso lengths: the hips must drop this far below entry to end it
@@ -39,6 +39,7 @@ class PlankTracker(ExerciseTracker):
         self.stillness = StillnessGate(self.c.still_deg_per_s)
         self.settled = False
         self.hip_motion = StillnessGate(math.inf)
+        self.motion_since_s: float | None = None
 
     def abandon_rep(self) -> None:
         """Forget the attempt under way (its closed holds stay recorded)."""
@@ -86,12 +87,28 @@ class PlankTracker(ExerciseTracker):
         # only real movement (the line bending fast, or the hips rising or dropping) or a
         # fault ends it, so the pose model's slower drift on a still body does not.
         speed = self.stillness.speed
+        if speed < self.c.still_deg_per_s:
+            self.motion_since_s = None
+        elif self.motion_since_s is None:
+            self.motion_since_s = t_s
         hips_moving = self.hip_motion.speed > 100.0 * self.c.hip_moving_per_s
         if faults or speed > self.c.moving_deg_per_s or hips_moving:
             self.settled = False
         elif speed < self.c.still_deg_per_s:
             self.settled = True
         return Judgement(Phase.TARGET, hold_good=self.settled, faults=faults)
+
+    def adjust_hold(self, hold: HoldEvent) -> HoldEvent:
+        """End the hold where the movement that ended it began.
+
+        A hold ends live once movement is clear (a fault, the line bending fast, the hips
+        moving, lying down); the interval recorded ends where that movement began, so the
+        way down is not counted as holding.  Slow drift that did not end the hold is not cut.
+        """
+        start = self.motion_since_s
+        if start is not None and hold.start_s < start < hold.end_s:
+            return HoldEvent(hold.start_s, start)
+        return hold
 
     def _complete(self, judgement: Judgement, t_s: float) -> None:
         """End the attempt: record it (a plank has holds and attempts, not reps)."""

@@ -33,10 +33,7 @@ def test_real_pose_model_on_rendered_video(tmp_path: Path, exercise, scenario, f
     report = run.report
     score = score_generated(report, truth)
     assert report["reps"] == truth["reps"]
-    if exercise == "plank":
-        _check_plank_holds(report["holds"], truth["holds"])
-    else:
-        assert score.hold_error_s <= 0.3, (report["holds"], truth["holds"])
+    assert score.hold_error_s <= 0.3, (report["holds"], truth["holds"])
     assert not score.missed_faults and not score.false_faults, (report["faults"], truth["faults"])
     assert score.stop_ok
     if truth["out_of_frame"]:
@@ -46,17 +43,3 @@ def test_real_pose_model_on_rendered_video(tmp_path: Path, exercise, scenario, f
     assert annotated.stat().st_size > 10_000
     json.dumps(report)  # the report is plain JSON
 
-
-def _check_plank_holds(measured: list[dict], true: list[dict]) -> None:
-    """Every hold starts within 0.3 s; all but the last end within 0.3 s.
-
-    Known shortfall (BENCHMARKS.md): the last hold ends when lowering out of the plank bends
-    the line past the sag threshold, up to ~0.6 s after the true plateau ends, because a
-    stricter movement threshold breaks holds on BlazePose's drift over a still body.
-    """
-    assert len(measured) == len(true), (measured, true)
-    for got, want in zip(measured, true, strict=True):
-        assert abs(got["start_s"] - want["start_s"]) <= 0.3, (got, want)
-    for got, want in zip(measured[:-1], true[:-1], strict=True):
-        assert abs(got["end_s"] - want["end_s"]) <= 0.3, (got, want)
-    assert 0.0 <= measured[-1]["end_s"] - true[-1]["end_s"] <= 0.7, (measured, true)

@@ -11,17 +11,8 @@ from spinecoach.synth import SCENARIOS
 from spinecoach.synth.replay import analyse, frames_of
 from spinecoach.synth.scoring import score_generated
 
-# Known shortfall, kept visible: the plank hold ends when the hips start to move, and the
-# generator eases out of the plateau, so the last hold of a "good" plank runs 0.07-0.10 s past
-# the 0.3 s target.  Tighter movement thresholds fix this and break holds on real clips
-# (BlazePose drifts on a still body); see BENCHMARKS.md.  strict: a pass must update this.
-KNOWN_SHORTFALLS = {("plank", "good", "left"), ("plank", "good", "right")}
-CASES = [
-    pytest.param(e, s, f, marks=pytest.mark.xfail(
-        strict=True, reason="plank hold end lags the eased-out plateau by ~0.1 s over target"))
-    if (e, s, f) in KNOWN_SHORTFALLS else (e, s, f)
-    for e, scenarios in SCENARIOS.items() for s in scenarios for f in ("left", "right")
-]
+CASES = [(e, s, f) for e, scenarios in SCENARIOS.items() for s in scenarios
+         for f in ("left", "right")]
 
 
 @pytest.mark.parametrize(("exercise", "scenario", "facing"), CASES)
