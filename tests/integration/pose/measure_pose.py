@@ -22,7 +22,7 @@ from spinecoach.domain.landmarks import Landmark
 from spinecoach.pose.mediapipe_estimator import MediaPipeEstimator, _quiet_stderr
 from spinecoach.pose.video import open_video, probe_video
 
-VIDEOS = Path("/work/shared/data/lbp_exercise_refs/videos")
+VIDEOS = Path(__file__).resolve().parents[4] / "shared" / "data" / "lbp_exercise_refs" / "videos"
 HELD = VIDEOS / "plank/kaiakol_plank_correct_005.mp4"
 MOVING = [  # (clip, frames): the bridge's wide shot ends at 8.75 s (a camera cut follows)
     (VIDEOS / "bridge/atc_glute_bridge.mp4", 215),

@@ -14,7 +14,7 @@ from spinecoach.pose.video import open_video
 
 pytestmark = [pytest.mark.slow]
 
-DATA = Path("/work/shared/data/lbp_exercise_refs")
+DATA = Path(__file__).resolve().parents[4] / "shared" / "data" / "lbp_exercise_refs"
 # Keypoint order of the kaiakol .npy files (see the data MANIFEST).
 KAIAKOL_ORDER = [
     Landmark.NOSE, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_ELBOW,
