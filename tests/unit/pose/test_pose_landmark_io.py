@@ -148,7 +148,8 @@ def test_npy_needs_fps_and_a_real_array(tmp_path: Path) -> None:
 
 
 def test_real_third_party_csv_reads_with_fps() -> None:
-    path = Path("/work/shared/data/lbp_exercise_refs/keypoints/ngoquocbao_squat_stage_test.csv")
+    shared = Path(__file__).resolve().parents[4] / "shared" / "data" / "lbp_exercise_refs"
+    path = shared / "keypoints" / "ngoquocbao_squat_stage_test.csv"
     if not path.exists():
         pytest.skip(f"shared data not present: {path}")
     seq = read_landmarks(path, fps=30)
