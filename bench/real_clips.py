@@ -59,8 +59,10 @@ REAL_CLIPS: tuple[RealClip, ...] = (
              "dead bug: 2 clear extensions plus a small one"),
     RealClip("videos/deadbug/atc_dead_bugs.mp4", "hip-hinge", "reps", 6, "L",
              "dead bug with near-straight legs"),
-    RealClip("videos/wall_ball_squat/atc_wall_sit.mp4", "ball-squat", "hold_s", 20.9, "H",
-             "wall sit held for the whole clip"),
+    RealClip("videos/wall_ball_squat/atc_wall_sit.mp4", "ball-squat", "hold_s", 20.9, "L",
+             "wall sit held 0-20.9 s (manifest H) with thighs level: the ball squat's spec "
+             "calls level thighs too_deep, so good-form seconds are not the manifest's "
+             "position seconds (not scored; too_deep is the expected finding)"),
     RealClip("videos/wall_ball_squat/fitbod_wall_sit.mp4", "ball-squat", "hold_s", 15.2, "L",
              "oblique then front view: depth cannot be judged from the front"),
     RealClip("videos/wall_ball_squat/anvox_cgi_wall_sit.mp4", "ball-squat", "hold_s", 4.0, "L",

@@ -65,6 +65,19 @@ class _HoldRepTracker(ExerciseTracker):
         """Forget the rep under way."""
         self.rep = None
 
+    def finish_open(self, t_s: float) -> Judgement | None:
+        """A recording that ends while coming back up from the target counts that rep.
+
+        The user went down, reached the target and is on the way back when the file ends (a
+        clip cut as they stand up); a rep still going down or held at the bottom does not
+        count.
+        """
+        if self.rep is None or self.phase is not Phase.RETURNING:
+            return None
+        judgement = Judgement(Phase.START)
+        self._complete(judgement, t_s)
+        return judgement
+
     def _better(self, a: float, b: float) -> bool:
         return a > b if self.higher_is_target else a < b
 
@@ -82,6 +95,7 @@ class _HoldRepTracker(ExerciseTracker):
         if rep is not None:
             rep.faults |= faults
             rep.form_judged &= judged
+            rep.reached_target |= phase is Phase.TARGET
             if self._better(value, rep.peak_value):
                 rep.peak_value, rep.peak_s = value, t_s
             judgement.hold_good = phase is Phase.TARGET and not faults and still
@@ -132,10 +146,10 @@ class _HoldRepTracker(ExerciseTracker):
         rep_faults: list[str] = []
         if not rep.form_judged:
             pass  # seen obliquely: depth and hold are not judged (the report says so)
-        elif hold_s <= 0 and self.depth_fault not in rep.faults:
+        elif not rep.reached_target and self.depth_fault not in rep.faults:
             rep_faults.append(self.shortfall_fault)
         target = self.effective_target_hold_s or 0.0
-        if (rep.form_judged and not rep_faults and not rep.faults
+        if (rep.form_judged and rep.reached_target and not rep_faults and not rep.faults
                 and hold_s < target - HOLD_TOLERANCE_S):
             rep_faults.append("hold_too_short")
         all_faults = tuple(sorted(rep.faults | set(rep_faults)))
