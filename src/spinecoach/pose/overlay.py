@@ -180,7 +180,7 @@ def _draw_angles(
     """Draw angles next to their joints; return the labels that found no joint."""
     unplaced: list[str] = []
     for key, value in state.angles.items():
-        if not math.isfinite(value):
+        if not math.isfinite(value) or (state.key_angles and key not in state.key_angles):
             continue
         label = _angle_label(key, value)
         anchor = _angle_anchor(key, pose.landmarks)

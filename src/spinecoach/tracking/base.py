@@ -86,6 +86,7 @@ class ExerciseTracker:
     """
 
     continuous_faults: tuple[str, ...] = ()
+    key_angles: tuple[str, ...] = ()  # what an overlay shows; the report keeps every measure
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """Create a tracker for ``spec``; ``target_hold_s`` overrides the file's hold target."""
@@ -282,6 +283,7 @@ class ExerciseTracker:
             angles={k: round(v, 1 if k.endswith("_deg") else 3)
                     for k, v in feats.angles.items() if math.isfinite(v)},
             rep=judgement.rep, frame_faults=tuple(sorted(judgement.faults)),
+            key_angles=self.key_angles,
         )
 
     @property

@@ -32,6 +32,7 @@ class HeelTapTracker(ExerciseTracker):
     """Supine hip hinges."""
 
     continuous_faults = ("lumbar_arch", "knee_angle")
+    key_angles = ("knee_deg", "hip_deg", "lumbar_gap_rise")
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """See :class:`ExerciseTracker`."""

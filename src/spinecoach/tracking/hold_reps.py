@@ -168,6 +168,7 @@ class BridgeTracker(_HoldRepTracker):
     """Bridges on ``hip_ext_deg``; the rest value is learnt from the user's own start."""
 
     signal_name = "hip_ext_deg"
+    key_angles = ("hip_ext_deg", "knee_deg")
     shortfall_fault = "incomplete_extension"
     depth_fault = "over_extension"
     continuous_faults = ("over_extension",)
@@ -217,6 +218,7 @@ class SquatTracker(_HoldRepTracker):
     """Ball wall squats on ``thigh_deg`` (falls from ~85 standing to ~15-30 at the bottom)."""
 
     signal_name = "thigh_deg"
+    key_angles = ("thigh_deg", "knee_deg")
     shortfall_fault = "too_shallow"
     depth_fault = "too_deep"
     higher_is_target = False

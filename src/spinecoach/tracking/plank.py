@@ -29,6 +29,7 @@ class PlankTracker(ExerciseTracker):
     """Prone elbow plank."""
 
     continuous_faults = ("hip_sag", "hip_pike", "knees_down")
+    key_angles = ("line_dev_deg", "knee_deg")
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """See :class:`ExerciseTracker`."""

@@ -106,3 +106,4 @@ class FrameState:
     hold: HoldEvent | None = None  # set on the frame a good-form hold interval ends
     stop: StopEvent | None = None  # set on the frame a stop rule fires
     frame_faults: tuple[str, ...] = ()  # faults judged on this frame alone (not debounced)
+    key_angles: tuple[str, ...] = ()  # the measures that matter for this exercise (overlay)
