@@ -15,8 +15,6 @@ from spinecoach.domain.exercises.spec import ExerciseSpec
 from spinecoach.tracking.base import TrackerResult
 from spinecoach.tracking.state import FrameState, RepEvent
 
-MIN_UNTRACKED_S = 0.0  # report every untracked stretch
-
 
 @dataclass(frozen=True)
 class SourceInfo:
@@ -76,7 +74,7 @@ def build_report(
                    "frames": source.frames, "duration_s": _r(source.duration_s)},
         "tracking": {
             "detected_frames": result.detected_frames,
-            "untracked": [[_r(a), _r(b)] for a, b in result.untracked if b - a >= MIN_UNTRACKED_S],
+            "untracked": [[_r(a), _r(b)] for a, b in result.untracked],
             "side": "left" if left >= right else "right",
             "form_not_judged_s": _r(result.form_not_judged_s),
             "setup_problems": sorted(result.setup_problems, key=result.setup_problems.__getitem__,

@@ -56,7 +56,6 @@ class RepInProgress:
     peak_s: float
     peak_value: float
     faults: set[str] = field(default_factory=set)
-    hold_s: float = 0.0
     reached_target: bool = False
     form_judged: bool = True  # False once any frame of the rep was seen obliquely
     votes: list[int] = field(default_factory=lambda: [0, 0])

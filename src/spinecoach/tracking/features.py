@@ -50,11 +50,9 @@ class Features:
     side_on_ratio: float  # NaN when the far side is not seen (then it is side-on)
     posture: str  # "supine", "prone", "standing" or "unknown"
     torso_px: float
-    facing_sign: float  # +1 when the head is to the right of the hips in the image, else -1
     angles: dict[str, float] = field(default_factory=dict)
     ankle_lift: tuple[float, float] = (math.nan, math.nan)  # per Side, in thigh lengths
     knee_by_side: tuple[float, float] = (math.nan, math.nan)
-    hip_lift: float = math.nan  # hip height above the shoulder-ankle line / torso length
     hip_above_floor: float = math.nan  # hip height above the elbow-toes line / torso length
     camera_height_ratio: float = math.nan  # lying down: far/near joint height gap / torso
     near_px: dict[str, Point] = field(default_factory=dict)  # near-side key joints, pixels
@@ -185,7 +183,6 @@ def compute_features(
         side_on_ratio=_side_on_ratio(px, torso_px) if torso_px > 0 else math.nan,
         posture=_posture(shoulder, hip, knee, px, torso_px) if torso_px > 0 else "unknown",
         torso_px=torso_px,
-        facing_sign=1.0 if shoulder[0] > hip[0] else -1.0,
         camera_height_ratio=_camera_height_ratio(px, torso_px) if torso_px > 0 else math.nan,
         near_px={"shoulder": shoulder, "hip": hip, "knee": knee, "ankle": ankle},
         image_width=width,
@@ -208,7 +205,6 @@ def _add_angles(
         "thigh_deg": elevation_deg(knee, hip),
         "tilt_deg": abs(elevation_deg(ankle, shoulder)),
     }
-    feats.hip_lift = height_above_line(hip, shoulder, ankle) / feats.torso_px
     elbow = _pt(px, sided("elbow", feats.side))
     elbow = elbow if _finite(elbow) else _pt(px, sided("wrist", feats.side))
     toes = _pt(px, sided("foot_index", feats.side))
