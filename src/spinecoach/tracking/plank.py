@@ -8,20 +8,30 @@ from the start is still seen, and reported as sagging.  Inside an attempt the ho
 only on good-form frames held still; sag, pike and knees down pause it and are faults.
 Each attempt is reported (``attempts`` in the report) with its good-form seconds; a plank
 has no repetitions, so ``reps`` stays 0.
+
+The form of each frame is judged on its own (``frame_faults``, in every phase, so a short
+table of plank landmarks from another tool is judged frame by frame): knees down when the
+knee is both bent and down near the floor line (a bent-looking knee alone is often the pose
+model's error on a straight leg), else sag or pike from the shoulder-hip-ankle line.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 from spinecoach.domain.exercises.spec import ExerciseSpec, PlankCriteria
-from spinecoach.tracking.base import ExerciseTracker, Judgement, RepInProgress
-from spinecoach.tracking.features import Features
+from spinecoach.tracking.base import ExerciseTracker, Judgement
+from spinecoach.tracking.features import Features, Measure
 from spinecoach.tracking.registry import register_tracker
 from spinecoach.tracking.state import Attempt, HoldEvent, Phase
 from spinecoach.tracking.timing import StillnessGate
 
-EXIT_HYSTERESIS = 0.05  # torso lengths: the hips must drop this far below entry to end it
+
+@dataclass
+class _Attempt:
+    start_s: float
+    faults: set[str] = field(default_factory=set)
 
 
 @register_tracker("plank")
@@ -30,13 +40,14 @@ class PlankTracker(ExerciseTracker):
 
     continuous_faults = ("hip_sag", "hip_pike", "knees_down")
     key_angles = ("line_dev_deg", "knee_deg")
+    required = ("shoulder", "hip", "ankle")  # the knee helps (knees down) but is not needed
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """See :class:`ExerciseTracker`."""
         super().__init__(spec, target_hold_s=target_hold_s)
         assert isinstance(spec.criteria, PlankCriteria)
         self.c = spec.criteria
-        self.attempt: RepInProgress | None = None
+        self.attempt: _Attempt | None = None
         self.stillness = StillnessGate(self.c.still_deg_per_s)
         self.settled = False
         self.hip_motion = StillnessGate(math.inf)
@@ -46,35 +57,38 @@ class PlankTracker(ExerciseTracker):
         """Forget the attempt under way (its closed holds stay recorded)."""
         self.attempt = None
 
-    def _frame_faults(self, feats: Features) -> set[str]:
-        dev = feats.angles.get("line_dev_deg", math.nan)
-        knee = feats.angles.get("knee_deg", math.nan)
-        faults = set()
-        if dev > self.c.sag_deg:
-            faults.add("hip_sag")
-        if dev < -self.c.pike_deg:
-            faults.add("hip_pike")
-        if knee < self.c.min_knee_deg:
+    def frame_faults(self, feats: Features) -> set[str]:
+        """Sag, pike or knees down, from this frame alone, whenever the body is near level."""
+        if feats.posture == "standing" or not feats.measure(Measure.TILT_DEG) < self.c.max_tilt_deg:
+            return set()
+        knee = feats.measure(Measure.KNEE_DEG)
+        knee_floor = feats.measure(Measure.KNEE_FLOOR)
+        if knee < self.c.min_knee_deg and not knee_floor >= self.c.knee_floor_max:
             return {"knees_down"}  # the shoulder-hip-ankle line means nothing on the knees
-        return faults
+        dev = feats.measure(Measure.LINE_DEV_DEG)
+        if dev > self.c.sag_deg:
+            return {"hip_sag"}
+        if dev < -self.c.pike_deg:
+            return {"hip_pike"}
+        return set()
 
-    def judge(self, feats: Features, t_s: float) -> Judgement:
+    def judge(self, feats: Features, frame_faults: set[str], t_s: float) -> Judgement:
         """Advance by one tracked frame."""
-        tilt = feats.angles.get("tilt_deg", math.nan)
-        hip_h = feats.hip_above_floor
-        lift = self.c.min_hip_lift - (EXIT_HYSTERESIS if self.attempt is not None else 0.0)
-        knee = feats.angles.get("knee_deg", math.nan)
+        tilt = feats.measure(Measure.TILT_DEG)
+        hip_h = feats.measure(Measure.HIP_FLOOR)
+        lift = self.c.min_hip_lift - (self.c.exit_hysteresis if self.attempt is not None
+                                      else 0.0)
         up = hip_h > lift and tilt < self.c.max_tilt_deg
-        if self.attempt is not None and not up and (knee < self.c.min_knee_deg
+        if self.attempt is not None and not up and ("knees_down" in frame_faults
                                                     or math.isnan(hip_h)):
             # Knees down mid-attempt is a fault, not the end; an unknown hip height (the
             # floor line's joints hidden for a moment) is not "lying down" either.
             up = tilt < self.c.max_tilt_deg
-        faults = self._frame_faults(feats) if up and self.form_judged else set()
+        faults = frame_faults if up else set()
         if self.attempt is None:
             if not up:
                 return Judgement(Phase.START)
-            self.attempt = RepInProgress(start_s=t_s, peak_s=t_s, peak_value=0.0)
+            self.attempt = _Attempt(start_s=t_s)
             self.settled = False
             self.reset_rep_hold()
         elif not up:
@@ -82,7 +96,7 @@ class PlankTracker(ExerciseTracker):
             self._complete(judgement, t_s)
             return judgement
         self.attempt.faults |= faults
-        self.stillness.update(feats.angles.get("line_dev_deg", math.nan), t_s)
+        self.stillness.update(feats.measure(Measure.LINE_DEV_DEG), t_s)
         self.hip_motion.update(100.0 * hip_h, t_s)  # hip height in % of the trunk
         # Settling into position (slower than still_deg_per_s) starts a hold; once settled,
         # only real movement (the line bending fast, or the hips rising or dropping) or a
