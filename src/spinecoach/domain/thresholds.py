@@ -39,6 +39,7 @@ class ViewThresholds(_Frozen):
     side_max_ratio: float = Field(gt=0, le=2)
     oblique_max_ratio: float = Field(gt=0, le=2)
     side_switch_margin: float = Field(ge=0, le=4)
+    switch_after_s: float = Field(ge=0, le=5)
 
 
 class PostureThresholds(_Frozen):

@@ -88,6 +88,9 @@ class ExerciseTracker:
     key_angles: tuple[str, ...] = ()  # what an overlay shows; the report keeps every measure
     required: tuple[str, ...] = ("shoulder", "hip", "knee", "ankle")  # near-side joints needed
     counts_from_front = False  # True: a front view still counts (form is not judged)
+    # Joints that help but are not needed, and what is not judged without them (said in the
+    # report when they were missing on most tracked frames, e.g. a 17-point landmark table).
+    optional: dict[str, str] = {}
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None,
                  thresholds: EngineThresholds | None = None) -> None:
@@ -117,6 +120,10 @@ class ExerciseTracker:
         self._prev_frame_t_s: float | None = None
         self._rep_hold_closed_s = 0.0
         self._posture_wrong_since: float | None = None
+        self._view = "side"  # the view believed (a new one must last switch_after_s)
+        self._view_candidate: tuple[str, float] | None = None
+        self._tracked_frames = 0
+        self._optional_missing = dict.fromkeys(self.optional, 0)
 
     # -- to implement -------------------------------------------------------------------
     def judge(self, feats: Features, frame_faults: set[str], t_s: float) -> Judgement:
@@ -136,6 +143,12 @@ class ExerciseTracker:
     def notes(self) -> list[str]:
         """Limitations of this analysis to tell the user (e.g. a rule not judged)."""
         return []
+
+    def missing_joint_notes(self) -> list[str]:
+        """What was not judged because optional joints were missing on most frames."""
+        n = self._tracked_frames
+        return [self.optional[j] for j, missing in self._optional_missing.items()
+                if n and missing > n / 2]
 
     def adjust_hold(self, hold: HoldEvent) -> HoldEvent:
         """Hook: correct a closed hold interval before it is recorded."""
@@ -183,6 +196,7 @@ class ExerciseTracker:
         feats = compute_features(smoothed, frame.landmarks, frame.width, frame.height,
                                  self.side, self.th)
         self.side = feats.side
+        feats.view = self._stable_view(feats.view, t_s)
         if gap > self.spec.timing.lost_after_s:
             self._lose_rep(t_s)  # the stream jumped: what happened in between is unknown
         if not feats.detected:
@@ -193,6 +207,16 @@ class ExerciseTracker:
         if problem is not None:
             return self._untracked(t_s, Tracking.SETUP, problem, feats, faults)
         return self._tracked(t_s, feats, faults, gap)
+
+    def _stable_view(self, view: str, t_s: float) -> str:
+        """The view with hysteresis: one frame read as oblique does not change it."""
+        if view == self._view:
+            self._view_candidate = None
+        elif self._view_candidate is None or self._view_candidate[0] != view:
+            self._view_candidate = (view, t_s)
+        elif t_s - self._view_candidate[1] >= self.th.view.switch_after_s:
+            self._view, self._view_candidate = view, None
+        return self._view
 
     def _detect_cut(self, gated: FloatArray) -> None:
         trunk = gated[_TRUNK, :2]
@@ -244,6 +268,9 @@ class ExerciseTracker:
                  gap_s: float) -> FrameState:
         self._untracked_since = None
         self._last_tracked_s = t_s
+        self._tracked_frames += 1
+        for joint in self._optional_missing:
+            self._optional_missing[joint] += joint not in feats.visible
         self.result.side_votes[feats.side] += 1
         self.form_judged = feats.view == "side"
         if not self.form_judged and 0 < gap_s <= self.spec.timing.lost_after_s:

@@ -45,10 +45,10 @@ class Measure(StrEnum):
 
     KNEE_DEG = "knee_deg"  # interior hip-knee-ankle (180 = straight)
     HIP_DEG = "hip_deg"  # interior shoulder-hip-knee
-    LINE_DEV_DEG = "line_dev_deg"  # plank: bend of shoulder-hip-ankle at the hip, + = sag
+    LINE_DEV_DEG = "line_dev_deg"  # plank: bend of shoulder-hip-ankle (or knee), + = sag
     HIP_EXT_DEG = "hip_ext_deg"  # bridge: bend of shoulder-hip-knee, + = hips above the line
     THIGH_DEG = "thigh_deg"  # squat: elevation of hip->knee above horizontal
-    TILT_DEG = "tilt_deg"  # |elevation| of the shoulder-ankle line
+    TILT_DEG = "tilt_deg"  # |elevation| of the shoulder-ankle (or knee) line
     HIP_FLOOR = "hip_floor"  # plank: hip above the elbow-toes floor line, trunk lengths
     KNEE_FLOOR = "knee_floor"  # plank: knee above that line, trunk lengths
     HIP_LIFT = "hip_lift"  # bridge: hip above the shoulder-foot floor line, thigh lengths
@@ -221,9 +221,10 @@ def _add_measures(feats: Features, px: FloatArray) -> None:
     a = feats.angles
     a[Measure.KNEE_DEG] = angle_deg(hip, knee, ankle)
     a[Measure.HIP_DEG] = angle_deg(shoulder, hip, knee)
-    a[Measure.LINE_DEV_DEG] = signed_line_deviation_deg(shoulder, hip, ankle, (0.0, 1.0))
+    leg_end = _or(ankle, knee)  # with the feet out of frame the straight leg's knee will do
+    a[Measure.LINE_DEV_DEG] = signed_line_deviation_deg(shoulder, hip, leg_end, (0.0, 1.0))
     a[Measure.THIGH_DEG] = elevation_deg(knee, hip)
-    a[Measure.TILT_DEG] = abs(elevation_deg(ankle, shoulder))
+    a[Measure.TILT_DEG] = abs(elevation_deg(leg_end, shoulder))
     a[Measure.HIP_FLOOR] = height_above_line(hip, elbow, toes) / torso
     a[Measure.KNEE_FLOOR] = height_above_line(knee, elbow, toes) / torso
     a[Measure.HIP_OVER_ANKLE] = (ankle[1] - hip[1]) / torso

@@ -36,6 +36,17 @@ from spinecoach.tracking.state import Phase, RepEvent
 
 
 @dataclass
+class _Channel:
+    """One counting signal with its rep detector and speed window."""
+
+    measure: Measure
+    sign: float
+    params: RepSignal
+    excursion: Excursion
+    stillness: Stillness
+
+
+@dataclass
 class _Rep:
     """Book-keeping for the repetition under way."""
 
@@ -64,19 +75,35 @@ class _HoldRepTracker(ExerciseTracker):
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """See :class:`ExerciseTracker`."""
         super().__init__(spec, target_hold_s=target_hold_s)
-        r = self.rep_signal()
-        self.excursion = Excursion(
-            enter=r.enter, min_amplitude=r.min_amplitude, return_fraction=r.return_fraction,
-            onset_fraction=self.th.reps.onset_fraction, rest=self.sign * r.rest_prior)
-        self.stillness = Stillness(r.still_window_s)
+        self.channels = {"main": self._channel(self.signal, self.sign, self.c.reps)}
+        front = self.front_signal()
+        if front is not None:
+            self.channels["front"] = self._channel(*front)
+        self.active = "main"
         self.rep: _Rep | None = None
         self.seen_rest = False
         self.agree_rest = math.nan  # the confirming signal's value at rest
 
+    def _channel(self, measure: Measure, sign: float, params: RepSignal) -> _Channel:
+        return _Channel(measure, sign, params, Excursion(
+            enter=params.enter, min_amplitude=params.min_amplitude,
+            return_fraction=params.return_fraction, onset_fraction=self.th.reps.onset_fraction,
+            rest=sign * params.rest_prior), Stillness(params.still_window_s))
+
+    @property
+    def excursion(self) -> Excursion:
+        """The active channel's rep detector."""
+        return self.channels[self.active].excursion
+
+    @property
+    def stillness(self) -> Stillness:
+        """The active channel's speed window."""
+        return self.channels[self.active].stillness
+
     # Subclass hooks -------------------------------------------------------------------
-    def rep_signal(self) -> RepSignal:
-        """The exercise file's :class:`RepSignal`."""
-        return self.c.reps
+    def front_signal(self) -> tuple[Measure, float, RepSignal] | None:
+        """The signal that counts reps in a front view, if the exercise has one."""
+        return None
 
     def agreement_min(self, rep: _Rep) -> float:
         """How far the confirming signal must move for a rep to count."""
@@ -90,12 +117,22 @@ class _HoldRepTracker(ExerciseTracker):
     def abandon_rep(self) -> None:
         """Forget the rep under way."""
         self.rep = None
-        self.excursion.reset()
-        self.stillness.reset()
+        for ch in self.channels.values():
+            ch.excursion.reset()
+            ch.stillness.reset()
 
     def on_cut(self) -> None:
-        """A camera cut: the speed window restarts (the normalised signals carry on)."""
-        self.stillness.reset()
+        """A camera cut: the speed windows restart (the normalised signals carry on)."""
+        for ch in self.channels.values():
+            ch.stillness.reset()
+
+    def _select_channel(self, feats: Features) -> _Channel:
+        """The front-view channel in a front view (when there is one), else the main one."""
+        wanted = "front" if feats.view == "front" and "front" in self.channels else "main"
+        if wanted != self.active:
+            self.abandon_rep()  # a rep seen half from each view is not counted
+            self.active = wanted
+        return self.channels[wanted]
 
     def finish_open(self, t_s: float) -> Judgement | None:
         """A recording that ends on the way back from the target counts that rep."""
@@ -108,12 +145,12 @@ class _HoldRepTracker(ExerciseTracker):
 
     def judge(self, feats: Features, frame_faults: set[str], t_s: float) -> Judgement:
         """Advance the state machine by one tracked frame."""
-        value = feats.measure(self.signal)
+        ch = self._select_channel(feats)
+        value = feats.measure(ch.measure)
         if math.isnan(value):
             return Judgement(self.phase if self.phase is not Phase.UNTRACKED else Phase.SETUP)
-        x = self.sign * value
-        ex = self.excursion
-        r = self.rep_signal()
+        x = ch.sign * value
+        ex, r = ch.excursion, ch.params
         if not self.seen_rest and self.rep is None and ex.state == "rest" and \
                 x - ex.rest >= r.min_amplitude:
             ex.begin_mid_movement(x, t_s)  # the recording began part-way through a rep
@@ -198,6 +235,8 @@ class BridgeTracker(_HoldRepTracker):
 
     key_angles = ("hip_ext_deg", "knee_deg")
     required = ("shoulder", "hip", "knee")  # the ankle helps (hip lift) but is not needed
+    optional = {"ankle": "The ankles were not seen: the hips lifting was not used to confirm "
+                         "each bridge."}
     shortfall_fault = "incomplete_extension"
     depth_fault = "over_extension"
     continuous_faults = ("over_extension",)
@@ -237,6 +276,7 @@ class SquatTracker(_HoldRepTracker):
     depth = Measure.THIGH_DEG
     depth_sign = -1.0
     required = ("shoulder", "hip", "knee", "ankle")
+    counts_from_front = True  # from the front the hips' drop still counts (depth not judged)
     shortfall_fault = "too_shallow"
     depth_fault = "too_deep"
     continuous_faults = ("too_deep",)
@@ -247,6 +287,10 @@ class SquatTracker(_HoldRepTracker):
         assert isinstance(spec.criteria, SquatCriteria)
         self.c = spec.criteria
         super().__init__(spec, target_hold_s=target_hold_s)
+
+    def front_signal(self) -> tuple[Measure, float, RepSignal] | None:
+        """From the front the knee angle collapses; the hip's drop still shows each squat."""
+        return Measure.HIP_OVER_ANKLE, -1.0, self.c.front_reps
 
     def frame_faults(self, feats: Features) -> set[str]:
         """Thighs at or past horizontal."""

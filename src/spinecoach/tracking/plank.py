@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 
 from spinecoach.domain.exercises.spec import ExerciseSpec, PlankCriteria
 from spinecoach.tracking.base import ExerciseTracker, Judgement
+from spinecoach.tracking.excursion import Stillness
 from spinecoach.tracking.features import Features, Measure
 from spinecoach.tracking.registry import register_tracker
 from spinecoach.tracking.state import Attempt, HoldEvent, Phase
-from spinecoach.tracking.timing import StillnessGate
 
 
 @dataclass
@@ -40,7 +40,15 @@ class PlankTracker(ExerciseTracker):
 
     continuous_faults = ("hip_sag", "hip_pike", "knees_down")
     key_angles = ("line_dev_deg", "knee_deg")
-    required = ("shoulder", "hip", "ankle")  # the knee helps (knees down) but is not needed
+    required = ("shoulder", "hip", "knee")  # with the feet out of frame the knee ends the line
+    optional = {
+        "ankle": "The ankles were not seen: the body line was judged from shoulder, hip and "
+                 "knee, and knees down was not judged.",
+        "foot_index": "The toes were not seen: the floor line under the body was taken from "
+                      "the elbows to the ankles.",
+        "elbow": "The elbows were not seen: the floor line under the body was taken from the "
+                 "wrists, or not measured.",
+    }
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """See :class:`ExerciseTracker`."""
@@ -48,9 +56,9 @@ class PlankTracker(ExerciseTracker):
         assert isinstance(spec.criteria, PlankCriteria)
         self.c = spec.criteria
         self.attempt: _Attempt | None = None
-        self.stillness = StillnessGate(self.c.still_deg_per_s)
+        self.stillness = Stillness(self.c.still_window_s)
         self.settled = False
-        self.hip_motion = StillnessGate(math.inf)
+        self.hip_motion = Stillness(self.c.still_window_s)
         self.motion_since_s: float | None = None
 
     def abandon_rep(self) -> None:
@@ -96,22 +104,34 @@ class PlankTracker(ExerciseTracker):
             self._complete(judgement, t_s)
             return judgement
         self.attempt.faults |= faults
-        self.stillness.update(feats.measure(Measure.LINE_DEV_DEG), t_s)
-        self.hip_motion.update(100.0 * hip_h, t_s)  # hip height in % of the trunk
-        # Settling into position (slower than still_deg_per_s) starts a hold; once settled,
-        # only real movement (the line bending fast, or the hips rising or dropping) or a
-        # fault ends it, so the pose model's slower drift on a still body does not.
-        speed = self.stillness.speed
+        return Judgement(Phase.TARGET, hold_good=self._settle(feats, faults, t_s),
+                         faults=faults)
+
+    def _settle(self, feats: Features, faults: set[str], t_s: float) -> bool:
+        """Settling into position starts a hold; only real movement or a fault ends it.
+
+        Speeds are slopes over a short window (the pose model's frame-to-frame jitter
+        averages out): the body line slower than ``still_deg_per_s`` settles; faster than
+        ``moving_deg_per_s``, or the hips rising or dropping faster than
+        ``hip_moving_per_s``, unsettles, so the model's slow drift on a still body does not.
+        """
+        speed = self.stillness.update(feats.measure(Measure.LINE_DEV_DEG), t_s)
+        hip_speed = self.hip_motion.update(feats.measure(Measure.HIP_FLOOR), t_s)
         if speed < self.c.still_deg_per_s:
             self.motion_since_s = None
-        elif self.motion_since_s is None:
+        elif self.motion_since_s is None and math.isfinite(speed):
             self.motion_since_s = t_s
-        hips_moving = self.hip_motion.speed > 100.0 * self.c.hip_moving_per_s
+        hips_moving = math.isfinite(hip_speed) and hip_speed > self.c.hip_moving_per_s
         if faults or speed > self.c.moving_deg_per_s or hips_moving:
             self.settled = False
         elif speed < self.c.still_deg_per_s:
             self.settled = True
-        return Judgement(Phase.TARGET, hold_good=self.settled, faults=faults)
+        return self.settled
+
+    def on_cut(self) -> None:
+        """A camera cut: speeds restart from the new framing."""
+        self.stillness.reset()
+        self.hip_motion.reset()
 
     def adjust_hold(self, hold: HoldEvent) -> HoldEvent:
         """End the hold where the movement that ended it began.

@@ -6,7 +6,6 @@ thresholds hold at 10, 30 or 60 fps and for variable frame rates.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from spinecoach.tracking.state import FaultEvent, HoldEvent
@@ -125,30 +124,3 @@ class CueLimiter:
                 return None
         self.last_s, self.last_text = t_s, text
         return text
-
-
-@dataclass
-class StillnessGate:
-    """True while a signal (degrees) moves slower than ``max_deg_per_s``: a real hold.
-
-    Moving through the target band on the way up or down is not holding it.  The speed is
-    averaged over two frames so one noisy frame does not break a hold.
-    """
-
-    max_deg_per_s: float
-    _prev: tuple[float, float] | None = None
-    _speed: float | None = None
-
-    def update(self, value: float, t_s: float) -> bool:
-        """Feed one sample; return whether the signal is still."""
-        prev, self._prev = self._prev, (t_s, value)
-        if prev is None or t_s <= prev[0]:
-            return False
-        speed = abs(value - prev[1]) / (t_s - prev[0])
-        self._speed = speed if self._speed is None else 0.5 * self._speed + 0.5 * speed
-        return self._speed < self.max_deg_per_s
-
-    @property
-    def speed(self) -> float:
-        """The averaged speed in degrees per second (infinite before two samples)."""
-        return math.inf if self._speed is None else self._speed

@@ -122,6 +122,7 @@ class PlankCriteria(_Frozen):
     still_deg_per_s: float  # a hold starts once the body line moves slower than this
     moving_deg_per_s: float  # and ends when it moves faster than this (or on a fault)
     hip_moving_per_s: float  # or when the hips rise or drop faster (torso lengths per second)
+    still_window_s: float = Field(gt=0, le=2)  # speeds are slopes over this window
     target_hold_s: float
 
 
@@ -130,6 +131,7 @@ class SquatCriteria(_Frozen):
 
     kind: Literal["ball_squat"]
     reps: RepSignal  # on ``knee_deg`` (sign flipped: bending = a rise)
+    front_reps: RepSignal  # in a front view, on ``hip_over_ankle`` (sign flipped)
     agree_min_drop: float  # the hips must also drop this far (trunk lengths)
     shallow_above_deg: float  # a rep whose deepest thigh stays above this = too_shallow
     too_deep_below_deg: float  # thigh below this = at or past horizontal (too_deep)
