@@ -52,8 +52,11 @@ def analyze_file(
     progress: Progress | None = None,
     estimator_factory: EstimatorFactory = default_estimator,
     max_fps: float | None = DEFAULT_MAX_FPS,
+    layout: str | None = None,
 ) -> AnalysisRun:
     """Analyse a video file or a landmark table (``.csv``/``.npy``) for one exercise.
+
+    ``layout`` names the point order of a ``.npy`` table with fewer than 33 points.
 
     Raises
     ------
@@ -63,7 +66,8 @@ def analyze_file(
     spec = get_exercise(exercise_id)
     path = Path(path)
     if path.suffix.lower() in LANDMARK_SUFFIXES:
-        return _analyze_landmarks(path, exercise_id, fps=fps, keep_frames=keep_frames)
+        return _analyze_landmarks(path, exercise_id, fps=fps, keep_frames=keep_frames,
+                                  layout=layout)
     from spinecoach.pose.video import open_video
 
     with ExitStack() as stack:
@@ -88,11 +92,11 @@ def analyze_file(
 
 
 def _analyze_landmarks(
-    path: Path, exercise_id: str, *, fps: float | None, keep_frames: bool
+    path: Path, exercise_id: str, *, fps: float | None, keep_frames: bool, layout: str | None
 ) -> AnalysisRun:
     from spinecoach.pose.landmark_io import read_landmarks
 
-    seq = read_landmarks(path, fps=fps)
+    seq = read_landmarks(path, fps=fps, layout=layout)
     n = len(seq)
     duration_s = float(seq.t_s[-1] - seq.t_s[0]) if n > 1 else 0.0
     rate = (n - 1) / duration_s if duration_s > 0 else (fps or 0.0)

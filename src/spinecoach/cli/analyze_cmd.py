@@ -20,6 +20,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--save-landmarks", metavar="OUT.csv", type=Path,
                    help="write the detected landmarks as CSV")
     p.add_argument("--fps", type=float, help="frame rate of a landmark table without times")
+    p.add_argument("--layout", choices=("coco17", "body17"),
+                   help="point order of a .npy table with 17 points (see the README)")
     p.add_argument("--max-fps", type=float, default=15.0,
                    help="analyse at most this many frames per second (0 = every frame; "
                         "default 15, plenty for these slow exercises)")
@@ -54,7 +56,7 @@ def analyze(args: argparse.Namespace) -> int:
     run = analyze_file(
         args.input, args.exercise, fps=args.fps, keep_frames=args.frames,
         annotate_path=args.annotate, save_landmarks=args.save_landmarks,
-        progress=_ProgressBar(not args.quiet), max_fps=args.max_fps,
+        progress=_ProgressBar(not args.quiet), max_fps=args.max_fps, layout=args.layout,
     )
     report = run.report
     if args.save:
