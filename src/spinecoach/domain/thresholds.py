@@ -57,6 +57,7 @@ class HoldThresholds(_Frozen):
 
     tolerance_s: float = Field(ge=0, le=5)
     noise_factor: float = Field(ge=0, le=20)
+    noise_adapt: float = Field(gt=0, le=1)
 
 
 class RepThresholds(_Frozen):
@@ -64,6 +65,16 @@ class RepThresholds(_Frozen):
 
     duration_tolerance_s: float = Field(ge=0, le=2)
     onset_fraction: float = Field(gt=0, lt=0.5)
+    rest_creep_per_s: float = Field(ge=0, le=10)
+    rearm_after_s: float = Field(gt=0, le=30)
+    settle_timeout_s: float = Field(gt=0, le=10)
+    side_vote_share: float = Field(gt=0.5, le=1)
+
+
+class MeasureThresholds(_Frozen):
+    """Choices made while measuring."""
+
+    planted_foot_gap_thigh: float = Field(gt=0, le=3)
 
 
 class SilhouetteThresholds(_Frozen):
@@ -75,6 +86,8 @@ class SilhouetteThresholds(_Frozen):
     upper_back: float = Field(ge=0, le=1)
     buttock: float = Field(ge=0.5, le=1.5)
     baseline_frames: int = Field(ge=3, le=300)
+    search_torso: float = Field(gt=0, le=3)
+    mask_level: float = Field(gt=0, lt=1)
 
 
 class EngineThresholds(_Frozen):
@@ -85,6 +98,7 @@ class EngineThresholds(_Frozen):
     posture: PostureThresholds
     holds: HoldThresholds
     reps: RepThresholds
+    measures: MeasureThresholds
     silhouette: SilhouetteThresholds
 
 

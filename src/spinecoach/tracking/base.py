@@ -367,11 +367,11 @@ class ExerciseTracker:
             self._record_rep(judgement)
 
 
-def vote_side(votes: list[int], previous: str | None) -> str:
+def vote_side(votes: list[int], previous: str | None, share: float) -> str:
     """Return the side of a hip-hinge rep from per-frame votes, with an alternation check."""
     left, right = votes
     total = left + right
-    if total and max(left, right) / total >= 0.65:
+    if total and max(left, right) / total >= share:
         return "left" if left > right else "right"
     if previous is not None:
         return "right" if previous == "left" else "left"

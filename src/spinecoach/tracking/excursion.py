@@ -27,8 +27,8 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
-REST_CREEP_PER_S = 0.5  # how fast the rest level follows a signal slightly above it
-REARM_S = 2.0  # after a loss, a signal away from rest this long sets a new rest level
+from spinecoach.domain.exercises.spec import RepSignal
+from spinecoach.domain.thresholds import RepThresholds
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,9 @@ class Excursion:
     return_fraction: float  # back below rest + this * range = coming back
     onset_fraction: float  # onset / offset are the crossings at rest + this * range
     rest: float  # current rest level (starts at the exercise's typical value)
+    rest_creep_per_s: float  # how fast the rest follows a signal a little above it
+    rearm_after_s: float  # after a loss, away from rest this long = a new rest level
+    settle_timeout_s: float  # coming back but never reaching rest: ends after this
     history_s: float = 30.0
     state: str = "rest"  # "rest", "out" or "settling"
     armed: bool = True  # False after a loss until the signal is seen back at rest
@@ -69,6 +72,14 @@ class Excursion:
     _low_s: float = 0.0
     _prev_t: float | None = None
     _history: deque[tuple[float, float]] = field(default_factory=deque)
+
+    @classmethod
+    def for_signal(cls, params: RepSignal, sign: float, reps: RepThresholds) -> Excursion:
+        """The detector for an exercise file's rep signal (``sign`` orients it to rise)."""
+        return cls(enter=params.enter, min_amplitude=params.min_amplitude,
+                   return_fraction=params.return_fraction, onset_fraction=reps.onset_fraction,
+                   rest=sign * params.rest_prior, rest_creep_per_s=reps.rest_creep_per_s,
+                   rearm_after_s=reps.rearm_after_s, settle_timeout_s=reps.settle_timeout_s)
 
     @property
     def amplitude(self) -> float:
@@ -122,7 +133,7 @@ class Excursion:
             self._unarmed_since = t_s
         if value - self.rest < 0.5 * self.enter:
             self.armed = True
-        elif t_s - self._unarmed_since >= REARM_S:
+        elif t_s - self._unarmed_since >= self.rearm_after_s:
             self.rest, self.armed = value, True  # their rest level moved (a new framing)
         if self.armed:
             self._unarmed_since = math.nan
@@ -131,7 +142,7 @@ class Excursion:
         if value < self.rest:
             self.rest = value
         elif value - self.rest < 0.5 * self.enter:
-            self.rest += min(1.0, REST_CREEP_PER_S * dt) * (value - self.rest)
+            self.rest += min(1.0, self.rest_creep_per_s * dt) * (value - self.rest)
 
     def _settle(self, value: float, t_s: float) -> ExcursionRep | None:
         amp = self.peak - self.rest
@@ -140,7 +151,8 @@ class Excursion:
         level = self.rest + self.onset_fraction * amp
         if value <= level:
             return self._complete(t_s)
-        if value > self._low + self.onset_fraction * amp or t_s - self.return_s > 1.5:
+        turned_up = value > self._low + self.onset_fraction * amp
+        if turned_up or t_s - self.return_s > self.settle_timeout_s:
             # Turned back up (the next rep) or stays a little above rest: ends at its low.
             return self._complete(self._low_s)
         return None
@@ -200,14 +212,18 @@ class Stillness:
             return math.inf
         return abs(sum((t - mt) * (v - mv) for t, v in self._samples) / stt)
 
-    def learn_noise(self, speed: float) -> None:
-        """Fold the speed seen while resting into the noise estimate (a slow median-ish EMA)."""
+    def learn_noise(self, speed: float, adapt: float) -> None:
+        """Fold a speed seen while resting into the noise estimate (a running median).
+
+        The estimate steps toward each sample by ``adapt`` of itself, so it settles on the
+        median speed and a burst of movement cannot drag it far.
+        """
         if not math.isfinite(speed):
             return
         if math.isnan(self.noise_per_s):
             self.noise_per_s = speed
         else:
-            step = 0.05 * max(self.noise_per_s, 1e-6)
+            step = adapt * max(self.noise_per_s, 1e-6)
             self.noise_per_s += step if speed > self.noise_per_s else -step
 
     def is_still(self, rate_per_s: float, noise_factor: float) -> bool:

@@ -204,7 +204,7 @@ def compute_features(
         image_width=width,
     )
     if ok:
-        _add_measures(feats, px)
+        _add_measures(feats, px, thresholds.measures.planted_foot_gap_thigh)
     return feats
 
 
@@ -212,7 +212,7 @@ def _or(p: Point, fallback: Point) -> Point:
     return p if _finite(p) else fallback
 
 
-def _add_measures(feats: Features, px: FloatArray) -> None:
+def _add_measures(feats: Features, px: FloatArray, gap_thigh: float) -> None:
     n = feats.near_px
     shoulder, hip, knee, ankle = n["shoulder"], n["hip"], n["knee"], n["ankle"]
     torso = feats.torso_px
@@ -239,10 +239,10 @@ def _add_measures(feats: Features, px: FloatArray) -> None:
         knees.append(angle_deg(s_hip, s_knee, s_ankle))
     feats.ankle_lift = (lifts[0], lifts[1])
     feats.knee_by_side = (knees[0], knees[1])
-    _add_bridge_measures(feats, px)
+    _add_bridge_measures(feats, px, gap_thigh)
 
 
-def _add_bridge_measures(feats: Features, px: FloatArray) -> None:
+def _add_bridge_measures(feats: Features, px: FloatArray, gap_thigh: float) -> None:
     """Hip extension and hip lift on the *planted* leg.
 
     In a marching bridge one knee comes up to the chest: its thigh no longer lines up with
@@ -254,7 +254,7 @@ def _add_bridge_measures(feats: Features, px: FloatArray) -> None:
     far = feats.side.other
     far_knee, far_ankle = _pt(px, sided("knee", far)), _pt(px, sided("ankle", far))
     if _finite(far_ankle) and _finite(ankle) and _finite(far_knee) and feats.thigh_px > 0:
-        if (far_ankle[1] - ankle[1]) > 0.5 * feats.thigh_px:  # the near foot is lifted
+        if far_ankle[1] - ankle[1] > gap_thigh * feats.thigh_px:  # the near foot is lifted
             knee, ankle = far_knee, far_ankle
     foot = _or(n["heel"], ankle) if ankle == n["ankle"] else ankle
     feats.angles[Measure.HIP_EXT_DEG] = signed_line_deviation_deg(

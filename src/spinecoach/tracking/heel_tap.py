@@ -52,10 +52,7 @@ class HeelTapTracker(ExerciseTracker):
         super().__init__(spec, target_hold_s=target_hold_s)
         assert isinstance(spec.criteria, HeelTapCriteria)
         self.c = spec.criteria
-        r = self.c.reps
-        self.excursion = Excursion(
-            enter=r.enter, min_amplitude=r.min_amplitude, return_fraction=r.return_fraction,
-            onset_fraction=self.th.reps.onset_fraction, rest=-r.rest_prior)
+        self.excursion = Excursion.for_signal(self.c.reps, -1.0, self.th.reps)
         self.tap: _Tap | None = None
         self.last_side: str | None = None
         self.gap_baseline: list[float] = []
@@ -171,7 +168,7 @@ class HeelTapTracker(ExerciseTracker):
         duration_s = event.offset_s - event.onset_s
         limit = self.c.min_rep_s - self.th.reps.duration_tolerance_s
         rep_faults = ("too_fast",) if duration_s < limit else ()
-        side = vote_side(tap.votes, self.last_side)
+        side = vote_side(tap.votes, self.last_side, self.th.reps.side_vote_share)
         self.last_side = side
         faults = tuple(sorted(tap.faults | set(rep_faults)))
         judgement.rep = RepEvent(

@@ -85,10 +85,8 @@ class _HoldRepTracker(ExerciseTracker):
         self.agree_rest = math.nan  # the confirming signal's value at rest
 
     def _channel(self, measure: Measure, sign: float, params: RepSignal) -> _Channel:
-        return _Channel(measure, sign, params, Excursion(
-            enter=params.enter, min_amplitude=params.min_amplitude,
-            return_fraction=params.return_fraction, onset_fraction=self.th.reps.onset_fraction,
-            rest=sign * params.rest_prior), Stillness(params.still_window_s))
+        return _Channel(measure, sign, params, Excursion.for_signal(params, sign, self.th.reps),
+                        Stillness(params.still_window_s))
 
     @property
     def excursion(self) -> Excursion:
@@ -158,7 +156,7 @@ class _HoldRepTracker(ExerciseTracker):
         event = ex.update(x, t_s)
         if ex.state == "rest" and event is None:
             self.seen_rest = True
-            self.stillness.learn_noise(self.stillness.speed)
+            self.stillness.learn_noise(self.stillness.speed, self.th.holds.noise_adapt)
             self.rep = None
             if x - ex.rest < 0.25 * r.enter:  # settled at rest, not already on the way
                 self.agree_rest = self.agree_sign * feats.measure(self.agree)

@@ -23,9 +23,9 @@ from spinecoach.domain.thresholds import SilhouetteThresholds
 
 
 def _lowest_body_row(
-    mask: NDArray[np.float32], col: int, row_from: int, row_to: int
+    mask: NDArray[np.float32], col: int, row_from: int, row_to: int, level: float
 ) -> float:
-    column = mask[row_from:row_to, col] > 0.5
+    column = mask[row_from:row_to, col] > level
     if not column.any():
         return math.nan
     last = len(column) - 1 - int(np.argmax(column[::-1]))
@@ -55,15 +55,15 @@ def lumbar_gap(
     torso = math.hypot(hx - sx, hy - sy)
     if not torso > 4:  # too small to measure (also catches NaN)
         return math.nan
-    row_from = max(0, int(min(sy, hy) - 0.6 * torso))
-    row_to = min(mask.shape[0], int(max(sy, hy) + 0.6 * torso))
+    row_from = max(0, int(min(sy, hy) - where.search_torso * torso))
+    row_to = min(mask.shape[0], int(max(sy, hy) + where.search_torso * torso))
 
     def bottom_at(fraction: float) -> tuple[float, float]:
         x = sx + fraction * (hx - sx)
         col = int(round(x))
         if not 0 <= col < mask.shape[1]:
             return x, math.nan
-        return x, _lowest_body_row(mask, col, row_from, row_to)
+        return x, _lowest_body_row(mask, col, row_from, row_to, where.mask_level)
 
     x0, y0 = bottom_at(where.upper_back)
     x1, y1 = bottom_at(where.buttock)
