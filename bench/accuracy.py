@@ -26,7 +26,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchmd import write_section  # noqa: E402
-from corpus import Stream, load_stream, real_clips, rendered_path, seeds, truth_of  # noqa: E402
+from corpus import (  # noqa: E402
+    Stream,
+    is_cached,
+    load_stream,
+    real_clips,
+    rendered_dir,
+    rendered_path,
+    seeds,
+    truth_of,
+)
 from naive import analyze_naive  # noqa: E402
 from real_clips import DATA, REAL_CLIPS, RealClip, measured  # noqa: E402
 from score import ClipScore, score_clip, summarise  # noqa: E402
@@ -75,11 +84,16 @@ def prepare_rendered(seed_list: Iterable[int], workers: int) -> None:
 
 
 def score_rendered(
-    split: str, exercise: str | None, verbose: bool, limit: int | None
+    split: str, exercise: str | None, verbose: bool, limit: int | None, cached_only: bool
 ) -> dict[str, list[ClipScore]]:
     """Score both methods on the split's rendered clips."""
     out: dict[str, list[ClipScore]] = {m: [] for m in METHODS}
     for seed in list(seeds(split))[:limit]:
+        path = rendered_dir() / f"random-{seed}.mp4"
+        if cached_only:
+            truth_file = Path(f"{path}.truth.json")
+            if not truth_file.exists() or not is_cached(path, truth_of(path)["exercise"]):
+                continue
         path = rendered_path(seed)
         truth = truth_of(path)
         if exercise is not None and truth["exercise"] != exercise:
@@ -176,15 +190,20 @@ def main() -> None:
     p.add_argument("--limit", type=int, help="at most this many seeds per split")
     p.add_argument("--workers", type=int, default=2, help="processes rendering and posing")
     p.add_argument("--verbose", action="store_true", help="print every engine miss")
+    p.add_argument("--cached-only", action="store_true",
+                   help="score only clips already rendered and posed (while a corpus builds)")
     args = p.parse_args()
     splits = ("tuning", "test") if args.split == "both" else (args.split,)
-    write = args.split == "both" and args.exercise is None and args.limit is None
+    write = (args.split == "both" and args.exercise is None and args.limit is None
+             and not args.cached_only)
     started = time.time()
     parts = []
     if not args.no_rendered:
-        for split in splits:
-            prepare_rendered(list(seeds(split))[:args.limit], args.workers)
-        results = {s: score_rendered(s, args.exercise, args.verbose, args.limit) for s in splits}
+        if not args.cached_only:
+            for split in splits:
+                prepare_rendered(list(seeds(split))[:args.limit], args.workers)
+        results = {s: score_rendered(s, args.exercise, args.verbose, args.limit,
+                                     args.cached_only) for s in splits}
         parts.append(
             "### Rendered clips (real BlazePose on randomised renders, exact truth)\n\n"
             "Seeds from `bench/splits.toml`; the engine and the naive recipe replay the same "

@@ -81,11 +81,21 @@ def _estimate(path: Path, segmentation: bool, max_fps: float) -> dict[str, Any]:
     return data
 
 
+def _cache_file(path: Path, exercise: str, max_fps: float) -> Path:
+    seg = needs_mask(exercise)
+    return CACHE / f"poses-{path.stem}-{_key(path, seg, max_fps)}.npz"
+
+
+def is_cached(path: Path, exercise: str, max_fps: float = DEFAULT_MAX_FPS) -> bool:
+    """True when the clip's pose stream is already cached."""
+    return path.exists() and _cache_file(path, exercise, max_fps).exists()
+
+
 def load_stream(path: Path, exercise: str, max_fps: float = DEFAULT_MAX_FPS) -> Stream:
     """Return the clip's pose stream, from the cache or by running BlazePose once."""
     seg = needs_mask(exercise)
     CACHE.mkdir(parents=True, exist_ok=True)
-    cached = CACHE / f"poses-{path.stem}-{_key(path, seg, max_fps)}.npz"
+    cached = _cache_file(path, exercise, max_fps)
     if not cached.exists():
         data = _estimate(path, seg, max_fps)
         tmp = cached.with_suffix(".tmp.npz")
@@ -104,14 +114,35 @@ def load_stream(path: Path, exercise: str, max_fps: float = DEFAULT_MAX_FPS) -> 
     return Stream(frames, fps, int(n), duration)
 
 
+def renderer_id() -> str:
+    """A hash of the renderer's source, so renders from another renderer are never reused."""
+    import spinecoach.synth as synth
+
+    root = Path(synth.__file__).parent
+    digest = hashlib.sha1()
+    for f in sorted(root.rglob("*.py")):
+        digest.update(f.relative_to(root).as_posix().encode())
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def rendered_dir() -> Path:
+    """Where this renderer's clips are cached (``$SPINECOACH_BENCH_RENDERS`` overrides)."""
+    override = os.environ.get("SPINECOACH_BENCH_RENDERS")
+    return Path(override) if override else CACHE / f"rendered-{renderer_id()}"
+
+
 def rendered_path(seed: int) -> Path:
     """Render the random clip of ``seed`` once (with its truth) and return its path."""
-    from spinecoach.synth.randomise import render_random  # type: ignore[import-not-found]
-
-    path = CACHE / "rendered" / f"random-{seed}.mp4"
+    path = rendered_dir() / f"random-{seed}.mp4"
     if not (path.exists() and Path(f"{path}.truth.json").exists()):
+        from spinecoach.synth.randomise import render_random
+
         path.parent.mkdir(parents=True, exist_ok=True)
-        render_random(seed, path)
+        tmp = path.with_name(f"tmp-{os.getpid()}-{path.name}")
+        render_random(seed, tmp)
+        Path(f"{tmp}.truth.json").replace(Path(f"{path}.truth.json"))
+        tmp.replace(path)
     return path
 
 

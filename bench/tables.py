@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from corpus import Stream, load_stream, rendered_path, seeds, truth_of
+from corpus import Stream, is_cached, load_stream, rendered_dir, seeds, truth_of
 
 from spinecoach.domain.exercises import get_exercise
 from spinecoach.domain.landmarks import Landmark
@@ -72,11 +73,11 @@ def table_cases(splits: tuple[str, ...]) -> list[TableCase]:
     cases: list[TableCase] = []
     for split in splits:
         for seed in seeds(split):
-            path = rendered_path(seed)
-            if not path.exists():
+            path = rendered_dir() / f"random-{seed}.mp4"
+            if not Path(f"{path}.truth.json").exists():
                 continue
             truth = truth_of(path)
-            if truth["exercise"] != "plank":
+            if truth["exercise"] != "plank" or not is_cached(path, "plank"):
                 continue
             stream = load_stream(path, "plank")
             rng = np.random.default_rng(seed)
