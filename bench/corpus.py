@@ -15,6 +15,7 @@ import json
 import os
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ def _mediapipe_version() -> str:
 
 def _key(path: Path, segmentation: bool, max_fps: float) -> str:
     st = path.stat()
-    text = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{segmentation}|{max_fps}|" \
+    text = f"{path.name}|{st.st_size}|{st.st_mtime_ns}|{segmentation}|{max_fps}|" \
            f"{_mediapipe_version()}"
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
@@ -114,8 +115,12 @@ def load_stream(path: Path, exercise: str, max_fps: float = DEFAULT_MAX_FPS) -> 
     return Stream(frames, fps, int(n), duration)
 
 
+@cache
 def renderer_id() -> str:
-    """A hash of the renderer's source, so renders from another renderer are never reused."""
+    """A hash of the renderer's source, so renders from another renderer are never reused.
+
+    Computed once per process (the code that is loaded, even if the files change later).
+    """
     import spinecoach.synth as synth
 
     root = Path(synth.__file__).parent

@@ -69,6 +69,7 @@ class RepThresholds(_Frozen):
     rearm_after_s: float = Field(gt=0, le=30)
     settle_timeout_s: float = Field(gt=0, le=10)
     side_vote_share: float = Field(gt=0.5, le=1)
+    prelude_s: float = Field(ge=0, le=5)
 
 
 class MeasureThresholds(_Frozen):

@@ -91,6 +91,10 @@ class ExerciseTracker:
     # Joints that help but are not needed, and what is not judged without them (said in the
     # report when they were missing on most tracked frames, e.g. a 17-point landmark table).
     optional: dict[str, str] = {}
+    # Rep-based exercises: a continuous fault seen only outside any counted rep (getting into
+    # position, a movement that turned out not to be a rep) is not reported.  Stop rules are
+    # always kept.
+    faults_within_reps = False
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None,
                  thresholds: EngineThresholds | None = None) -> None:
@@ -357,7 +361,17 @@ class ExerciseTracker:
         """Close every open interval at the end of the input and return the result."""
         self._end_open_rep()
         self._close_intervals()
+        if self.faults_within_reps:
+            self.result.faults = [f for f in self.result.faults if self._inside_a_rep(f)]
         return self.result
+
+    def _inside_a_rep(self, fault: FaultEvent) -> bool:
+        if self.spec.fault(fault.code).stops_set:
+            return True
+        end = fault.end_s if fault.end_s is not None else fault.start_s
+        slack = self.spec.timing.fault_min_s + self.spec.timing.fault_release_s
+        return any(rep.start_s - slack <= end and fault.start_s <= rep.end_s + slack
+                   for rep in self.result.reps)
 
     def _end_open_rep(self) -> None:
         if self._last_tracked_s is None:

@@ -12,6 +12,11 @@ makes it *rise* (the caller flips the sign where needed), and:
   person who moves through a smaller or larger range than the exercise file imagined is
   counted the same way (hysteresis relative to the range actually moved);
 - drops an excursion smaller than ``min_amplitude`` (a shuffle, not a rep);
+- decides, over the first ``prelude_s`` of a recording that starts away from rest, whether
+  it began part-way through a rep: moving further away (the peak is still to come, e.g. a
+  clip cut on the way down) counts; moving back toward rest (the peak was before the
+  recording) does not; held still counts only where the exercise says a held start is a rep
+  (a wall squat already held, not legs lying flat before the first heel tap);
 - times the rep from movement **onset** to **offset**: where the signal left and regained its
   rest level, within ``onset_fraction`` of the rep's range (back-dated from a short history),
   so durations compare with a clinical minimum instead of a threshold-to-threshold interval.
@@ -60,8 +65,10 @@ class Excursion:
     rest_creep_per_s: float  # how fast the rest follows a signal a little above it
     rearm_after_s: float  # after a loss, away from rest this long = a new rest level
     settle_timeout_s: float  # coming back but never reaching rest: ends after this
+    prelude_s: float = 0.4  # how long the start of a recording is watched (see above)
+    count_held_start: bool = True  # a recording that starts held away from rest is a rep
     history_s: float = 30.0
-    state: str = "rest"  # "rest", "out" or "settling"
+    state: str = "prelude"  # "prelude", "rest", "out" or "settling"
     armed: bool = True  # False after a loss until the signal is seen back at rest
     peak: float = -math.inf
     peak_s: float = 0.0
@@ -71,6 +78,7 @@ class Excursion:
     _unarmed_since: float = math.nan
     _low_s: float = 0.0
     _prev_t: float | None = None
+    _first: tuple[float, float] | None = None  # the first sample (prelude)
     _history: deque[tuple[float, float]] = field(default_factory=deque)
 
     @classmethod
@@ -79,12 +87,13 @@ class Excursion:
         return cls(enter=params.enter, min_amplitude=params.min_amplitude,
                    return_fraction=params.return_fraction, onset_fraction=reps.onset_fraction,
                    rest=sign * params.rest_prior, rest_creep_per_s=reps.rest_creep_per_s,
-                   rearm_after_s=reps.rearm_after_s, settle_timeout_s=reps.settle_timeout_s)
+                   rearm_after_s=reps.rearm_after_s, settle_timeout_s=reps.settle_timeout_s,
+                   prelude_s=reps.prelude_s, count_held_start=params.held_start_is_rep)
 
     @property
     def amplitude(self) -> float:
         """The range of the excursion under way (0 at rest)."""
-        return max(0.0, self.peak - self.rest) if self.state != "rest" else 0.0
+        return max(0.0, self.peak - self.rest) if self.state in ("out", "settling") else 0.0
 
     def reset(self) -> None:
         """Forget the excursion under way (after a long tracking loss)."""
@@ -93,11 +102,24 @@ class Excursion:
         self._history.clear()
         self._prev_t = None
 
-    def begin_mid_movement(self, value: float, t_s: float) -> None:
-        """The recording starts part-way through a rep: start an excursion now."""
-        self.state, self.start_s = "out", t_s
-        self.peak, self.peak_s = value, t_s
-        self._history.append((t_s, value))
+    def _prelude(self, value: float, t_s: float) -> None:
+        """The start of the recording: at rest, or part-way through a rep (see above)?"""
+        if self._first is None:
+            self._first = (t_s, value)
+        t0, v0 = self._first
+        if v0 - self.rest < self.min_amplitude:
+            self.state = "rest"  # it began at rest: the usual path from the next sample
+            return
+        if t_s - t0 < self.prelude_s:
+            return
+        move = value - v0
+        mid_rep = move > 0.25 * self.enter or (move >= -0.25 * self.enter
+                                              and self.count_held_start)
+        if mid_rep:
+            self.state, self.start_s = "out", t0
+            self.peak, self.peak_s = max((v, t) for t, v in self._history)
+        else:
+            self.state, self.armed = "rest", False  # its peak was before the recording
 
     def update(self, value: float, t_s: float) -> ExcursionRep | None:
         """Feed one sample; return a rep when one completes."""
@@ -106,6 +128,10 @@ class Excursion:
         self._history.append((t_s, value))
         while self._history and self._history[0][0] < t_s - self.history_s:
             self._history.popleft()
+        if self.state == "prelude":
+            self._prelude(value, t_s)
+            if self.state != "rest" or self._first is None or self._first[0] != t_s:
+                return None
         if self.state == "rest":
             if not self.armed:
                 self._rearm(value, t_s)

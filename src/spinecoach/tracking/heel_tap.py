@@ -45,6 +45,7 @@ class HeelTapTracker(ExerciseTracker):
     """Supine hip hinges."""
 
     continuous_faults = ("lumbar_arch", "knee_angle")
+    faults_within_reps = True
     key_angles = ("knee_deg", "hip_deg", "lumbar_gap_rise")
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
@@ -91,6 +92,8 @@ class HeelTapTracker(ExerciseTracker):
         lift, low_side = low
         ex = self.excursion
         event = ex.update(-lift, t_s)
+        if ex.state == "prelude":
+            return Judgement(Phase.SETUP)
         if ex.state == "rest" and event is None:
             self.tap = None
             self._learn_gap(feats)

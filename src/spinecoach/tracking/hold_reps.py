@@ -71,6 +71,7 @@ class _HoldRepTracker(ExerciseTracker):
     shortfall_fault = ""  # rep-level fault: the target band never reached
     depth_fault = ""  # continuous fault past the target (over-extension, too deep)
     c: BridgeCriteria | SquatCriteria
+    faults_within_reps = True
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """See :class:`ExerciseTracker`."""
@@ -81,7 +82,6 @@ class _HoldRepTracker(ExerciseTracker):
             self.channels["front"] = self._channel(*front)
         self.active = "main"
         self.rep: _Rep | None = None
-        self.seen_rest = False
         self.agree_rest = math.nan  # the confirming signal's value at rest
 
     def _channel(self, measure: Measure, sign: float, params: RepSignal) -> _Channel:
@@ -149,13 +149,11 @@ class _HoldRepTracker(ExerciseTracker):
             return Judgement(self.phase if self.phase is not Phase.UNTRACKED else Phase.SETUP)
         x = ch.sign * value
         ex, r = ch.excursion, ch.params
-        if not self.seen_rest and self.rep is None and ex.state == "rest" and \
-                x - ex.rest >= r.min_amplitude:
-            ex.begin_mid_movement(x, t_s)  # the recording began part-way through a rep
         self.stillness.update(x, t_s)
         event = ex.update(x, t_s)
+        if ex.state == "prelude":
+            return Judgement(Phase.SETUP)
         if ex.state == "rest" and event is None:
-            self.seen_rest = True
             self.stillness.learn_noise(self.stillness.speed, self.th.holds.noise_adapt)
             self.rep = None
             if x - ex.rest < 0.25 * r.enter:  # settled at rest, not already on the way

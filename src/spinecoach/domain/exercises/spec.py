@@ -83,6 +83,7 @@ class RepSignal(_Frozen):
     plateau_min: float = Field(ge=0)  # (and at least this close) = at the target plateau
     still_per_s: float = Field(gt=0)  # a hold is timed while slower than this (or the noise)
     still_window_s: float = Field(gt=0, le=2)  # speed = slope over this window
+    held_start_is_rep: bool = True  # a recording that starts held away from rest is a rep
 
 
 class HeelTapCriteria(_Frozen):
