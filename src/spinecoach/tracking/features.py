@@ -38,6 +38,7 @@ from spinecoach.domain.thresholds import EngineThresholds
 
 KEY_JOINTS = ("shoulder", "hip", "knee", "ankle")  # used to choose the near side
 NEAR_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "foot_index")
+ARM_JOINTS = ("elbow", "wrist")  # chosen on their own: the model may swap the arms' labels
 
 
 class Measure(StrEnum):
@@ -103,10 +104,23 @@ def choose_side(raw: FloatArray, previous: Side, margin: float) -> Side:
     return Side.LEFT if diff > 0 else Side.RIGHT
 
 
-def _visible(px: FloatArray, norm: FloatArray, side: Side, edge: float) -> frozenset[str]:
+def arm_side(raw: FloatArray, side: Side, margin: float) -> Side:
+    """The side whose elbow and wrist are better seen (the body's near side unless clearly not).
+
+    Side-on, the pose model sometimes labels the near arm "left" and the near leg "right";
+    an arm is one chain (elbow, wrist), so taking it whole from the better-seen side never
+    mixes joints of two limbs.
+    """
+    vis = np.nan_to_num(raw[:, 3], nan=0.0)
+    score = [sum(float(vis[sided(j, s)]) for j in ARM_JOINTS) for s in (Side.LEFT, Side.RIGHT)]
+    return side.other if score[side.other] - score[side] > margin else side
+
+
+def _visible(px: FloatArray, norm: FloatArray, sides: dict[str, Side],
+             edge: float) -> frozenset[str]:
     seen = set()
     for joint in NEAR_JOINTS:
-        lm = sided(joint, side)
+        lm = sided(joint, sides[joint])
         x, y = norm[lm, 0], norm[lm, 1]
         if np.isfinite(px[lm, 0]) and edge <= x <= 1 - edge and edge <= y <= 1 - edge:
             seen.add(joint)
@@ -184,7 +198,9 @@ def compute_features(
     margin = thresholds.view.side_switch_margin
     side = choose_side(raw, previous_side, margin) if detected else previous_side
     px = smoothed[:, :2] * np.array([width, height], dtype=float)
-    near = {j: _pt(px, sided(j, side)) for j in NEAR_JOINTS}
+    arms = arm_side(raw, side, margin) if detected else side
+    sides = {j: arms if j in ARM_JOINTS else side for j in NEAR_JOINTS}
+    near = {j: _pt(px, sided(j, sides[j])) for j in NEAR_JOINTS}
     shoulder, hip, knee = near["shoulder"], near["hip"], near["knee"]
     torso_px = distance(shoulder, hip)
     ok = torso_px > 0
@@ -192,7 +208,7 @@ def compute_features(
     feats = Features(
         detected=detected,
         side=side,
-        visible=_visible(px, smoothed, side, thresholds.view.edge_margin) if detected
+        visible=_visible(px, smoothed, sides, thresholds.view.edge_margin) if detected
         else frozenset(),
         side_on_ratio=ratio,
         view=_view(ratio, thresholds),

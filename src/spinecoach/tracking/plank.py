@@ -60,6 +60,7 @@ class PlankTracker(ExerciseTracker):
         self.settled = False
         self.hip_motion = Stillness(self.c.still_window_s)
         self.motion_since_s: float | None = None
+        self.own_line_deg = math.nan  # the person's own body line when holding well
 
     def abandon_rep(self) -> None:
         """Forget the attempt under way (its closed holds stay recorded)."""
@@ -74,9 +75,10 @@ class PlankTracker(ExerciseTracker):
         if knee < self.c.min_knee_deg and not knee_floor >= self.c.knee_floor_max:
             return {"knees_down"}  # the shoulder-hip-ankle line means nothing on the knees
         dev = feats.measure(Measure.LINE_DEV_DEG)
-        if dev > self.c.sag_deg:
+        own = self.own_line_deg if math.isfinite(self.own_line_deg) else 0.0
+        if dev > self.c.sag_deg or dev - own > self.c.relative_deg:
             return {"hip_sag"}
-        if dev < -self.c.pike_deg:
+        if dev < -self.c.pike_deg or dev - own < -self.c.relative_deg:
             return {"hip_pike"}
         return set()
 
@@ -86,7 +88,10 @@ class PlankTracker(ExerciseTracker):
         hip_h = feats.measure(Measure.HIP_FLOOR)
         lift = self.c.min_hip_lift - (self.c.exit_hysteresis if self.attempt is not None
                                       else 0.0)
-        up = hip_h > lift and tilt < self.c.max_tilt_deg
+        # Up on forearms and toes: the hips well above the floor line, or (a sagging plank,
+        # hips low) the knees still off it.  Lying down, the thighs are on the floor.
+        legs_up = feats.measure(Measure.KNEE_FLOOR) > self.c.knee_floor_max
+        up = (hip_h > lift or legs_up) and tilt < self.c.max_tilt_deg
         if self.attempt is not None and not up and ("knees_down" in frame_faults
                                                     or math.isnan(hip_h)):
             # Knees down mid-attempt is a fault, not the end; an unknown hip height (the
@@ -104,8 +109,26 @@ class PlankTracker(ExerciseTracker):
             self._complete(judgement, t_s)
             return judgement
         self.attempt.faults |= faults
-        return Judgement(Phase.TARGET, hold_good=self._settle(feats, faults, t_s),
-                         faults=faults)
+        good = self._settle(feats, faults, t_s)
+        if good:
+            self._learn_own_line(feats.measure(Measure.LINE_DEV_DEG))
+        return Judgement(Phase.TARGET, hold_good=good, faults=faults)
+
+    def _learn_own_line(self, dev: float) -> None:
+        """Follow the body line of good holds (a running median, within the good band).
+
+        The pose model reads a straight body a few degrees off straight, differently for each
+        body and camera; a sag or pike is also judged as a bend of ``relative_deg`` away from
+        the person's own line, so a reading of -11 on a straight plank and +6 on a sagging one
+        is a sag even though +6 is inside the absolute band.
+        """
+        if not -self.c.pike_deg < dev < self.c.sag_deg:
+            return
+        if math.isnan(self.own_line_deg):
+            self.own_line_deg = dev
+        else:
+            step = 0.2 if dev > self.own_line_deg else -0.2
+            self.own_line_deg += step
 
     def _settle(self, feats: Features, faults: set[str], t_s: float) -> bool:
         """Settling into position starts a hold; only real movement or a fault ends it.

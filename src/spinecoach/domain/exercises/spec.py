@@ -118,6 +118,7 @@ class PlankCriteria(_Frozen):
     knee_floor_max: float  # ... and this close to the floor line (trunk lengths) = knees down
     sag_deg: float  # line_dev above this = hip_sag
     pike_deg: float  # line_dev below minus this = hip_pike
+    relative_deg: float  # or bent this far from the person's own line in good holds
     min_hip_lift: float  # hip above the elbow-toes floor line (torso lengths) = up in a plank
     exit_hysteresis: float  # the hips must drop this much further (torso lengths) to end it
     still_deg_per_s: float  # a hold starts once the body line moves slower than this
