@@ -31,8 +31,8 @@ from corpus import (  # noqa: E402
     is_cached,
     load_stream,
     real_clips,
-    rendered_dir,
     rendered_path,
+    seed_path,
     seeds,
     truth_of,
 )
@@ -89,7 +89,7 @@ def score_rendered(
     """Score both methods on the split's rendered clips."""
     out: dict[str, list[ClipScore]] = {m: [] for m in METHODS}
     for seed in list(seeds(split))[:limit]:
-        path = rendered_dir() / f"random-{seed}.mp4"
+        path = seed_path(seed)
         if cached_only:
             truth_file = Path(f"{path}.truth.json")
             if not truth_file.exists() or not is_cached(path, truth_of(path)["exercise"]):

@@ -134,12 +134,24 @@ def renderer_id() -> str:
 def rendered_dir() -> Path:
     """Where this renderer's clips are cached (``$SPINECOACH_BENCH_RENDERS`` overrides)."""
     override = os.environ.get("SPINECOACH_BENCH_RENDERS")
-    return Path(override) if override else CACHE / f"rendered-{renderer_id()}"
+    return Path(override.split(":")[0]) if override else CACHE / f"rendered-{renderer_id()}"
+
+
+def seed_path(seed: int) -> Path:
+    """The clip of ``seed``: in the first of ``$SPINECOACH_BENCH_RENDERS``'s folders (a
+    colon-separated list, for a preview corpus built by several renderer versions) that
+    holds it, else where this renderer puts it."""
+    override = os.environ.get("SPINECOACH_BENCH_RENDERS")
+    for folder in override.split(":") if override else []:
+        path = Path(folder) / f"random-{seed}.mp4"
+        if Path(f"{path}.truth.json").exists():
+            return path
+    return rendered_dir() / f"random-{seed}.mp4"
 
 
 def rendered_path(seed: int) -> Path:
     """Render the random clip of ``seed`` once (with its truth) and return its path."""
-    path = rendered_dir() / f"random-{seed}.mp4"
+    path = seed_path(seed)
     if not (path.exists() and Path(f"{path}.truth.json").exists()):
         from spinecoach.synth.randomise import render_random
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from corpus import Stream, is_cached, load_stream, rendered_dir, seeds, truth_of
+from corpus import Stream, is_cached, load_stream, seed_path, seeds, truth_of
 
 from spinecoach.domain.exercises import get_exercise
 from spinecoach.domain.landmarks import Landmark
@@ -73,7 +73,7 @@ def table_cases(splits: tuple[str, ...]) -> list[TableCase]:
     cases: list[TableCase] = []
     for split in splits:
         for seed in seeds(split):
-            path = rendered_dir() / f"random-{seed}.mp4"
+            path = seed_path(seed)
             if not Path(f"{path}.truth.json").exists():
                 continue
             truth = truth_of(path)
