@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from spinecoach.domain.landmarks import Side
-from spinecoach.synth.body import HEAD_RADIUS_M, TORSO_M, Body2D, FloatArray, forward_kinematics
+from spinecoach.synth.body import Body2D, FloatArray, forward_kinematics
 from spinecoach.synth.poses import BALL_RADIUS_M, ExerciseModel, exercise_model
 from spinecoach.synth.scenarios import build_script
 from spinecoach.synth.scene3d import (
@@ -38,6 +38,7 @@ class FrameState:
     body: Body2D
     joints: dict[str, FloatArray]
     ball_centre: FloatArray | None
+    ball_radius_m: float = BALL_RADIUS_M
 
 
 @dataclass(frozen=True)
@@ -68,22 +69,25 @@ class Clip:
 
 def frame_state(model: ExerciseModel, place: Placement, params: dict[str, float]) -> FrameState:
     """Pose the person for one parameter set."""
-    body = forward_kinematics(model.pose(params), model.mirrored)
+    body = forward_kinematics(model.pose(params), model.mirrored, model.shape)
     joints = world_joints(body, place, model.elbow_lateral_m, model.wrist_lateral_m)
     ball = None if model.ball is None else place.world(model.ball(params))
-    return FrameState(params, body, joints, ball)
+    return FrameState(params, body, joints, ball, model.stance.ball_radius_m)
 
 
-def _framing_points(states: list[FrameState], model: ExerciseModel, place: Placement) -> FloatArray:
+def framing_points(states: list[FrameState], model: ExerciseModel, place: Placement) -> FloatArray:
+    """Return world points the framing must keep in view (the person, the ball, the wall)."""
     pts: list[FloatArray] = []
+    top = model.shape.head_radius_m + 0.03
     for st in states:
         if st.params.get("walk", 0.0) > 0.0:
             continue
         pts.extend(st.joints.values())
         head = st.joints["head_centre"]
-        pts.extend([head + [0, HEAD_RADIUS_M + 0.03, 0], head * [1, 0, 1]])
+        pts.extend([head + [0, top, 0], head * [1, 0, 1]])
         if st.ball_centre is not None:
-            pts.extend([st.ball_centre - BALL_RADIUS_M, st.ball_centre + BALL_RADIUS_M])
+            r = st.ball_radius_m
+            pts.extend([st.ball_centre - r, st.ball_centre + r])
     if model.side_wall_s is not None:
         pts.append(place.world(np.array([model.side_wall_s - 0.1, 0.0])))
     return np.array(pts)
@@ -107,7 +111,7 @@ def build_clip(
     t_s = np.arange(n) / fps
     states = [frame_state(model, place, script.at(float(t))) for t in t_s]
     camera = frame_camera(
-        _framing_points(states, model, place), width, height, model.camera_height_m
+        framing_points(states, model, place), width, height, model.camera_height_m
     )
     return Clip(exercise, scenario, fps, facing, model, place, script, t_s, states, camera)
 
@@ -135,7 +139,7 @@ def clip_truth(clip: Clip, landmarks: FloatArray) -> GroundTruth:
         lift = np.array(
             [st.body.points["lumbar"][1] - st.body.points["hip"][1] for st in clip.states]
         )
-        per_frame[OWN_ANGLE["hip-hinge"]] = clean_series(lift / TORSO_M, 4)
+        per_frame[OWN_ANGLE["hip-hinge"]] = clean_series(lift / clip.model.shape.torso_m, 4)
     missing: NDArray[np.bool_] = np.asarray(~np.isfinite(landmarks[:, :, 0]).all(axis=1))
     by_side = None
     if clip.exercise == "hip-hinge":
