@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,7 +21,7 @@ from spinecoach.synth.scene3d import (
     project_landmarks,
     world_joints,
 )
-from spinecoach.synth.timeline import Script
+from spinecoach.synth.timeline import Rep, Script
 from spinecoach.synth.truth import (
     OWN_ANGLE,
     GroundTruth,
@@ -128,6 +129,19 @@ def _r(t_s: float) -> float:
     return round(float(t_s), 6)
 
 
+def _rep_truth(r: Rep) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "start_s": _r(r.start_s),
+        "peak_s": _r(r.peak_s),
+        "end_s": _r(r.end_s),
+        "side": r.side,
+        "hold_s": _r(r.hold_s),
+    }
+    if r.params is not None:
+        out["params"] = dict(r.params)
+    return out
+
+
 def clip_truth(clip: Clip, landmarks: FloatArray) -> GroundTruth:
     """Return the ground truth of a simulated clip."""
     sc = clip.script
@@ -156,16 +170,7 @@ def clip_truth(clip: Clip, landmarks: FloatArray) -> GroundTruth:
         near_side=clip.place.near_side,
         reps=len(sc.reps),
         reps_by_side=by_side,
-        repetitions=[
-            {
-                "start_s": _r(r.start_s),
-                "peak_s": _r(r.peak_s),
-                "end_s": _r(r.end_s),
-                "side": r.side,
-                "hold_s": _r(r.hold_s),
-            }
-            for r in sc.reps
-        ],
+        repetitions=[_rep_truth(r) for r in sc.reps],
         holds=[{"start_s": _r(a), "end_s": _r(b)} for a, b in sc.holds],
         faults=[
             {"code": f.code, "start_s": _r(f.start_s), "end_s": _r(f.end_s)} for f in sc.faults

@@ -41,6 +41,23 @@ class Capsule:
     person: bool = True
 
 
+@dataclass(frozen=True)
+class Lighting:
+    """A key light (unit direction in picture axes: x right, y down, z toward the camera),
+    the ambient share and a gain on the result; the default is the fixed scenarios' light."""
+
+    direction: tuple[float, float, float] = (
+        float(LIGHT_DIR[0]),
+        float(LIGHT_DIR[1]),
+        float(LIGHT_DIR[2]),
+    )
+    ambient: float = AMBIENT
+    gain: float = 1.0
+
+
+DEFAULT_LIGHTING = Lighting()
+
+
 def sphere(
     c: FloatArray, r: float, color: tuple[float, float, float], person: bool = True
 ) -> Capsule:
@@ -94,8 +111,10 @@ class _Footprint:
     depth_m: FloatArray
 
 
-def _footprint(cam: Camera, cap: Capsule) -> _Footprint | None:
-    u, v, d = cam.project(np.stack([cap.a, cap.b]))
+def _footprint(
+    cam: Camera, cap: Capsule, u: FloatArray, v: FloatArray, d: FloatArray
+) -> _Footprint | None:
+    """The capsule's pixel box and per-pixel axis coordinates (ends already projected)."""
     if d.min() <= 0.05:
         return None
     ra_px, rb_px = cap.ra * cam.f_px / d[0], cap.rb * cam.f_px / d[1]
@@ -117,14 +136,29 @@ def _footprint(cam: Camera, cap: Capsule) -> _Footprint | None:
     return _Footprint(box, t, dx, dy, d2, r_px, d)
 
 
-def _pieces(cam: Camera, cap: Capsule) -> list[Capsule]:
-    """Split a long, slanted capsule so that the bounding boxes hug it (same union)."""
-    u, v, d = cam.project(np.stack([cap.a, cap.b]))
+Projected = tuple[Capsule, FloatArray, FloatArray, FloatArray]
+
+
+def _project_ends(cam: Camera, caps: list[Capsule]) -> list[Projected]:
+    """Project every capsule's two ends in one call."""
+    if not caps:
+        return []
+    ends = np.array([(c.a, c.b) for c in caps], dtype=float).reshape(-1, 3)
+    u, v, d = cam.project(ends)
+    return [
+        (c, u[2 * k : 2 * k + 2], v[2 * k : 2 * k + 2], d[2 * k : 2 * k + 2])
+        for k, c in enumerate(caps)
+    ]
+
+
+def _split(cam: Camera, item: Projected) -> list[Capsule] | None:
+    """Split a long, slanted capsule so that the boxes hug it (same union); None if short."""
+    cap, u, v, d = item
     r_px = max(cap.ra, cap.rb) * cam.f_px / float(d.min())
     span_u, span_v = abs(float(u[1] - u[0])), abs(float(v[1] - v[0]))
     n = int(min(span_u, span_v) // (3.0 * r_px)) + 1
     if n <= 1:
-        return [cap]
+        return None
     ws = np.linspace(0.0, 1.0, n + 1)
     return [
         Capsule(
@@ -139,23 +173,69 @@ def _pieces(cam: Camera, cap: Capsule) -> list[Capsule]:
     ]
 
 
-def draw(canvas: Canvas, cam: Camera, cap: Capsule, shade: bool = True) -> None:
+def _pieces(cam: Camera, caps: list[Capsule]) -> list[Projected]:
+    """All pieces of ``caps`` in drawing order, each with its projected ends."""
+    first = _project_ends(cam, caps)
+    splits = [_split(cam, item) for item in first]
+    extra = _project_ends(cam, [p for parts in splits if parts for p in parts])
+    out: list[Projected] = []
+    k = 0
+    for item, parts in zip(first, splits, strict=True):
+        if parts is None:
+            out.append(item)
+        else:
+            out.extend(extra[k : k + len(parts)])
+            k += len(parts)
+    return out
+
+
+def draw(
+    canvas: Canvas,
+    cam: Camera,
+    cap: Capsule,
+    shade: bool = True,
+    lighting: Lighting = DEFAULT_LIGHTING,
+) -> None:
     """Draw one capsule into ``canvas`` (z-buffered), touching only pixels it covers."""
-    for piece in _pieces(cam, cap):
-        _draw_piece(canvas, cam, piece, shade)
+    draw_many(canvas, cam, [cap], shade, lighting)
 
 
-def _draw_piece(canvas: Canvas, cam: Camera, cap: Capsule, shade: bool) -> None:
-    fp = _footprint(cam, cap)
+def draw_many(
+    canvas: Canvas,
+    cam: Camera,
+    caps: list[Capsule],
+    shade: bool = True,
+    lighting: Lighting = DEFAULT_LIGHTING,
+    coverage: bool = True,
+) -> None:
+    """Draw capsules in order (z-buffered); ``coverage=False`` skips the person coverage."""
+    for cap, u, v, d in _pieces(cam, caps):
+        _draw_piece(canvas, cam, cap, u, v, d, shade, lighting, coverage)
+
+
+def _draw_piece(
+    canvas: Canvas,
+    cam: Camera,
+    cap: Capsule,
+    u: FloatArray,
+    v: FloatArray,
+    d: FloatArray,
+    shade: bool,
+    lighting: Lighting,
+    coverage: bool,
+) -> None:
+    fp = _footprint(cam, cap, u, v, d)
     if fp is None:
         return
     x0, x1, y0, y1 = fp.box
-    t, r_px, d = fp.t, fp.r_px, fp.depth_m
+    zbuf = canvas.depth[y0:y1, x0:x1]
+    if float(zbuf.max()) < float(d.min()) - max(cap.ra, cap.rb):
+        return  # everything in the box is already nearer than any point of the capsule
+    t, r_px = fp.t, fp.r_px
     cand = fp.d2 < (r_px + 0.5) ** 2
     if not cand.any():
         return
     dist = np.sqrt(fp.d2)
-    zbuf = canvas.depth[y0:y1, x0:x1]
     alpha = np.minimum(r_px - dist + 0.5, 1.0)
     with np.errstate(invalid="ignore"):
         nz = np.sqrt(np.maximum(1.0 - (dist / r_px) ** 2, 0.0))
@@ -166,14 +246,17 @@ def _draw_piece(canvas: Canvas, cam: Camera, cap: Capsule, shade: bool) -> None:
         return
     np.copyto(zbuf, depth, where=win & (alpha >= 0.5))
     alpha = np.where(win, alpha, np.float32(0.0))
-    if cap.person:
+    if cap.person and coverage:
         person = canvas.person[y0:y1, x0:x1]
         np.maximum(person, alpha, out=person)
     if not shade:
         return
-    lx, ly, lz = (np.float32(c) for c in LIGHT_DIR)
+    lx, ly, lz = (np.float32(c) for c in lighting.direction)
     lam = (fp.dx * lx + fp.dy * ly) / r_px + nz * lz
-    light = np.float32(AMBIENT) + np.float32(1.0 - AMBIENT) * np.clip(lam, 0.0, 1.0)
+    amb = lighting.ambient
+    light = np.float32(amb) + np.float32(1.0 - amb) * np.clip(lam, 0.0, 1.0)
+    if lighting.gain != 1.0:
+        light *= np.float32(lighting.gain)
     color = np.asarray(cap.color, dtype=np.float32) * light[..., None]
     rgb = canvas.rgb[y0:y1, x0:x1]
     rgb += alpha[..., None] * (color - rgb)
@@ -182,7 +265,5 @@ def _draw_piece(canvas: Canvas, cam: Camera, cap: Capsule, shade: bool) -> None:
 def render_mask(caps: list[Capsule], cam: Camera) -> F32:
     """Return the person coverage (0..1) of ``caps`` seen by ``cam``, without shading."""
     canvas = Canvas.blank(np.zeros((cam.height, cam.width, 3), dtype=np.float32))
-    for cap in caps:
-        if cap.person:
-            draw(canvas, cam, cap, shade=False)
+    draw_many(canvas, cam, [cap for cap in caps if cap.person], shade=False)
     return canvas.person
