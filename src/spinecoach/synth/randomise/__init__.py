@@ -3,7 +3,7 @@
 Public API::
 
     from spinecoach.synth.randomise import random_spec, simulate_random, render_random
-    from spinecoach.synth.randomise import random_frames, RandomSpec
+    from spinecoach.synth.randomise import random_frames, preview_spec, RandomSpec
 
 ``random_spec(seed)`` draws everything (exercise, scenario, body, look, room, light, camera,
 video format, movement, disturbances) into a frozen :class:`RandomSpec`; ``simulate_random``
@@ -14,6 +14,7 @@ Ranges are listed in :mod:`~spinecoach.synth.randomise.sample` and
 """
 
 from spinecoach.synth.randomise.api import (
+    preview_spec,
     random_frames,
     random_spec,
     render_random,
@@ -21,4 +22,11 @@ from spinecoach.synth.randomise.api import (
 )
 from spinecoach.synth.randomise.spec import RandomSpec
 
-__all__ = ["RandomSpec", "random_frames", "random_spec", "render_random", "simulate_random"]
+__all__ = [
+    "RandomSpec",
+    "preview_spec",
+    "random_frames",
+    "random_spec",
+    "render_random",
+    "simulate_random",
+]

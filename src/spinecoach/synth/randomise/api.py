@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +11,8 @@ from numpy.typing import NDArray
 
 from spinecoach.domain.pose import PoseSequence
 from spinecoach.errors import InputError, UnknownExerciseError
-from spinecoach.synth.randomise.choreography import build_choreography
 from spinecoach.synth.randomise.draw import Draw
-from spinecoach.synth.randomise.movement import MOVERS
+from spinecoach.synth.randomise.movement import MOVERS, movement_length_s
 from spinecoach.synth.randomise.render import render_scene_frames, scene_masks
 from spinecoach.synth.randomise.sample import (
     dark_floor,
@@ -28,7 +28,6 @@ from spinecoach.synth.randomise.scene import (
     build_scene,
     scene_landmarks,
     scene_truth,
-    stance_for,
 )
 from spinecoach.synth.randomise.spec import GENERATOR, RandomSpec
 from spinecoach.synth.scenarios import SCENARIOS
@@ -83,14 +82,9 @@ def random_spec(seed: int, exercise: str | None = None) -> RandomSpec:
     camera = sample_camera(Draw(seed, "camera"))
     shape = body.shape()
     movement = MOVERS[ex](Draw(seed, "movement"), scenario, shape)
-    duration = build_choreography(ex, movement, shape, stance_for(ex, movement, shape))
+    duration_s = movement_length_s(ex, movement, shape)
     disturbances = sample_disturbances(
-        Draw(seed, "disturbances"),
-        Draw(seed, "passer"),
-        ex,
-        camera,
-        room,
-        duration.script.duration_s,
+        Draw(seed, "disturbances"), Draw(seed, "passer"), ex, camera, room, duration_s
     )
     return RandomSpec(
         seed,
@@ -106,6 +100,16 @@ def random_spec(seed: int, exercise: str | None = None) -> RandomSpec:
         movement,
         disturbances,
     )
+
+
+def preview_spec(spec: RandomSpec, scale: float = 0.25, fps: float = 6.0) -> RandomSpec:
+    """The same clip at a smaller size and frame rate, for a quick look (and quick tests).
+
+    Everything but the video format is unchanged; the truth of a preview is exact for it.
+    """
+    cam = spec.camera
+    width, height = (max(32, 2 * round(x * scale / 2)) for x in (cam.width, cam.height))
+    return replace(spec, camera=replace(cam, width=width, height=height, fps=fps))
 
 
 def _spec(seed_or_spec: int | RandomSpec, exercise: str | None) -> RandomSpec:

@@ -33,6 +33,7 @@ from spinecoach.synth.timeline import Fault, Rep, Script
 WALK_FWD_MPS = 1.44
 WALK_BACK_MPS = 1.0
 GAIT_DEG_PER_M = 225.0
+PROVISIONAL_EXIT_M = 3.0
 EXTENDED_KNEE_DEG = 170.0
 TARGET_NAME = {
     "hip-hinge": "touch_knee_deg",
@@ -54,6 +55,7 @@ class Choreography:
     setup: tuple[float, float] | None = None
     walk_out: tuple[float, float] | None = None
     attempts: list[dict[str, Any]] = field(default_factory=list)
+    walk_out_m: float = 0.0
     _sway_ref: dict[str, float] = field(default_factory=dict)
 
     def sway(self, t_s: float) -> float:
@@ -226,9 +228,8 @@ def _plank(ch: Choreography) -> None:
 
 
 # --------------------------------------------------------------------------- ball squat
-def _walk_out_and_back(sc: Script, move: MovementSpec) -> tuple[float, float]:
+def _walk_out_and_back(sc: Script, move: MovementSpec, dist: float) -> tuple[float, float]:
     start = sc.t_s
-    dist = move.walk_out_m
     g = sc.current["gait"]
     sc.move(0.6, walk=1.0, gait=g + 90.0)
     g += 90.0
@@ -256,7 +257,7 @@ def _squat(ch: Choreography) -> None:
     sc.hold(m.lead_s)
     for i, rep in enumerate(m.reps):
         if m.walk_out_before == i:
-            ch.walk_out = _walk_out_and_back(sc, m)
+            ch.walk_out = _walk_out_and_back(sc, m, ch.walk_out_m)
         start = sc.t_s
         down = sc.move(rep.in_s, thigh=rep.target_deg)
         down_end = sc.hold(rep.hold_s)
@@ -275,9 +276,18 @@ BUILDERS = {"hip-hinge": _hinge, "bridge": _bridge, "plank": _plank, "ball-squat
 
 
 def build_choreography(
-    exercise: str, move: MovementSpec, shape: BodyShape, stance: Stance
+    exercise: str,
+    move: MovementSpec,
+    shape: BodyShape,
+    stance: Stance,
+    exit_m: float = PROVISIONAL_EXIT_M,
 ) -> Choreography:
-    """Write the script of ``move`` for ``exercise`` with its exact events."""
+    """Write the script of ``move`` for ``exercise`` with its exact events.
+
+    ``exit_m`` is how far the ball-squatter must walk to be out of the picture (the scene
+    works it out from the camera); the walk goes ``walk_out_m`` further.
+    """
     ch = Choreography(exercise, Script({}), move, shape, stance)
+    ch.walk_out_m = exit_m + move.walk_out_m
     BUILDERS[exercise](ch)
     return ch

@@ -35,10 +35,11 @@ from spinecoach.synth.poses import (
     squat_ankle_for,
     squat_pose,
 )
+from spinecoach.synth.randomise.choreography import build_choreography
 from spinecoach.synth.randomise.draw import Draw
 from spinecoach.synth.randomise.spec import MovementSpec, PoseFaultSpec, RepSpec
 
-MAX_CLIP_S = 28.0
+MAX_CLIP_S = 26.0
 GOOD_HOLD_TARGET_S = 3.0
 BRIDGE_GOOD = (-5.0, 4.0)
 BRIDGE_INCOMPLETE = (-35.0, -22.0)
@@ -118,7 +119,6 @@ def _hinge_rep(d: Draw, side: str, fault: str | None) -> RepSpec:
 
 def hinge_movement(d: Draw, scenario: str, shape: BodyShape) -> MovementSpec:
     """Alternating heel taps from a tabletop whose hip and knee angles vary a little."""
-    del shape
     common = _common(d, 0.35, (1.6, 3.0))
     n = d.integer(4, 8)
     first = d.choice(("left", "right"))
@@ -139,7 +139,7 @@ def hinge_movement(d: Draw, scenario: str, shape: BodyShape) -> MovementSpec:
         tabletop_knee_deg=_within(d, HINGE_KNEE_GOOD, 2.0),
         **common,
     )
-    return _fit_length(move, bad)
+    return fit_length("hip-hinge", move, shape)
 
 
 # --------------------------------------------------------------------------- bridge
@@ -184,7 +184,7 @@ def bridge_movement(d: Draw, scenario: str, shape: BodyShape) -> MovementSpec:
             )
         )
     move = MovementSpec(reps=tuple(reps), bridge_knee_deg=knee, **common)
-    return _fit_length(move, bad)
+    return fit_length("bridge", move, shape)
 
 
 # --------------------------------------------------------------------------- plank
@@ -201,7 +201,6 @@ def _plank_fault(d: Draw, code: str, sway: float) -> tuple[float, float, float]:
 
 def plank_movement(d: Draw, scenario: str, shape: BodyShape) -> MovementSpec:
     """One or two plank attempts of 6..20 s; faulty intervals of 2..5 s inside them."""
-    del shape
     common = _common(d, 0.7, (0.0, 0.0))
     common["setup_s"] = 0.0
     sway = float(common["sway_deg"])
@@ -217,7 +216,7 @@ def plank_movement(d: Draw, scenario: str, shape: BodyShape) -> MovementSpec:
         for _ in range(per_attempt[i]):
             ramp, dur, value = _plank_fault(d, scenario, sway)
             faults.append(PoseFaultSpec(scenario, round(t, 3), ramp, dur, value))
-            t += 2 * ramp + dur + d.uniform(1.5, 4.0)
+            t += 2 * ramp + dur + d.uniform(1.5, 3.0)
         lo, hi = (6.0, 14.0) if n > 1 else (6.0, 20.0)
         hold = max(d.uniform(lo, hi), round(t + d.uniform(0.0, 2.0), 3))
         in_s = d.uniform(1.0, 2.5)
@@ -235,7 +234,7 @@ def plank_movement(d: Draw, scenario: str, shape: BodyShape) -> MovementSpec:
                 tuple(faults),
             )
         )
-    return MovementSpec(reps=tuple(reps), **common)
+    return fit_length("plank", MovementSpec(reps=tuple(reps), **common), shape)
 
 
 # --------------------------------------------------------------------------- ball squat
@@ -278,7 +277,7 @@ def squat_movement(d: Draw, scenario: str, shape: BodyShape) -> MovementSpec:
     stand_knee = d.uniform(165.0, 180.0)
     trunk = round(95.0 + 0.25 * (77.0 - stand) + d.uniform(-2.0, 2.0), 3)
     ball_r = d.uniform(0.26, 0.33)
-    n = 3 if scenario == "out_of_frame" or d.chance(0.5) else 2
+    n = 3 if scenario != "out_of_frame" and d.chance(0.5) else 2
     rep_faults = ("too_shallow", "too_deep", "hold_too_short")
     bad = _fault_indices(d, n) if scenario in rep_faults else set()
     targets = [_squat_target(d, scenario if i in bad else None, sway, stand) for i in range(n)]
@@ -315,36 +314,73 @@ def squat_movement(d: Draw, scenario: str, shape: BodyShape) -> MovementSpec:
         trunk_deg=trunk,
         ball_radius_m=ball_r,
         walk_out_before=walk_before,
-        walk_out_m=d.uniform(4.5, 6.0) if walk_before is not None else 0.0,
-        walk_out_s=d.uniform(1.5, 3.5) if walk_before is not None else 0.0,
+        walk_out_m=d.uniform(0.5, 1.5) if walk_before is not None else 0.0,
+        walk_out_s=d.uniform(1.0, 2.5) if walk_before is not None else 0.0,
         **common,
     )
-    return _fit_length(move, bad)
+    return fit_length("ball-squat", move, shape)
 
 
 # --------------------------------------------------------------------------- length
-def movement_length_s(move: MovementSpec) -> float:
-    """Approximate clip length of a movement (the exact one comes from its script)."""
-    reps = sum(r.in_s + r.hold_s + r.out_s + r.rest_s for r in move.reps)
-    walk = 2 * move.walk_out_m / 1.4 + move.walk_out_s if move.walk_out_before is not None else 0
-    return move.setup_s + move.lead_s + reps + move.tail_s + walk
+def stance_for(exercise: str, m: MovementSpec, shape: BodyShape) -> Stance:
+    """The :class:`Stance` a movement spec asks for."""
+    if exercise == "bridge" and m.bridge_knee_deg is not None:
+        return Stance(bridge_knee_deg=m.bridge_knee_deg)
+    if exercise == "ball-squat":
+        return squat_stance(
+            float(m.stand_thigh_deg or 77.0),
+            float(m.stand_knee_deg or 172.0),
+            float(m.trunk_deg or 95.0),
+            float(m.ball_radius_m or 0.30),
+            shape,
+        )
+    return Stance()
 
 
-def _fit_length(move: MovementSpec, bad: set[int]) -> MovementSpec:
-    """Drop good reps from the end while the clip is longer than :data:`MAX_CLIP_S`."""
+def movement_length_s(exercise: str, move: MovementSpec, shape: BodyShape) -> float:
+    """The exact length of the clip a movement makes."""
+    stance = stance_for(exercise, move, shape)
+    return build_choreography(exercise, move, shape, stance).script.duration_s
+
+
+def _trim_once(exercise: str, move: MovementSpec) -> MovementSpec | None:
+    """One step toward a shorter clip: drop a good rep, else shorten pauses and holds."""
     reps = list(move.reps)
-    keep_to = max(bad, default=-1)
-    if move.walk_out_before is not None:
-        keep_to = max(keep_to, move.walk_out_before)
-    while movement_length_s(_with_reps(move, reps)) > MAX_CLIP_S and len(reps) > 2:
-        if len(reps) - 1 <= keep_to:
+    keep = 1 if exercise == "plank" else 2
+    walk = move.walk_out_before
+    droppable = [
+        i
+        for i, r in enumerate(reps)
+        if r.fault is None and not r.pose_faults and (walk is None or i > walk)
+    ]
+    faulty = len(reps) - sum(r.fault is None and not r.pose_faults for r in reps)
+    # A faulty clip keeps a good rep among its faulty ones.
+    if len(reps) > keep and droppable and (faulty == 0 or len(droppable) > 1):
+        del reps[droppable[-1]]
+        return replace(move, reps=tuple(reps))
+    short = [replace(r, rest_s=min(r.rest_s, 1.0), hold_s=_shorter_hold(exercise, r)) for r in reps]
+    lead, tail = min(move.lead_s, 0.8), min(move.tail_s, 0.8)
+    out = replace(move, reps=tuple(short), lead_s=lead, tail_s=tail)
+    return None if out == move else out
+
+
+def _shorter_hold(exercise: str, rep: RepSpec) -> float:
+    if exercise == "plank":
+        need = max((f.at_s + 2 * f.ramp_s + f.dur_s for f in rep.pose_faults), default=0.0)
+        return round(max(need + 1.0, 6.0, rep.hold_s * 0.8), 3) if rep.hold_s > 6.0 else rep.hold_s
+    if exercise in ("bridge", "ball-squat") and rep.fault is None and rep.hold_s > 3.5:
+        return 3.5
+    return rep.hold_s
+
+
+def fit_length(exercise: str, move: MovementSpec, shape: BodyShape) -> MovementSpec:
+    """Shorten ``move`` (deterministically) until its clip is at most :data:`MAX_CLIP_S`."""
+    while movement_length_s(exercise, move, shape) > MAX_CLIP_S:
+        shorter = _trim_once(exercise, move)
+        if shorter is None:
             break
-        reps.pop()
-    return _with_reps(move, reps)
-
-
-def _with_reps(move: MovementSpec, reps: list[RepSpec]) -> MovementSpec:
-    return replace(move, reps=tuple(reps))
+        move = shorter
+    return move
 
 
 MOVERS: dict[str, Callable[[Draw, str, BodyShape], MovementSpec]] = {

@@ -27,9 +27,7 @@ from spinecoach.synth.kinematics import (
     framing_points,
 )
 from spinecoach.synth.poses import (
-    DEFAULT_STANCE,
     ExerciseModel,
-    Stance,
     exercise_model,
     walking_pose,
 )
@@ -45,11 +43,10 @@ from spinecoach.synth.randomise.choreography import (
     Choreography,
     build_choreography,
 )
-from spinecoach.synth.randomise.movement import squat_stance
+from spinecoach.synth.randomise.movement import stance_for
 from spinecoach.synth.randomise.room import RoomGeometry, WorldBox
 from spinecoach.synth.randomise.spec import (
     CameraSpec,
-    MovementSpec,
     OcclusionSpec,
     RandomSpec,
     RoomSpec,
@@ -95,21 +92,6 @@ class Scene:
     def camera(self, i: int) -> Any:
         """The exact camera of frame ``i`` (the framing's camera, zoomed)."""
         return zoomed(self.aimed[int(self.segment[i])].camera, float(self.zoom[i]))
-
-
-def stance_for(exercise: str, m: MovementSpec, shape: BodyShape) -> Stance:
-    """The :class:`Stance` a movement spec asks for."""
-    if exercise == "bridge" and m.bridge_knee_deg is not None:
-        return Stance(bridge_knee_deg=m.bridge_knee_deg)
-    if exercise == "ball-squat":
-        return squat_stance(
-            float(m.stand_thigh_deg or 77.0),
-            float(m.stand_knee_deg or 172.0),
-            float(m.trunk_deg or 95.0),
-            float(m.ball_radius_m or 0.30),
-            shape,
-        )
-    return DEFAULT_STANCE
 
 
 # --------------------------------------------------------------------------- room
@@ -355,6 +337,31 @@ def occluded_landmarks(
 
 
 # --------------------------------------------------------------------------- truth
+def _exit_distance(
+    aimed: list[Aimed], model: ExerciseModel, place: Placement, shape: BodyShape
+) -> float:
+    """How far the squatter walks forward before no part of them is in any framing."""
+    del shape
+    for step in range(4, 80):
+        x_off = 0.25 * step
+        st = frame_state(
+            model,
+            place,
+            {"walk": 1.0, "x_off": x_off, "gait": 0.0, "thigh": model.stance.squat_stand_thigh_deg},
+        )
+        pts = np.array(list(st.joints.values()))
+        gone = True
+        for a in aimed:
+            u, v, depth = a.camera.project(pts)
+            inside = (
+                (u >= -20) & (u <= a.camera.width + 20) & (v >= -20) & (v <= a.camera.height + 20)
+            )
+            gone = gone and not bool((inside & (depth > 0)).any())
+        if gone:
+            return x_off
+    return 20.0
+
+
 def _segments_of(spec: RandomSpec, t_s: FloatArray) -> NDArray[np.intp]:
     cut = spec.disturbances.cut
     seg = np.zeros(len(t_s), dtype=np.intp)
@@ -388,6 +395,12 @@ def build_scene(spec: RandomSpec) -> Scene:
     if cut is not None:
         fr = _framing(cam, cut.fill, cut.offset_x, cut.offset_y, standing, yaw)
         aimed.append(_aim(points, fr, geo.side_x, geo.light_x)[0])
+    if spec.movement.walk_out_before is not None:
+        exit_m = _exit_distance(aimed, model, place, shape)
+        choreo = build_choreography(spec.exercise, spec.movement, shape, stance, exit_m)
+        n = max(1, math.ceil(choreo.script.duration_s * cam.fps - 1e-9))
+        t_s = np.arange(n) / cam.fps
+        states = [frame_state(model, place, choreo.at(float(t))) for t in t_s]
     segment = _segments_of(spec, t_s)
     zoom, zoom_used = _zoom_track(spec, t_s, segment, aimed, points)
     occluder: list[WorldBox | None] = [None] * n

@@ -223,7 +223,8 @@ class MovementSpec:
     (``setup_s`` of lying down straight / walking back to the ball first).  Stance fields are
     set for their exercise only.  ``sway_deg`` is the amplitude of the slow wobble (breathing)
     of the exercise's key angle while it is held; ``walk_out_before`` (ball squat,
-    ``out_of_frame``) is the rep index before which the person walks out of the picture.
+    ``out_of_frame``) is the rep index before which the person walks out of the picture,
+    ``walk_out_m`` beyond the point where they have left it, and stays away ``walk_out_s``.
     """
 
     setup: str
