@@ -4,9 +4,10 @@ Given the points that must stay in view, :func:`aim_camera` finds the distance a
 person fills the requested share of the frame's limiting side, puts the camera at the
 requested height and azimuth (yaw off side-on), and turns and tilts it so that the person
 lands at the requested place in the free space; roll turns the picture about its centre.
-The tilt follows from the aiming (a camera above a person on the floor looks down), and the
-allowed height shrinks at short distances so that the tilt stays within about
-:data:`MAX_TILT_DEG`.
+A framing that would need the camera more than :data:`MAX_DISTANCE_M` away takes a wider
+lens instead.  The tilt follows from the aiming (a camera above a person on the floor looks
+down), and the allowed height shrinks at short distances so that the tilt stays within
+about :data:`MAX_TILT_DEG`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from spinecoach.synth.body import FloatArray
 from spinecoach.synth.scene3d import Camera, rotation_matrix
 
 MAX_TILT_DEG = 14.0
+MAX_DISTANCE_M = 5.0
+MAX_FOV_DEG = 90.0
 MARGIN = 0.03
 FLOOR_HEIGHTS_M = (0.04, 1.0)
 SQUAT_HEIGHTS_M = (0.6, 1.3)
@@ -56,12 +59,14 @@ class Aimed:
 
     def describe(self) -> dict[str, float | list[float]]:
         """The camera as JSON-ready numbers (for the truth)."""
+        half = 0.5 * max(self.camera.width, self.camera.height)
         return {
             "position_m": [round(float(x), 4) for x in self.camera.position],
             "yaw_deg": round(self.yaw_deg, 3),
             "pitch_deg": round(self.pitch_deg, 3),
             "roll_deg": round(self.roll_deg, 3),
             "f_px": round(self.camera.f_px, 3),
+            "fov_deg": round(math.degrees(2 * math.atan(half / self.camera.f_px)), 3),
             "distance_m": round(self.distance_m, 4),
             "height_m": round(self.height_m, 4),
             "fill": round(self.fill, 4),
@@ -101,6 +106,10 @@ def aim_camera(points: FloatArray, fr: Framing, offset_scale: float = 1.0) -> Ai
     centre = 0.5 * (lo + hi)
     ext_x, ext_y = float(hi[0] - lo[0]), float(hi[1] - lo[1])
     dist = f * max(ext_x / fr.width, ext_y / fr.height) / fr.fill
+    if dist > MAX_DISTANCE_M:
+        # A room is not that deep: a wider lens (phones have them) frames from nearer.
+        f = max(f * MAX_DISTANCE_M / dist, focal_px(fr.width, fr.height, MAX_FOV_DEG))
+        dist = f * max(ext_x / fr.width, ext_y / fr.height) / fr.fill
     d_yaw = d_pitch = 0.0
     yaw_rad = math.radians(fr.yaw_deg)
     for _ in range(8):

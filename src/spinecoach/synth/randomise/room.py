@@ -240,7 +240,9 @@ def _box_colour(box: WorldBox, axis: NDArray[np.intp], sign: F32, hit_y: F32) ->
     for (ax, sg), k in FACE_SHADE.items():
         shade[(axis == ax) & (sign == sg)] = k
     if box.kind == "shelf":
-        shade *= np.where(np.abs((hit_y % 0.35) - 0.02) < 0.02, 0.7, 1.0).astype(np.float32)
+        with np.errstate(invalid="ignore"):
+            boards = np.abs((hit_y % 0.35) - 0.02) < 0.02
+        shade *= np.where(boards, 0.7, 1.0).astype(np.float32)
     out: F32 = np.asarray(box.color, np.float32) * shade[..., None]
     return out
 
