@@ -23,13 +23,9 @@ from spinecoach.synth.randomise.sample import (
     sample_look,
     sample_room,
 )
-from spinecoach.synth.randomise.scene import (
-    Scene,
-    build_scene,
-    scene_landmarks,
-    scene_truth,
-)
+from spinecoach.synth.randomise.scene import Scene, build_scene, scene_landmarks
 from spinecoach.synth.randomise.spec import GENERATOR, RandomSpec
+from spinecoach.synth.randomise.truth import scene_truth
 from spinecoach.synth.scenarios import SCENARIOS
 from spinecoach.synth.truth import GroundTruth
 from spinecoach.synth.video import FORMATS, write_video
