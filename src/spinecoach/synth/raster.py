@@ -56,6 +56,7 @@ class Lighting:
 
 
 DEFAULT_LIGHTING = Lighting()
+SPARSE_SHARE = 0.3  # below this share of its box, a capsule is drawn on gathered pixels
 
 
 def sphere(
@@ -229,12 +230,18 @@ def _draw_piece(
         return
     x0, x1, y0, y1 = fp.box
     zbuf = canvas.depth[y0:y1, x0:x1]
-    if float(zbuf.max()) < float(d.min()) - max(cap.ra, cap.rb):
+    nearest = float(d.min()) - max(cap.ra, cap.rb)
+    if float(zbuf.max()) < nearest:
         return  # everything in the box is already nearer than any point of the capsule
-    t, r_px = fp.t, fp.r_px
-    cand = fp.d2 < (r_px + 0.5) ** 2
-    if not cand.any():
+    # Pixels already nearer than the capsule's nearest point cannot change: leave them out.
+    cand = (fp.d2 < (fp.r_px + 0.5) ** 2) & (zbuf >= nearest)
+    n = int(np.count_nonzero(cand))
+    if n == 0:
         return
+    if n < SPARSE_SHARE * cand.size:
+        _draw_sparse(canvas, fp, cap, cand, shade, lighting, coverage)
+        return
+    t, r_px = fp.t, fp.r_px
     dist = np.sqrt(fp.d2)
     alpha = np.minimum(r_px - dist + 0.5, 1.0)
     with np.errstate(invalid="ignore"):
@@ -251,15 +258,59 @@ def _draw_piece(
         np.maximum(person, alpha, out=person)
     if not shade:
         return
-    lx, ly, lz = (np.float32(c) for c in lighting.direction)
-    lam = (fp.dx * lx + fp.dy * ly) / r_px + nz * lz
-    amb = lighting.ambient
-    light = np.float32(amb) + np.float32(1.0 - amb) * np.clip(lam, 0.0, 1.0)
-    if lighting.gain != 1.0:
-        light *= np.float32(lighting.gain)
+    light = _light(fp.dx, fp.dy, r_px, nz, lighting)
     color = np.asarray(cap.color, dtype=np.float32) * light[..., None]
     rgb = canvas.rgb[y0:y1, x0:x1]
     rgb += alpha[..., None] * (color - rgb)
+
+
+def _light(dx: Grid, dy: Grid, r_px: Grid, nz: Grid, lighting: Lighting) -> Grid:
+    lx, ly, lz = (np.float32(c) for c in lighting.direction)
+    lam = (dx * lx + dy * ly) / r_px + nz * lz
+    amb = lighting.ambient
+    light: Grid = np.float32(amb) + np.float32(1.0 - amb) * np.clip(lam, 0.0, 1.0)
+    if lighting.gain != 1.0:
+        light *= np.float32(lighting.gain)
+    return light
+
+
+def _draw_sparse(
+    canvas: Canvas,
+    fp: _Footprint,
+    cap: Capsule,
+    cand: NDArray[np.bool_],
+    shade: bool,
+    lighting: Lighting,
+    coverage: bool,
+) -> None:
+    """The same arithmetic as the dense path, on the few pixels that may change."""
+    x0, x1, y0, y1 = fp.box
+    iy, ix = np.nonzero(cand)
+    t, r_px, d2, d = fp.t[iy, ix], fp.r_px[iy, ix], fp.d2[iy, ix], fp.depth_m
+    dist = np.sqrt(d2)
+    alpha = np.minimum(r_px - dist + 0.5, 1.0)
+    with np.errstate(invalid="ignore"):
+        nz = np.sqrt(np.maximum(1.0 - (dist / r_px) ** 2, 0.0))
+    r_m = np.float32(cap.ra) + t * np.float32(cap.rb - cap.ra)
+    depth = np.float32(d[0]) + t * np.float32(d[1] - d[0]) - nz * r_m
+    zbuf = canvas.depth[y0:y1, x0:x1]
+    win = depth < zbuf[iy, ix]
+    if not win.any():
+        return
+    iy, ix, alpha, depth, nz, r_px = iy[win], ix[win], alpha[win], depth[win], nz[win], r_px[win]
+    solid = alpha >= 0.5
+    zbuf[iy[solid], ix[solid]] = depth[solid]
+    if cap.person and coverage:
+        person = canvas.person[y0:y1, x0:x1]
+        person[iy, ix] = np.maximum(person[iy, ix], alpha)
+    if not shade:
+        return
+    dx, dy = fp.dx[iy, ix], fp.dy[iy, ix]
+    light = _light(dx, dy, r_px, nz, lighting)
+    color = np.asarray(cap.color, dtype=np.float32) * light[:, None]
+    rgb = canvas.rgb[y0:y1, x0:x1]
+    old = rgb[iy, ix]
+    rgb[iy, ix] = old + alpha[:, None] * (color - old)
 
 
 def render_mask(caps: list[Capsule], cam: Camera) -> F32:
