@@ -46,7 +46,7 @@ from spinecoach.synth.randomise.scene import Scene, build_scene
 from spinecoach.synth.randomise.spec import RepSpec
 
 N_SPECS = 200
-CHEAP_SEED = 145  # a short 640x360 plank: the cheapest full render among the first 300 seeds
+CHEAP_SEED = 145  # a 9 s plank; rendered as a preview (smaller, 6-10 fps) to stay fast
 EPS = 1e-6
 
 
@@ -482,7 +482,9 @@ def test_render_random_writes_video_and_truth(tmp_path: Path) -> None:
     saved = json.loads(Path(f"{out}.truth.json").read_text())
     assert saved["random"]["seed"] == CHEAP_SEED and saved["frames"] == truth.frames
     assert RandomSpec.from_dict(saved["random"]) == spec
-    assert (saved["width"], saved["height"], saved["fps"]) == (320, 180, 10.0)
+    full = random_spec(CHEAP_SEED).camera
+    assert saved["fps"] == 10.0 and abs(saved["width"] - full.width / 2) <= 1
+    assert abs(saved["height"] - full.height / 2) <= 1
 
 
 def test_cli_random(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,12 +12,13 @@ Ranges (each uniform unless said otherwise):
   and 0..3 windows, doors or pictures; back wall 1.0..2.8 m behind the person;
 - light: key light from -70..+70 deg about "from above", ambient 0.25..0.55, intensity
   0.85..1.15, 2700..6500 K, exposure N(0, 0.3) EV within +-0.7, a falloff across the room;
-- camera: portrait 27 %; 360p..1080p (1080p 6 %), 24/25/30/60 fps (60 fps 8 %, never with
-  1080p); field of view 55..78 deg across the long side; the person fills 0.35..0.90 of the
-  limiting side, mid-frame (60 %) or near an edge; camera height within what the exercise
-  allows at that distance (floor..1 m, squat 0.6..1.3 m, tilt at most ~14 deg); yaw off
-  side-on 0..10 deg (75 %) or 10..20 deg; roll N(0, 2.5) within +-6 deg; CRF 18..34; noise
-  sigma 0..6; blur (35 %) sigma 0.4..1.2 px;
+- camera: portrait 27 %; 480p..1080p (720p 20 %, 1080p 6 %); 24/25/30/60 fps (60 fps 8 %,
+  never with 1080p); field of view 55..78 deg across the long side (wider, up to 90, where
+  the framing would need more than 5 m); the person fills 0.35..0.90 of the limiting side,
+  mid-frame (60 %) or near an edge; camera height within what the exercise allows at that
+  distance (floor..1 m, squat 0.6..1.3 m; the tilt follows from aiming, at most ~14 deg);
+  yaw off side-on 0..10 deg (75 %) or 10..20 deg; roll N(0, 2.5) within +-6 deg; CRF
+  18..34; noise sigma 0..6; blur (35 %) sigma 0.4..1.2 px;
 - disturbances: occlusion 15 %, camera cut 12 %, slow zoom 12 %, a passer-by 12 %.
 """
 
@@ -59,8 +60,8 @@ HAIR: tuple[Color, ...] = (
     (0.62, 0.62, 0.60),
 )
 FLOORS = ("wood", "laminate", "carpet", "tiles", "plain")
-LANDSCAPE = ((640, 360), (640, 480), (854, 480), (960, 540), (1280, 720), (1920, 1080))
-SIZE_WEIGHTS = (0.12, 0.22, 0.22, 0.14, 0.24, 0.06)
+LANDSCAPE = ((640, 480), (854, 480), (960, 540), (1280, 720), (1920, 1080))
+SIZE_WEIGHTS = (0.30, 0.28, 0.16, 0.20, 0.06)
 FPS = (24.0, 25.0, 30.0, 60.0)
 FPS_WEIGHTS = (0.17, 0.18, 0.57, 0.08)
 OCCLUSION_TARGETS = {

@@ -219,10 +219,12 @@ class RepSpec:
 class MovementSpec:
     """How the person moves: set-up, stance, reps, sway.
 
-    ``setup`` is ``"in_position"`` (the clip starts in the start pose) or ``"get_into_position"``
-    (``setup_s`` of lying down straight / walking back to the ball first).  Stance fields are
-    set for their exercise only.  ``sway_deg`` is the amplitude of the slow wobble (breathing)
-    of the exercise's key angle while it is held; ``walk_out_before`` (ball squat,
+    ``setup`` is ``"in_position"`` (the clip starts in the start pose) or
+    ``"get_into_position"`` (first ``setup_s`` of bending the legs up from lying straight, or
+    of walking back to the ball; the plank instead starts lying on the front and rises in its
+    first ``in_s``).  Stance fields are set for their exercise only.  ``sway_deg`` is the
+    amplitude of the slow wobble (breathing) of the exercise's key angle while it is held;
+    ``walk_out_before`` (ball squat,
     ``out_of_frame``) is the rep index before which the person walks out of the picture,
     ``walk_out_m`` beyond the point where they have left it, and stays away ``walk_out_s``.
     """
