@@ -70,6 +70,7 @@ class RepThresholds(_Frozen):
     settle_timeout_s: float = Field(gt=0, le=10)
     side_vote_share: float = Field(gt=0.5, le=1)
     prelude_s: float = Field(ge=0, le=5)
+    min_rise_s: float = Field(ge=0, le=1)
 
 
 class MeasureThresholds(_Frozen):

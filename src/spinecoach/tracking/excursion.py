@@ -17,6 +17,9 @@ makes it *rise* (the caller flips the sign where needed), and:
   clip cut on the way down) counts; moving back toward rest (the peak was before the
   recording) does not; held still counts only where the exercise says a held start is a rep
   (a wall squat already held, not legs lying flat before the first heel tap);
+- drops an excursion whose way out (10 % to 60 % of its range) took less than
+  ``min_rise_s``: no one moves that fast; it is the pose model switching its estimate (a
+  hidden leg found at once somewhere else);
 - times the rep from movement **onset** to **offset**: where the signal left and regained its
   rest level, within ``onset_fraction`` of the rep's range (back-dated from a short history),
   so durations compare with a clinical minimum instead of a threshold-to-threshold interval.
@@ -66,6 +69,7 @@ class Excursion:
     rearm_after_s: float  # after a loss, away from rest this long = a new rest level
     settle_timeout_s: float  # coming back but never reaching rest: ends after this
     prelude_s: float = 0.4  # how long the start of a recording is watched (see above)
+    min_rise_s: float = 0.0  # a rise quicker than this is the pose model jumping, not a person
     count_held_start: bool = True  # a recording that starts held away from rest is a rep
     history_s: float = 30.0
     state: str = "prelude"  # "prelude", "rest", "out" or "settling"
@@ -88,7 +92,8 @@ class Excursion:
                    return_fraction=params.return_fraction, onset_fraction=reps.onset_fraction,
                    rest=sign * params.rest_prior, rest_creep_per_s=reps.rest_creep_per_s,
                    rearm_after_s=reps.rearm_after_s, settle_timeout_s=reps.settle_timeout_s,
-                   prelude_s=reps.prelude_s, count_held_start=params.held_start_is_rep)
+                   prelude_s=reps.prelude_s, count_held_start=params.held_start_is_rep,
+                   min_rise_s=reps.min_rise_s)
 
     @property
     def amplitude(self) -> float:
@@ -183,7 +188,7 @@ class Excursion:
             return self._complete(self._low_s)
         return None
 
-    def _complete(self, offset_s: float) -> ExcursionRep:
+    def _complete(self, offset_s: float) -> ExcursionRep | None:
         level = self.rest + self.onset_fraction * (self.peak - self.rest)
         onset = self.start_s
         for t, v in reversed(self._history):
@@ -193,8 +198,22 @@ class Excursion:
             if v <= level:
                 break
         rep = ExcursionRep(onset, self.peak_s, self.peak, self.return_s, offset_s, self.rest)
+        glitch = self._rise_s(onset) < self.min_rise_s
         self.state, self.peak = "rest", -math.inf
-        return rep
+        return None if glitch else rep
+
+    def _rise_s(self, onset_s: float) -> float:
+        """Time from 10 % to 60 % of the range on the way out (inf when not seen)."""
+        amp = self.peak - self.rest
+        low_t = None
+        for t, v in self._history:
+            if t < onset_s or t > self.peak_s:
+                continue
+            if v <= self.rest + 0.1 * amp:
+                low_t = t
+            elif v >= self.rest + 0.6 * amp and low_t is not None:
+                return t - low_t
+        return math.inf
 
     def finish(self, t_s: float) -> ExcursionRep | None:
         """At the end of the input: a rep already on its way back counts."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import deque
 from dataclasses import dataclass, field
 
 from spinecoach.domain.exercises.spec import ExerciseSpec, HeelTapCriteria
@@ -56,8 +57,9 @@ class HeelTapTracker(ExerciseTracker):
         self.excursion = Excursion.for_signal(self.c.reps, -1.0, self.th.reps)
         self.tap: _Tap | None = None
         self.last_side: str | None = None
-        self.gap_baseline: list[float] = []
-        self.camera_heights: list[float] = []
+        n = self.th.silhouette.baseline_frames
+        self.gap_baseline: deque[float] = deque(maxlen=n)  # resting gaps, most recent
+        self.camera_heights: deque[float] = deque(maxlen=n)
         self.mask_seen = False
 
     def abandon_rep(self) -> None:
@@ -96,7 +98,8 @@ class HeelTapTracker(ExerciseTracker):
             return Judgement(Phase.SETUP)
         if ex.state == "rest" and event is None:
             self.tap = None
-            self._learn_gap(feats)
+            if ex.armed and -lift - ex.rest < 0.25 * self.c.reps.enter:
+                self._learn_gap(feats)  # settled in tabletop (not still getting into it)
             return Judgement(Phase.START)
         if self.tap is None:
             self.tap = _Tap()
@@ -136,12 +139,12 @@ class HeelTapTracker(ExerciseTracker):
                           feats.image_width, self.th.silhouette)
 
     def _learn_gap(self, feats: Features) -> None:
-        if len(self.gap_baseline) < self.th.silhouette.baseline_frames:
-            gap = self._gap(feats)
-            if math.isfinite(gap):
-                self.gap_baseline.append(gap)
-                if math.isfinite(feats.camera_height_ratio):
-                    self.camera_heights.append(feats.camera_height_ratio)
+        """Keep the most recent resting gaps: the baseline follows the person between taps."""
+        gap = self._gap(feats)
+        if math.isfinite(gap):
+            self.gap_baseline.append(gap)
+            if math.isfinite(feats.camera_height_ratio):
+                self.camera_heights.append(feats.camera_height_ratio)
 
     def camera_too_high(self) -> bool:
         """True when the camera looks down on the user: the floor contour is not visible."""

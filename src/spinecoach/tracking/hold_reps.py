@@ -32,7 +32,7 @@ from spinecoach.tracking.base import ExerciseTracker, Judgement
 from spinecoach.tracking.excursion import Excursion, ExcursionRep, Stillness
 from spinecoach.tracking.features import Features, Measure
 from spinecoach.tracking.registry import register_tracker
-from spinecoach.tracking.state import Phase, RepEvent
+from spinecoach.tracking.state import HoldEvent, Phase, RepEvent
 
 
 @dataclass
@@ -131,6 +131,11 @@ class _HoldRepTracker(ExerciseTracker):
             self.abandon_rep()  # a rep seen half from each view is not counted
             self.active = wanted
         return self.channels[wanted]
+
+    def adjust_hold(self, hold: HoldEvent) -> HoldEvent:
+        """Stillness is judged on a window ending now: the interval is half a window earlier."""
+        lag = 0.5 * self.channels[self.active].params.still_window_s
+        return HoldEvent(hold.start_s - lag, hold.end_s - lag)
 
     def finish_open(self, t_s: float) -> Judgement | None:
         """A recording that ends on the way back from the target counts that rep."""
