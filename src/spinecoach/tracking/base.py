@@ -224,10 +224,14 @@ class ExerciseTracker:
 
     def _detect_cut(self, gated: FloatArray) -> None:
         trunk = gated[_TRUNK, :2]
+        seen = np.isfinite(trunk[:, 0])
+        if not seen.any():
+            return  # compare the next trunk seen with the last one (a cut often drops a frame)
         if self._prev_trunk is not None:
-            both = np.isfinite(trunk[:, 0]) & np.isfinite(self._prev_trunk[:, 0])
-            if both.any():
-                jump = float(np.abs(trunk[both] - self._prev_trunk[both]).mean())
+            both = seen & np.isfinite(self._prev_trunk[:, 0])
+            torso = _torso_norm(trunk)
+            if both.any() and torso > 0:
+                jump = float(np.abs(trunk[both] - self._prev_trunk[both]).mean()) / torso
                 if jump > self.th.signals.cut_jump:
                     self.smoother.reset()
                     self.on_cut()
@@ -379,6 +383,13 @@ class ExerciseTracker:
         judgement = self.finish_open(self._last_tracked_s)
         if judgement is not None and judgement.rep is not None:
             self._record_rep(judgement)
+
+
+def _torso_norm(trunk: FloatArray) -> float:
+    """Shoulder-to-hip distance (normalised image units) of whichever side is seen."""
+    lengths = [float(np.hypot(*(trunk[i] - trunk[i + 2]))) for i in (0, 1)]
+    finite = [x for x in lengths if math.isfinite(x)]
+    return max(finite) if finite else math.nan
 
 
 def vote_side(votes: list[int], previous: str | None, share: float) -> str:

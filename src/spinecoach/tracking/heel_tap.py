@@ -67,6 +67,12 @@ class HeelTapTracker(ExerciseTracker):
         self.tap = None
         self.excursion.reset()
 
+    def on_cut(self) -> None:
+        """A camera cut: the tap under way is dropped and the tabletop learnt again."""
+        self.abandon_rep()
+        self.gap_baseline.clear()
+        self.camera_heights.clear()
+
     @staticmethod
     def _low(feats: Features) -> tuple[float, Side] | None:
         finite = [(v, s) for s, v in zip((Side.LEFT, Side.RIGHT), feats.ankle_lift, strict=True)

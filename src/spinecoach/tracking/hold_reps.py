@@ -120,9 +120,9 @@ class _HoldRepTracker(ExerciseTracker):
             ch.stillness.reset()
 
     def on_cut(self) -> None:
-        """A camera cut: the speed windows restart (the normalised signals carry on)."""
-        for ch in self.channels.values():
-            ch.stillness.reset()
+        """A camera cut: a new view reads the same body at other angles, so the rep under
+        way is dropped and the rest level is learnt again (as after a tracking loss)."""
+        self.abandon_rep()
 
     def _select_channel(self, feats: Features) -> _Channel:
         """The front-view channel in a front view (when there is one), else the main one."""
