@@ -75,10 +75,10 @@ class PlankTracker(ExerciseTracker):
         if knee < self.c.min_knee_deg and not knee_floor >= self.c.knee_floor_max:
             return {"knees_down"}  # the shoulder-hip-ankle line means nothing on the knees
         dev = feats.measure(Measure.LINE_DEV_DEG)
-        own = self.own_line_deg if math.isfinite(self.own_line_deg) else 0.0
-        if dev > self.c.sag_deg or dev - own > self.c.relative_deg:
+        bend = dev - self.own_line_deg  # NaN until the person's own line is known
+        if dev > self.c.sag_deg or bend > self.c.relative_deg:
             return {"hip_sag"}
-        if dev < -self.c.pike_deg or dev - own < -self.c.relative_deg:
+        if dev < -self.c.pike_deg or bend < -self.c.relative_deg:
             return {"hip_pike"}
         return set()
 
