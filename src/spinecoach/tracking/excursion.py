@@ -101,7 +101,13 @@ class Excursion:
         return max(0.0, self.peak - self.rest) if self.state in ("out", "settling") else 0.0
 
     def reset(self) -> None:
-        """Forget the excursion under way (after a long tracking loss)."""
+        """Forget the excursion under way (after a long tracking loss).
+
+        Before the first sample (nobody seen yet) there is nothing to forget: the start of
+        what is seen is still a recording's start.
+        """
+        if self._first is None:
+            return
         self.state, self.peak = "rest", -math.inf
         self.armed = False  # a rep half seen is not counted: wait to see the rest again
         self._history.clear()

@@ -54,7 +54,7 @@ class _Rep:
     faults: set[str] = field(default_factory=set)
     form_judged: bool = True  # False once any frame of it was not seen side-on
     extreme: float = math.nan  # the depth measure's most extreme value (judged frames only)
-    agree_first: float = math.nan
+    agree_low: float = math.nan  # the confirming signal's range over the rep (and at rest)
     agree_best: float = math.nan
     reached_plateau: bool = False
 
@@ -165,7 +165,7 @@ class _HoldRepTracker(ExerciseTracker):
                 self.agree_rest = self.agree_sign * feats.measure(self.agree)
             return Judgement(Phase.START)
         if self.rep is None:
-            self.rep = _Rep(start_s=ex.start_s, agree_first=self.agree_rest)
+            self.rep = _Rep(start_s=ex.start_s, agree_low=self.agree_rest)
             self.reset_rep_hold()
         rep = self.rep
         self._observe(rep, feats)
@@ -194,14 +194,15 @@ class _HoldRepTracker(ExerciseTracker):
             rep.extreme = depth if math.isnan(rep.extreme) else max(rep.extreme, depth)
         agree = self.agree_sign * feats.measure(self.agree)
         if math.isfinite(agree):
-            if math.isnan(rep.agree_first):
-                rep.agree_first = agree
+            rep.agree_low = agree if math.isnan(rep.agree_low) else min(rep.agree_low, agree)
             rep.agree_best = agree if math.isnan(rep.agree_best) else max(rep.agree_best, agree)
 
     def _agrees(self, rep: _Rep) -> bool:
-        if math.isnan(rep.agree_first) or math.isnan(rep.agree_best):
+        """The confirming signal moved enough over the rep (its range: a rep already under
+        way when the recording began has its low point on the way back)."""
+        if math.isnan(rep.agree_low) or math.isnan(rep.agree_best):
             return True  # the confirming signal was not measurable: the main one decides
-        return rep.agree_best - rep.agree_first >= self.agreement_min(rep)
+        return rep.agree_best - rep.agree_low >= self.agreement_min(rep)
 
     def _complete(self, judgement: Judgement, event: ExcursionRep) -> None:
         rep = self.rep
