@@ -140,7 +140,8 @@ class PlankTracker(ExerciseTracker):
         """
         speed = self.stillness.update(feats.measure(Measure.LINE_DEV_DEG), t_s)
         hip_speed = self.hip_motion.update(feats.measure(Measure.HIP_FLOOR), t_s)
-        if speed < self.c.still_deg_per_s:
+        moving = speed >= self.c.still_deg_per_s or hip_speed >= self.c.hip_still_per_s
+        if not moving:
             self.motion_since_s = None
         elif self.motion_since_s is None and math.isfinite(speed):
             self.motion_since_s = t_s
@@ -162,11 +163,14 @@ class PlankTracker(ExerciseTracker):
         A hold ends live once movement is clear (a fault, the line bending fast, the hips
         moving, lying down); the interval recorded ends where that movement began, so the
         way down is not counted as holding.  Slow drift that did not end the hold is not cut.
+        Speeds are judged on a window ending now, so both ends are half a window earlier.
         """
+        lag = 0.5 * self.c.still_window_s
+        end = hold.end_s
         start = self.motion_since_s
         if start is not None and hold.start_s < start < hold.end_s:
-            return HoldEvent(hold.start_s, start)
-        return hold
+            end = start
+        return HoldEvent(hold.start_s - lag, end - lag)
 
     def _complete(self, judgement: Judgement, t_s: float) -> None:
         """End the attempt: record it (a plank has holds and attempts, not reps)."""

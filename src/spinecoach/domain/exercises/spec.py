@@ -124,6 +124,7 @@ class PlankCriteria(_Frozen):
     still_deg_per_s: float  # a hold starts once the body line moves slower than this
     moving_deg_per_s: float  # and ends when it moves faster than this (or on a fault)
     hip_moving_per_s: float  # or when the hips rise or drop faster (torso lengths per second)
+    hip_still_per_s: float  # hips slower than this are still (where a movement began)
     still_window_s: float = Field(gt=0, le=2)  # speeds are slopes over this window
     target_hold_s: float
 
