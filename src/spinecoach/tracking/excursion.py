@@ -32,6 +32,7 @@ while the person rests so "still" means still *for this camera*.
 from __future__ import annotations
 
 import math
+import statistics
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -114,16 +115,22 @@ class Excursion:
         self._prev_t = None
 
     def _prelude(self, value: float, t_s: float) -> None:
-        """The start of the recording: at rest, or part-way through a rep (see above)?"""
+        """The start of the recording: at rest, or part-way through a rep (see above)?
+
+        Judged on the median of the first and of the last three samples of the prelude, so
+        the pose model's first, unsettled estimate does not decide it.
+        """
         if self._first is None:
             self._first = (t_s, value)
-        t0, v0 = self._first
-        if v0 - self.rest < self.min_amplitude:
-            self.state = "rest"  # it began at rest: the usual path from the next sample
-            return
+        t0 = self._first[0]
         if t_s - t0 < self.prelude_s:
             return
-        move = value - v0
+        seen = [v for t, v in self._history if t >= t0]
+        v0, v1 = statistics.median(seen[:3]), statistics.median(seen[-3:])
+        if v1 - self.rest < self.min_amplitude:
+            self.state = "rest"  # at rest now (the first estimates may still have moved)
+            return
+        move = v1 - v0
         mid_rep = move > 0.25 * self.enter or (move >= -0.25 * self.enter
                                               and self.count_held_start)
         if mid_rep:
@@ -141,7 +148,7 @@ class Excursion:
             self._history.popleft()
         if self.state == "prelude":
             self._prelude(value, t_s)
-            if self.state != "rest" or self._first is None or self._first[0] != t_s:
+            if self.state != "rest" or not self.armed:
                 return None
         if self.state == "rest":
             if not self.armed:
