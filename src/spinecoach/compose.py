@@ -25,7 +25,7 @@ from spinecoach.tracking.state import FrameState
 
 if TYPE_CHECKING:
     from spinecoach.pose.pool import ChunkEstimator, PosePool
-    from spinecoach.pose.stream import PoseStream
+    from spinecoach.pose.stream import Chunking, PoseStream
 
 LANDMARK_SUFFIXES = (".csv", ".npy")
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".y4m", ".mjpeg", ".mpg")
@@ -79,7 +79,7 @@ def estimate_file_poses(
     workers: int | None = None,
     pool: PosePool | None = None,
     keep_images: bool = False,
-    chunk_frames: int | None = None,
+    chunking: Chunking | None = None,
     estimator_factory: ChunkEstimatorFactory | None = None,
 ) -> PoseStream:
     """The ordered landmark stream of a video, exactly as ``analyze`` sees it, without a tracker.
@@ -104,10 +104,11 @@ def estimate_file_poses(
         A running :class:`~spinecoach.pose.pool.PosePool` to use instead (not closed here).
     keep_images
         Keep each frame's picture in ``stream.last_image`` while it is the current pose.
-    chunk_frames
-        Re-detect the person every this many analysed frames (default
-        :data:`~spinecoach.pose.stream.DEFAULT_CHUNK_FRAMES`); 0 tracks straight through the
-        file, in one process only (for measuring what the chunks change).
+    chunking
+        How the frames are cut into chunks that re-detect the person (default
+        :data:`~spinecoach.pose.stream.DEFAULT_CHUNKING`); :data:`~spinecoach.pose.stream.
+        STRAIGHT` tracks straight through the file, in one process only (to measure what the
+        chunks change).
     estimator_factory
         The estimator for the one-process path (default BlazePose); a test seam.
 
@@ -130,8 +131,8 @@ def estimate_file_poses(
     options: dict[str, Any] = {}
     if estimator_factory is not None:
         options["estimator_factory"] = estimator_factory
-    if chunk_frames is not None:
-        options["chunk_frames"] = chunk_frames
+    if chunking is not None:
+        options["chunking"] = chunking
     return stream_video_poses(
         path, max_fps=max_fps or None, segmentation=segmentation, keep_images=keep_images,
         workers=workers or default_workers(), pool=pool, **options,
@@ -150,14 +151,14 @@ def analyze_file(
     max_fps: float | None = DEFAULT_MAX_FPS,
     workers: int | None = None,
     pool: PosePool | None = None,
-    chunk_frames: int | None = None,
+    chunking: Chunking | None = None,
     estimator_factory: ChunkEstimatorFactory | None = None,
 ) -> AnalysisRun:
     """Analyse a video file or a landmark table (``.csv``/``.npy``) for one exercise.
 
     Pose estimation runs on ``workers`` processes (default: the cores available; 1 = in this
     process) or on ``pool``; the report is the same either way, and its ``run`` entry says how
-    it ran.  ``chunk_frames`` and ``estimator_factory`` are as for
+    it ran.  ``chunking`` and ``estimator_factory`` are as for
     :func:`estimate_file_poses`.
 
     Raises
@@ -170,13 +171,13 @@ def analyze_file(
     path = Path(path)
     if path.suffix.lower() in LANDMARK_SUFFIXES:
         run = _analyze_landmarks(path, exercise_id, fps=fps, keep_frames=keep_frames)
-        run.report["run"] = _run_note(0, 0, time.perf_counter() - start)
+        run.report["run"] = _run_note(None, time.perf_counter() - start)
         return run
     kept: list[PoseFrame] = []
     with ExitStack() as stack:
         stream = stack.enter_context(estimate_file_poses(
             path, exercise_id, max_fps=max_fps, workers=workers, pool=pool,
-            keep_images=annotate_path is not None, chunk_frames=chunk_frames,
+            keep_images=annotate_path is not None, chunking=chunking,
             estimator_factory=estimator_factory,
         ))
         source = stream.source
@@ -192,8 +193,7 @@ def analyze_file(
     run.poses = kept
     run.report["source"]["analysed_fps"] = round(source.fps, 3)
     run.report["source"]["analysed_frames"] = run.timings.frames
-    run.report["run"] = _run_note(stream.workers, stream.chunk_frames,
-                                  time.perf_counter() - start)
+    run.report["run"] = _run_note(stream, time.perf_counter() - start)
     if save_landmarks is not None:
         _save_landmarks(kept, save_landmarks)
     return run
@@ -266,12 +266,15 @@ def _analyze_task(task: FileTask, options: dict[str, Any]) -> FileResult:
     return result
 
 
-def _run_note(workers: int, chunk_frames: int, wall_s: float) -> dict[str, Any]:
+def _run_note(stream: PoseStream | None, wall_s: float) -> dict[str, Any]:
     """The report's ``run`` entry: how the analysis ran."""
-    where = ("none (landmark table)" if workers == 0 else
-             "this process" if workers == 1 else f"{workers} worker processes")
-    return {"pose_workers": workers, "pose_in": where,
-            "redetect_every_frames": chunk_frames, "wall_s": round(wall_s, 3)}
+    if stream is None:
+        return {"pose_workers": 0, "pose_in": "none (landmark table)", "wall_s": round(wall_s, 3)}
+    workers = stream.workers
+    return {"pose_workers": workers,
+            "pose_in": "this process" if workers == 1 else f"{workers} worker processes",
+            "redetect_every_frames": stream.chunking.frames,
+            "overlap_frames": stream.chunking.overlap, "wall_s": round(wall_s, 3)}
 
 
 def _observed(
@@ -372,6 +375,8 @@ def _run_text(report: dict[str, Any]) -> str:
         text += f" ({source['duration_s'] / run['wall_s']:.1f}x real time)"
     if run["pose_workers"]:
         text += (f"; pose in {run['pose_in']}, {source.get('analysed_frames')} of "
-                 f"{source['frames']} frames at up to {source.get('analysed_fps')} fps, the "
-                 f"person re-detected every {run['redetect_every_frames']} analysed frames")
+                 f"{source['frames']} frames at up to {source.get('analysed_fps')} fps")
+        if run["redetect_every_frames"]:
+            text += (f", the person re-detected every {run['redetect_every_frames']} "
+                     "analysed frames")
     return text + "."

@@ -21,7 +21,7 @@ Messages (tuples, pickled over one duplex pipe per worker)::
     parent -> worker   ("open", job, shm_name, slot_bytes, segmentation)
                        ("frame", job, index, slot, shape, t_s, reset, full_size)
                        ("close", job)            None = exit
-    worker -> parent   ("pose", job, index, slot, PoseFrame, seconds)
+    worker -> parent   ("pose", job, index, slot, PoseFrame or None, seconds)
                        ("error", job, index, slot, exception)
                        ("fatal", exception)      the worker could not start
 
@@ -147,7 +147,8 @@ class _Worker:
                 estimator.reset_tracking()
             start = time.perf_counter()
             pose = estimator.estimate(slots.image(slot, shape), t_s, full_size=full_size)
-            self.conn.send(("pose", job, index, slot, pose, time.perf_counter() - start))
+            kept = pose if index >= 0 else None
+            self.conn.send(("pose", job, index, slot, kept, time.perf_counter() - start))
         except Exception as exc:  # noqa: BLE001 - handed to the parent, re-raised there
             self.conn.send(("error", job, index, slot, _picklable(exc)))
 
@@ -218,6 +219,8 @@ class PoolJob:
         full_size: tuple[int, int] | None = None,
     ) -> bool:
         """Queue frame ``index`` for estimation; False if the job is stopping.
+
+        A negative ``index`` is an overlap frame: estimated (for the tracking) but not kept.
 
         ``new_chunk`` starts a chunk: it goes to the least busy worker that no other job is
         sending a chunk to, waiting for one if need be, and the worker resets its tracking
@@ -308,12 +311,13 @@ class PoolJob:
         self._slots.close()
 
     # -- called by the pool's collector thread ---------------------------------------
-    def _deliver(self, index: int, slot: int, pose: PoseFrame, seconds: float) -> None:
+    def _deliver(self, index: int, slot: int, pose: PoseFrame | None, seconds: float) -> None:
         self._slots.release(slot)
         with self._cond:
-            self._results[index] = pose
             self.pool_s += seconds
-            self._cond.notify_all()
+            if pose is not None:
+                self._results[index] = pose
+                self._cond.notify_all()
 
 
 class PosePool:

@@ -9,16 +9,18 @@ Chunks and BlazePose's tracking
 -------------------------------
 In video mode BlazePose crops each frame around the region of interest found in the previous
 frame, so frame *n* depends on frame *n - 1* and a video cannot simply be split between
-processes.  Here the analysed frames are cut into chunks of ``chunk_frames`` (32 by default,
-about 2 s at 15 fps) and the estimator re-detects the person at the start of every chunk
-(:meth:`~spinecoach.pose.mediapipe_estimator.MediaPipeEstimator.reset_tracking`); within a
-chunk it tracks as usual.  Each chunk is then independent of the others, so chunks can go to
-different workers, and -- because the one-process path resets at the same frames -- the
-landmarks are bit-for-bit the same whatever the number of workers (a test checks it).  A
-re-detect costs about two inferences per chunk.  Compared with tracking straight through the
-file, the poses differ by a few pixels after each re-detect; ``bench/speed.py`` measures it
-on rendered clips with exact truth, and the golden-clip reports do not change (see
-BENCHMARKS.md).  ``chunk_frames=0`` tracks straight through (one process only).
+processes.  Here the analysed frames are cut into chunks (:class:`Chunking`: 32 frames, about
+2 s at 15 fps).  At the start of every chunk but the first the estimator forgets its track
+(:meth:`~spinecoach.pose.mediapipe_estimator.MediaPipeEstimator.reset_tracking`), re-detects
+the person on the frame *before* the chunk (an overlap of one frame whose pose is dropped:
+the pose found from a fresh detection is the one that differs most from tracked ones) and
+tracks from there.  Each chunk is then independent of the others, so chunks can go to
+different workers, and because the one-process path does exactly the same, the landmarks are
+bit-for-bit the same whatever the number of workers (a test checks it).  A chunk costs about
+three extra inferences (the reset's blank frame, the detector, the overlap frame).  Compared
+with tracking straight through the file the poses differ by a few pixels after each chunk
+start; ``bench/speed.py`` measures this on rendered clips with exact truth and compares the
+reports (BENCHMARKS.md).  :data:`STRAIGHT` tracks straight through (one process only).
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ import itertools
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from spinecoach.domain.pose import PoseFrame
 from spinecoach.pose.mediapipe_estimator import DEFAULT_MAX_SIDE_PX, shrink_image, shrunk_size
@@ -39,15 +43,59 @@ from spinecoach.pose.video import VideoFileSource, open_video
 from spinecoach.session.ports import Frame, FrameSource, Image
 
 __all__ = [
-    "DEFAULT_CHUNK_FRAMES",
+    "DEFAULT_CHUNKING",
+    "STRAIGHT",
+    "Chunking",
     "PoseStream",
     "Prefetched",
     "StreamTimings",
     "stream_video_poses",
 ]
 
-DEFAULT_CHUNK_FRAMES = 32
 InProcessFactory = Callable[[bool], ChunkEstimator]
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Chunking:
+    """How a video's analysed frames are cut into independent chunks (module docstring).
+
+    Attributes
+    ----------
+    frames
+        Analysed frames per chunk; 0 makes the whole file one chunk (tracking straight
+        through, which only one process can do).
+    overlap
+        Frames before each chunk (but the first) estimated after the re-detect and dropped.
+
+    Raises
+    ------
+    ValueError
+        If a value is negative, or ``overlap`` is not smaller than ``frames``.
+    """
+
+    frames: int = 32
+    overlap: int = 1
+
+    def __post_init__(self) -> None:
+        """Check the values."""
+        if self.frames < 0 or self.overlap < 0:
+            raise ValueError(f"chunk frames and overlap must be 0 or more, got {self}")
+        if self.frames and self.overlap >= self.frames:
+            raise ValueError(f"the overlap must be shorter than a chunk, got {self}")
+
+    @property
+    def straight(self) -> bool:
+        """True when the file is one chunk."""
+        return self.frames == 0
+
+    def starts(self, index: int) -> bool:
+        """True if analysed frame ``index`` starts a chunk."""
+        return self.frames > 0 and index % self.frames == 0
+
+
+DEFAULT_CHUNKING = Chunking()
+STRAIGHT = Chunking(frames=0, overlap=0)
 
 
 def _mediapipe_in_process(segmentation: bool) -> ChunkEstimator:
@@ -77,8 +125,8 @@ class PoseStream:
         The open video (``info``, ``fps`` delivered, ``width``, ``height``).
     workers
         Processes estimating poses: 1 means this process.
-    chunk_frames
-        Analysed frames between re-detections (0: never).
+    chunking
+        How the frames are cut into chunks.
     timings
         Decoding and pose seconds so far (pose seconds are summed over the workers).
     last_image
@@ -90,7 +138,7 @@ class PoseStream:
         source: VideoFileSource,
         *,
         segmentation: bool,
-        chunk_frames: int,
+        chunking: Chunking,
         pool: PosePool | None,
         own_pool: bool,
         keep_images: bool,
@@ -98,7 +146,7 @@ class PoseStream:
     ) -> None:
         self.source = source
         self.segmentation = segmentation
-        self.chunk_frames = chunk_frames
+        self.chunking = chunking
         self.workers = pool.workers if pool is not None else 1
         self.timings = StreamTimings()
         self.last_image: Image | None = None
@@ -148,13 +196,17 @@ class PoseStream:
     def _in_process(self) -> Iterator[PoseFrame]:
         estimator = self._factory(self.segmentation)
         frames = Prefetched(self.source)
+        recent: deque[tuple[Image, float]] = deque(maxlen=self.chunking.overlap or 1)
         try:
             for index, frame in enumerate(frames):
-                if self.chunk_frames and index % self.chunk_frames == 0:
-                    estimator.reset_tracking()
                 start = time.perf_counter()
+                if self.chunking.starts(index):
+                    estimator.reset_tracking()
+                    for image, t_s in _last(recent, self.chunking.overlap):
+                        estimator.estimate(image, t_s)  # overlap: re-detect, then drop
                 pose = estimator.estimate(frame.image, frame.t_s)
                 self.timings.pose_s += time.perf_counter() - start
+                recent.append((frame.image, frame.t_s))
                 self.last_image = frame.image if self._keep_images else None
                 yield pose
         finally:
@@ -165,7 +217,7 @@ class PoseStream:
     def _pooled(self, pool: PosePool) -> Iterator[PoseFrame]:
         width, height = shrunk_size(self.source.width, self.source.height, DEFAULT_MAX_SIDE_PX)
         job = pool.open_job(segmentation=self.segmentation, frame_bytes=width * height * 3,
-                            slots=2 * self.chunk_frames + 2 * pool.workers)
+                            slots=2 * self.chunking.frames + 2 * pool.workers + 2)
         feeder = threading.Thread(target=self._feed, args=(job,), name="decode", daemon=True)
         feeder.start()
         try:
@@ -184,6 +236,7 @@ class PoseStream:
     def _feed(self, job: PoolJob) -> None:
         """Decoding thread: send every frame to the pool, chunk by chunk."""
         frames = iter(self.source)
+        recent: deque[_Sent] = deque(maxlen=self.chunking.overlap or 1)
         try:
             for index in itertools.count():
                 start = time.perf_counter()
@@ -196,11 +249,39 @@ class PoseStream:
                 full = None if image is frame.image else (self.source.width, self.source.height)
                 if self._keep_images:
                     self._images[index] = frame.image
-                if not job.send(index, image, frame.t_s, full_size=full,
-                                new_chunk=index % self.chunk_frames == 0):
+                sent = _Sent(index, image, frame.t_s, full)
+                if not self._send_frame(job, sent, recent):
                     return
+                recent.append(sent)
         except Exception as exc:  # noqa: BLE001 - handed to the consumer, re-raised there
             job.fail(exc)
+
+    def _send_frame(self, job: PoolJob, sent: _Sent, recent: deque[_Sent]) -> bool:
+        """Send one frame, preceded at a chunk start by the overlap frames; False to stop."""
+        new_chunk = self.chunking.starts(sent.index)
+        if new_chunk:
+            for earlier in _last(recent, self.chunking.overlap):
+                if not job.send(-1, earlier.image, earlier.t_s, full_size=earlier.full_size,
+                                new_chunk=new_chunk):
+                    return False
+                new_chunk = False
+        return job.send(sent.index, sent.image, sent.t_s, full_size=sent.full_size,
+                        new_chunk=new_chunk)
+
+
+def _last(items: deque[_T], n: int) -> list[_T]:
+    """The last ``n`` items (none for ``n == 0``)."""
+    return list(items)[-n:] if n > 0 else []
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A frame as sent to the pool (kept for the next chunk's overlap)."""
+
+    index: int
+    image: Image
+    t_s: float
+    full_size: tuple[int, int] | None
 
 
 def stream_video_poses(
@@ -210,7 +291,7 @@ def stream_video_poses(
     segmentation: bool = False,
     workers: int = 1,
     pool: PosePool | None = None,
-    chunk_frames: int = DEFAULT_CHUNK_FRAMES,
+    chunking: Chunking = DEFAULT_CHUNKING,
     keep_images: bool = False,
     estimator_factory: InProcessFactory = _mediapipe_in_process,
 ) -> PoseStream:
@@ -229,9 +310,9 @@ def stream_video_poses(
         in this process.
     pool
         A running pool to use (its size wins over ``workers``); it is not closed here.
-    chunk_frames
-        Re-detect the person every this many analysed frames; 0 tracks straight through and
-        needs ``workers=1`` without a pool.
+    chunking
+        How frames are cut into independent chunks; :data:`STRAIGHT` (no chunks) needs
+        ``workers=1`` without a pool.
     keep_images
         Keep each frame's picture in :attr:`PoseStream.last_image` (for an annotated video).
     estimator_factory
@@ -248,16 +329,12 @@ def stream_video_poses(
     UnreadableVideoError
         If the file cannot be read (raised here, before any pose work).
     ValueError
-        If ``workers`` < 1, ``chunk_frames`` < 0, or ``chunk_frames`` is 0 with several
-        workers.
+        If ``workers`` < 1, or ``chunking`` is :data:`STRAIGHT` with several workers.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
-    if chunk_frames < 0:
-        raise ValueError(f"chunk_frames must be 0 or more, got {chunk_frames}")
-    parallel = pool is not None or workers > 1
-    if chunk_frames == 0 and parallel:
-        raise ValueError("tracking straight through (chunk_frames=0) needs one process")
+    if chunking.straight and (pool is not None or workers > 1):
+        raise ValueError("tracking straight through the file needs one process")
     source = open_video(path, max_fps=max_fps)
     own = pool is None and workers > 1
     try:
@@ -267,7 +344,7 @@ def stream_video_poses(
     except BaseException:
         source.close()
         raise
-    return PoseStream(source, segmentation=segmentation, chunk_frames=chunk_frames, pool=pool,
+    return PoseStream(source, segmentation=segmentation, chunking=chunking, pool=pool,
                       own_pool=own, keep_images=keep_images, estimator_factory=estimator_factory)
 
 

@@ -16,10 +16,11 @@ from spinecoach.errors import PoseWorkerError, UnreadableVideoError
 from spinecoach.pose.pool import PosePool
 from spinecoach.pose.replay import ProbeEstimator
 from spinecoach.pose.shared_frames import FrameSlots
-from spinecoach.pose.stream import stream_video_poses
+from spinecoach.pose.stream import STRAIGHT, Chunking, stream_video_poses
 
 MakeVideo = Callable[..., Path]
 CHUNK = 8
+CHUNKING = Chunking(frames=CHUNK, overlap=0)
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +30,9 @@ def pool() -> PosePool:
 
 
 def _poses(path: Path, **kwargs: object) -> list:
-    with stream_video_poses(path, chunk_frames=CHUNK, estimator_factory=ProbeEstimator,
-                            **kwargs) as stream:  # type: ignore[arg-type]
+    options = {"chunking": CHUNKING, **kwargs}
+    with stream_video_poses(path, estimator_factory=ProbeEstimator,
+                            **options) as stream:  # type: ignore[arg-type]
         return list(stream)
 
 
@@ -55,6 +57,17 @@ def test_each_chunk_starts_from_a_reset(make_video: MakeVideo, pool) -> None:
     poses = _poses(make_video("bars.mp4", 30), pool=pool)
     since_reset = [int(p.landmarks[0, 2]) for p in poses]
     assert since_reset == [i % CHUNK for i in range(30)]
+
+
+@pytest.mark.parametrize("overlap", [1, 3])
+def test_chunks_but_the_first_start_with_overlap_frames(make_video: MakeVideo, pool,
+                                                        overlap: int) -> None:
+    path = make_video("bars.mp4", 30)
+    chunking = Chunking(frames=CHUNK, overlap=overlap)
+    shared = _poses(path, pool=pool, chunking=chunking)
+    since_reset = [int(p.landmarks[0, 2]) for p in shared]
+    assert since_reset == [i if i < CHUNK else i % CHUNK + overlap for i in range(30)]
+    assert _same(_poses(path, chunking=chunking), shared)
 
 
 def test_pixels_arrive_intact(make_video: MakeVideo, pool) -> None:
@@ -111,7 +124,7 @@ def test_jobs_share_the_pool_at_once(make_video: MakeVideo, pool) -> None:
 def test_stopping_early_frees_everything(make_video: MakeVideo, pool) -> None:
     path = make_video("bars.mp4", 60)
     before = _shm_names()
-    with stream_video_poses(path, pool=pool, chunk_frames=CHUNK) as stream:
+    with stream_video_poses(path, pool=pool, chunking=CHUNKING) as stream:
         for i, _ in enumerate(stream):
             if i == 3:
                 break
@@ -131,7 +144,7 @@ def test_a_dead_worker_fails_the_job_instead_of_hanging(make_video: MakeVideo) -
     with PosePool(2, estimator_factory=ProbeEstimator) as doomed:
         doomed.start()
         with pytest.raises(PoseWorkerError, match="stopped unexpectedly"):
-            with stream_video_poses(path, pool=doomed, chunk_frames=CHUNK) as stream:
+            with stream_video_poses(path, pool=doomed, chunking=CHUNKING) as stream:
                 for i, _ in enumerate(stream):
                     if i == 5:
                         os.kill(doomed.pids[1] or 0, signal.SIGKILL)
@@ -152,7 +165,7 @@ def test_bad_arguments_are_refused(make_video: MakeVideo, pool) -> None:
     with pytest.raises(ValueError, match="workers"):
         stream_video_poses(path, workers=0)
     with pytest.raises(ValueError, match="one process"):
-        stream_video_poses(path, pool=pool, chunk_frames=0)
+        stream_video_poses(path, pool=pool, chunking=STRAIGHT)
     with pytest.raises(ValueError, match="at least 1 worker"):
         PosePool(0)
     with pytest.raises(UnreadableVideoError):
@@ -160,7 +173,7 @@ def test_bad_arguments_are_refused(make_video: MakeVideo, pool) -> None:
 
 
 def test_straight_tracking_never_resets(make_video: MakeVideo) -> None:
-    with stream_video_poses(make_video("bars.mp4", 20), chunk_frames=0,
+    with stream_video_poses(make_video("bars.mp4", 20), chunking=STRAIGHT,
                             estimator_factory=ProbeEstimator) as stream:
         poses = list(stream)
     assert [int(p.landmarks[0, 2]) for p in poses] == list(range(20))
