@@ -19,6 +19,7 @@ an all-NaN pose (nobody found), like the real model outside the recording.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import TracebackType
@@ -148,11 +149,17 @@ class ProbeEstimator:
     fail_at
         Raise ``ValueError`` on this call of :meth:`estimate` (1 = the first), to test how
         errors travel.
+    delay_s
+        Sleep this long in each :meth:`estimate` and :meth:`reset_tracking`, standing in for
+        the model's time (to measure how well a pipeline keeps its workers busy).
     """
 
-    def __init__(self, segmentation: bool = False, *, fail_at: int | None = None) -> None:
+    def __init__(
+        self, segmentation: bool = False, *, fail_at: int | None = None, delay_s: float = 0.0
+    ) -> None:
         self.segmentation = segmentation
         self.fail_at = fail_at
+        self.delay_s = delay_s
         self.calls = 0
         self.resets = 0
         self._since_reset = 0
@@ -164,6 +171,8 @@ class ProbeEstimator:
         self.calls += 1
         if self.calls == self.fail_at:
             raise ValueError(f"ProbeEstimator fails on call {self.calls}, as asked")
+        if self.delay_s:
+            time.sleep(self.delay_s)
         pixels = image[::2, ::2, :2].reshape(-1, 2).astype(np.float64)
         landmarks = np.empty((N_LANDMARKS, 4))
         for k, run in enumerate(np.array_split(pixels, N_LANDMARKS)):
@@ -180,6 +189,8 @@ class ProbeEstimator:
     def reset_tracking(self) -> None:
         """Start counting frames from 0 again."""
         self.resets += 1
+        if self.delay_s:
+            time.sleep(self.delay_s)
         self._since_reset = 0
 
     def close(self) -> None:

@@ -42,10 +42,15 @@ class EngineAnalyzer:
     ----------
     workers
         Pose worker processes (default: the cores available).
+    pool_factory
+        Starts the pool (default: BlazePose workers); a test seam.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(
+        self, workers: int | None = None, *, pool_factory: Callable[[], PosePool] | None = None
+    ) -> None:
         self._workers = workers
+        self._pool_factory = pool_factory
         self._pool: PosePool | None = None
         self._lock = threading.Lock()
 
@@ -68,7 +73,8 @@ class EngineAnalyzer:
                 self._pool.close()
                 self._pool = None
             if self._pool is None:
-                self._pool = start_pose_pool(self._workers)
+                factory = self._pool_factory or (lambda: start_pose_pool(self._workers))
+                self._pool = factory()
             return self._pool
 
     def close(self) -> None:
