@@ -13,8 +13,10 @@ the chunk's first frame.  Results come back out of order and :meth:`PoolJob.take
 out in order.  Because every chunk starts from a reset, a frame's pose does not depend on
 which worker estimated it or on how many workers there are.
 
-Several jobs may run at once (a batch, the web upload queue): their chunks share the workers,
-each chunk going to the worker with the fewest frames outstanding.
+Several jobs may run at once (a batch, the web upload queue): their chunks share the workers.
+A chunk goes to the worker with the fewest frames outstanding among those no other job is
+sending a chunk to (the worker's pipe is first in, first out, so two jobs' chunks never mix
+on one estimator's tracking state).  The worker side is :mod:`spinecoach.pose.pool_worker`.
 
 Messages (tuples, pickled over one duplex pipe per worker)::
 
@@ -35,20 +37,23 @@ import itertools
 import logging
 import multiprocessing
 import os
-import pickle
-import signal
 import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any
 
 from spinecoach.domain.pose import PoseFrame
 from spinecoach.errors import PoseWorkerError
-from spinecoach.pose.shared_frames import AttachedSlots, FrameSlots
+from spinecoach.pose.pool_worker import (
+    ChunkEstimator,
+    EstimatorFactory,
+    mediapipe_factory,
+    worker_main,
+)
+from spinecoach.pose.shared_frames import FrameSlots
 from spinecoach.session.ports import Image
 
 __all__ = [
@@ -64,31 +69,6 @@ _log = logging.getLogger(__name__)
 _STOP_TIMEOUT_S = 5.0
 
 
-class ChunkEstimator(Protocol):
-    """A pose estimator that can forget its tracking state (what a pool worker needs)."""
-
-    def estimate(
-        self, image: Image, t_s: float, *, full_size: tuple[int, int] | None = None
-    ) -> PoseFrame:
-        """Return the pose in ``image`` (see :class:`MediaPipeEstimator`)."""
-
-    def reset_tracking(self) -> None:
-        """Make the next frame independent of the previous ones."""
-
-    def close(self) -> None:
-        """Release the model."""
-
-
-EstimatorFactory = Callable[[bool], ChunkEstimator]
-
-
-def mediapipe_factory(segmentation: bool) -> ChunkEstimator:
-    """Build the BlazePose estimator of a worker process (lean MediaPipe import)."""
-    from spinecoach.pose.mediapipe_estimator import MediaPipeEstimator
-
-    return MediaPipeEstimator(segmentation=segmentation, lean_import=True)
-
-
 def available_cores() -> int:
     """Number of CPU cores this process may run on (at least 1)."""
     try:
@@ -97,89 +77,6 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-# -- the worker process ------------------------------------------------------------------
-
-
-def _picklable(exc: BaseException) -> BaseException:
-    """``exc`` if it survives pickling, else a :class:`PoseWorkerError` with its text."""
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return PoseWorkerError(f"pose worker: {type(exc).__name__}: {exc}")
-    return exc
-
-
-class _Worker:
-    """The state of one worker process: its estimators and the jobs' shared memory."""
-
-    def __init__(self, conn: Connection, factory: EstimatorFactory) -> None:
-        self.conn = conn
-        self.factory = factory
-        self.estimators: dict[bool, ChunkEstimator] = {}
-        self.jobs: dict[int, tuple[AttachedSlots, bool]] = {}
-
-    def estimator(self, segmentation: bool) -> ChunkEstimator:
-        """The warm estimator for ``segmentation``, built on first use."""
-        if segmentation not in self.estimators:
-            self.estimators[segmentation] = self.factory(segmentation)
-        return self.estimators[segmentation]
-
-    def handle(self, message: tuple[Any, ...]) -> None:
-        """Act on one message from the parent."""
-        kind, job = message[0], message[1]
-        if kind == "open":
-            _, _, name, slot_bytes, segmentation = message
-            self.jobs[job] = (AttachedSlots(name, slot_bytes), segmentation)
-        elif kind == "frame":
-            self.estimate(message)
-        elif kind == "close":
-            attached = self.jobs.pop(job, None)
-            if attached is not None:
-                attached[0].close()
-
-    def estimate(self, message: tuple[Any, ...]) -> None:
-        """Estimate one frame and send the result (or the error) back."""
-        _, job, index, slot, shape, t_s, reset, full_size = message
-        try:
-            slots, segmentation = self.jobs[job]
-            estimator = self.estimator(segmentation)
-            if reset:
-                estimator.reset_tracking()
-            start = time.perf_counter()
-            pose = estimator.estimate(slots.image(slot, shape), t_s, full_size=full_size)
-            kept = pose if index >= 0 else None
-            self.conn.send(("pose", job, index, slot, kept, time.perf_counter() - start))
-        except Exception as exc:  # noqa: BLE001 - handed to the parent, re-raised there
-            self.conn.send(("error", job, index, slot, _picklable(exc)))
-
-    def close(self) -> None:
-        """Release the estimators and the shared memory."""
-        for attached, _ in self.jobs.values():
-            attached.close()
-        for estimator in self.estimators.values():
-            estimator.close()
-
-
-def _worker_main(conn: Connection, factory: EstimatorFactory, warm: tuple[bool, ...]) -> None:
-    """Entry point of a worker process: serve messages until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    worker = _Worker(conn, factory)
-    try:
-        for segmentation in warm:
-            worker.estimator(segmentation)
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
-        conn.send(("fatal", _picklable(exc)))
-        return
-    try:
-        while (message := conn.recv()) is not None:
-            worker.handle(message)
-    except (EOFError, OSError):
-        pass  # the parent has gone
-    finally:
-        worker.close()
-
-
-# -- the parent side ---------------------------------------------------------------------
 
 
 class PoolJob:
@@ -458,7 +355,7 @@ class PosePool:
     def _spawn(self, ctx: BaseContext) -> None:
         parent, child = ctx.Pipe(duplex=True)
         proc = ctx.Process(  # type: ignore[attr-defined]
-            target=_worker_main, args=(child, self._factory, self._warm),
+            target=worker_main, args=(child, self._factory, self._warm),
             name=f"spinecoach-pose-{len(self._procs) + 1}", daemon=True,
         )
         proc.start()
@@ -559,7 +456,9 @@ def _context(start_method: str | None) -> BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         with contextlib.suppress(ValueError):
-            ctx.set_forkserver_preload(["spinecoach.pose.pool"])
+            # The server imports these once; workers forked from it start with them loaded
+            # (the main module too, which a worker would otherwise import again).
+            ctx.set_forkserver_preload(["__main__", "spinecoach.pose.pool_worker"])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -10,6 +10,7 @@ The number of slots bounds the memory a video takes while it is analysed.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 from multiprocessing import shared_memory
@@ -19,9 +20,10 @@ import numpy as np
 from spinecoach.errors import UnreadableVideoError
 from spinecoach.session.ports import Image
 
-__all__ = ["AttachedSlots", "FrameSlots"]
+__all__ = ["AttachedSlots", "FrameSlots", "slots_that_fit"]
 
 _ALIGN = 64
+_SHM_DIR = "/dev/shm"
 
 
 def _slot_bytes(frame_bytes: int) -> int:
@@ -34,6 +36,22 @@ def _as_array(shm: shared_memory.SharedMemory) -> Image:
     buffer = shm.buf
     assert buffer is not None
     return np.frombuffer(buffer, dtype=np.uint8)
+
+
+def slots_that_fit(wanted: int, frame_bytes: int, *, keep_free: float = 0.5) -> int:
+    """How many of ``wanted`` slots fit in the shared-memory filesystem.
+
+    On Linux shared memory lives in ``/dev/shm``, which a container may keep small (Docker's
+    default is 64 MB); writing past its end kills the process with SIGBUS instead of raising.
+    At most ``keep_free`` of the free space is used.  Returns ``wanted`` where the space is
+    not known.
+    """
+    try:
+        stats = os.statvfs(_SHM_DIR)
+    except OSError:
+        return wanted
+    free = stats.f_bavail * stats.f_frsize * keep_free
+    return max(0, min(wanted, int(free // _slot_bytes(frame_bytes))))
 
 
 class FrameSlots:

@@ -9,24 +9,30 @@ Chunks and BlazePose's tracking
 -------------------------------
 In video mode BlazePose crops each frame around the region of interest found in the previous
 frame, so frame *n* depends on frame *n - 1* and a video cannot simply be split between
-processes.  Here the analysed frames are cut into chunks (:class:`Chunking`: 32 frames, about
-2 s at 15 fps).  At the start of every chunk but the first the estimator forgets its track
-(:meth:`~spinecoach.pose.mediapipe_estimator.MediaPipeEstimator.reset_tracking`), re-detects
-the person on the frame *before* the chunk (an overlap of one frame whose pose is dropped:
-the pose found from a fresh detection is the one that differs most from tracked ones) and
-tracks from there.  Each chunk is then independent of the others, so chunks can go to
-different workers, and because the one-process path does exactly the same, the landmarks are
-bit-for-bit the same whatever the number of workers (a test checks it).  A chunk costs about
-three extra inferences (the reset's blank frame, the detector, the overlap frame).  Compared
-with tracking straight through the file the poses differ by a few pixels after each chunk
-start; ``bench/speed.py`` measures this on rendered clips with exact truth and compares the
-reports (BENCHMARKS.md).  :data:`STRAIGHT` tracks straight through (one process only).
+processes.  Here the analysed frames are cut into chunks (:class:`Chunking`: 128 frames,
+8.5 s at the default 15 fps).  At the start of every chunk but the first the estimator
+forgets its track (:meth:`~spinecoach.pose.mediapipe_estimator.MediaPipeEstimator.
+reset_tracking`), re-detects the person on the frame *before* the chunk (an overlap of one
+frame whose pose is dropped: a pose found from a fresh detection is the one that differs most
+from tracked ones) and tracks from there.  Each chunk is then independent of the others, so
+chunks can go to different workers, and because the one-process path does exactly the same,
+the landmarks are bit-for-bit the same whatever the number of workers (a test checks it).
+
+Why long chunks: a chunk start costs about three inferences (the reset's blank frame, the
+detector, the overlap frame), and from a re-detect on, the poses differ from those of
+tracking straight through the file by about a pixel (median; the error against the truth of
+rendered clips is the same either way, see BENCHMARKS.md) -- enough to move a tracker that
+sits on a threshold.  With 128 frames a clip up to 8.5 s is one chunk, analysed exactly as
+before, and longer ones see a re-detect every 8.5 s.  The price is memory and granularity:
+a chunk's frames wait decoded (up to ~350 MB for 720p and larger) while another worker
+starts the next, and a clip shorter than two chunks cannot use two workers.
+:data:`STRAIGHT` tracks straight through (one process only).
 """
 
 from __future__ import annotations
 
 import itertools
-import queue
+import logging
 import threading
 import time
 from collections import deque
@@ -37,23 +43,27 @@ from types import TracebackType
 from typing import TypeVar
 
 from spinecoach.domain.pose import PoseFrame
+from spinecoach.errors import PoseWorkerError
 from spinecoach.pose.mediapipe_estimator import DEFAULT_MAX_SIDE_PX, shrink_image, shrunk_size
 from spinecoach.pose.pool import ChunkEstimator, PoolJob, PosePool
+from spinecoach.pose.prefetch import Prefetched
+from spinecoach.pose.shared_frames import slots_that_fit
 from spinecoach.pose.video import VideoFileSource, open_video
-from spinecoach.session.ports import Frame, FrameSource, Image
+from spinecoach.session.ports import Image
 
 __all__ = [
     "DEFAULT_CHUNKING",
     "STRAIGHT",
     "Chunking",
     "PoseStream",
-    "Prefetched",
     "StreamTimings",
     "stream_video_poses",
 ]
 
 InProcessFactory = Callable[[bool], ChunkEstimator]
 _T = TypeVar("_T")
+_SHM_DIR_TEXT = "/dev/shm"
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,7 @@ class Chunking:
         If a value is negative, or ``overlap`` is not smaller than ``frames``.
     """
 
-    frames: int = 32
+    frames: int = 128
     overlap: int = 1
 
     def __post_init__(self) -> None:
@@ -217,7 +227,7 @@ class PoseStream:
     def _pooled(self, pool: PosePool) -> Iterator[PoseFrame]:
         width, height = shrunk_size(self.source.width, self.source.height, DEFAULT_MAX_SIDE_PX)
         job = pool.open_job(segmentation=self.segmentation, frame_bytes=width * height * 3,
-                            slots=2 * self.chunking.frames + 2 * pool.workers + 2)
+                            slots=self._slot_count(pool, width * height * 3))
         feeder = threading.Thread(target=self._feed, args=(job,), name="decode", daemon=True)
         feeder.start()
         try:
@@ -232,6 +242,23 @@ class PoseStream:
             feeder.join()
             self.timings.pose_s = job.pool_s
             job.close()
+
+    def _slot_count(self, pool: PosePool, frame_bytes: int) -> int:
+        """Slots for a chunk waiting decoded while the next starts, if shared memory allows.
+
+        Fewer slots only cost parallelism (a worker waits for the decoder to reach its chunk).
+        """
+        wanted = self.chunking.frames + 2 * pool.workers + 2
+        fit = slots_that_fit(wanted, frame_bytes)
+        if fit < 2 * pool.workers + 2:
+            raise PoseWorkerError(
+                f"not enough shared memory for the pose workers ({_SHM_DIR_TEXT} is nearly "
+                "full or small); run with --workers 1"
+            )
+        if fit < wanted:
+            _log.warning("shared memory allows %d of %d frame slots: parallel pose will "
+                         "wait for the decoder", fit, wanted)
+        return fit
 
     def _feed(self, job: PoolJob) -> None:
         """Decoding thread: send every frame to the pool, chunk by chunk."""
@@ -346,64 +373,3 @@ def stream_video_poses(
         raise
     return PoseStream(source, segmentation=segmentation, chunking=chunking, pool=pool,
                       own_pool=own, keep_images=keep_images, estimator_factory=estimator_factory)
-
-
-class Prefetched:
-    """Wrap a ``FrameSource`` so frames are decoded one step ahead in a background thread.
-
-    On a 2-core machine this overlaps video decoding with pose inference.  Errors raised by
-    the decoder are re-raised in the consumer; a consumer that stops early stops the thread.
-    :attr:`decode_s` sums the time spent decoding.
-    """
-
-    def __init__(self, source: FrameSource, depth: int = 4) -> None:
-        """Wrap ``source``; at most ``depth`` decoded frames wait in memory."""
-        self._source = source
-        self._depth = depth
-        self.fps, self.frame_count = source.fps, source.frame_count
-        self.width, self.height = source.width, source.height
-        self.decode_s = 0.0
-
-    def __iter__(self) -> Iterator[Frame]:
-        """Yield the source's frames, decoded ahead."""
-        items: queue.Queue[object] = queue.Queue(maxsize=self._depth)
-        stop = threading.Event()
-        done = object()
-        worker = threading.Thread(target=self._produce, args=(items, stop, done),
-                                  name="decode", daemon=True)
-        worker.start()
-        try:
-            while (item := items.get()) is not done:
-                if isinstance(item, Exception):
-                    raise item
-                yield item  # type: ignore[misc]
-        finally:
-            stop.set()
-            worker.join(timeout=5)
-
-    def _produce(self, items: queue.Queue[object], stop: threading.Event, done: object) -> None:
-        try:
-            frames = iter(self._source)
-            while True:
-                start = time.perf_counter()
-                frame = next(frames, done)
-                self.decode_s += time.perf_counter() - start
-                if not _put(items, frame, stop) or frame is done:
-                    return
-        except Exception as exc:  # noqa: BLE001 - handed to the consumer, re-raised there
-            _put(items, exc, stop)
-
-    def close(self) -> None:
-        """Close the wrapped source."""
-        self._source.close()
-
-
-def _put(items: queue.Queue[object], item: object, stop: threading.Event) -> bool:
-    """Put ``item`` unless ``stop`` is set first; True if it was put."""
-    while not stop.is_set():
-        try:
-            items.put(item, timeout=0.1)
-            return True
-        except queue.Full:
-            continue
-    return False

@@ -2,9 +2,11 @@
 
 * ``reset_tracking`` leaves the graph as a new one would be: same landmarks, bit for bit.
 * The landmark stream (and the masks) of a file is the same with 1 and 2 workers.
-* On the golden rendered clips, the reports of the default path (2 workers, a re-detect every
-  32 analysed frames) equal those of one process tracking straight through the file: reps,
-  holds within 1/15 s, faults.
+* On the golden rendered clips the reports of 2 workers equal those of 1 (``--workers 1``,
+  pose in the analysing process), all but the ``run`` note.
+
+What the chunks change against tracking straight through a file is measured, not asserted:
+``bench/speed.py`` writes it to BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import pytest
 
 from spinecoach.compose import analyze_file, estimate_file_poses
 from spinecoach.pose.mediapipe_estimator import MediaPipeEstimator
-from spinecoach.pose.stream import STRAIGHT
 from spinecoach.synth import render_clip, render_frames
 
 pytestmark = pytest.mark.slow
@@ -28,7 +29,6 @@ GOLDEN = [  # the clips of tests/integration/analysis/test_analysis_blazepose.py
     ("plank", "hip_sag", "right", None),
     ("hip-hinge", "lumbar_arch", "right", None),
 ]
-FRAME_S = 1 / 15
 
 
 def _landmarks(estimator: MediaPipeEstimator, frames: list[np.ndarray]) -> list[np.ndarray]:
@@ -74,22 +74,10 @@ def test_one_and_two_workers_give_the_same_landmarks_and_masks(golden_clips) -> 
         assert a.mask is not None and b.mask is not None and np.array_equal(a.mask, b.mask)
 
 
-def _close(a: list[float], b: list[float], tol: float) -> bool:
-    return len(a) == len(b) and all(abs(x - y) <= tol + 1e-9 for x, y in zip(a, b, strict=True))
-
-
 @pytest.mark.parametrize("exercise", [case[0] for case in GOLDEN])
-def test_parallel_reports_equal_the_straight_one_process_reports(golden_clips, exercise) -> None:
+def test_two_workers_report_what_one_process_reports(golden_clips, exercise) -> None:
     path = golden_clips[exercise]
     parallel = analyze_file(path, exercise, workers=2).report
-    straight = analyze_file(path, exercise, workers=1, chunking=STRAIGHT).report
-    assert parallel["run"]["pose_workers"] == 2 and straight["run"]["pose_workers"] == 1
-    assert parallel["reps"] == straight["reps"]
-    edges = [[h["start_s"], h["end_s"]] for h in parallel["holds"]]
-    straight_edges = [[h["start_s"], h["end_s"]] for h in straight["holds"]]
-    assert len(edges) == len(straight_edges), (edges, straight_edges)
-    assert all(_close(a, b, FRAME_S) for a, b in zip(edges, straight_edges, strict=True))
-    assert abs(parallel["hold_good_form_s"] - straight["hold_good_form_s"]) <= FRAME_S + 1e-9
-    codes = [f["code"] for f in parallel["faults"]]
-    assert codes == [f["code"] for f in straight["faults"]]
-    assert (parallel["stopped"] is None) == (straight["stopped"] is None)
+    alone = analyze_file(path, exercise, workers=1).report
+    assert parallel.pop("run")["pose_workers"] == 2 and alone.pop("run")["pose_workers"] == 1
+    assert parallel == alone
