@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from spinecoach.domain.exercises import get_exercise
 from spinecoach.domain.pose import PoseFrame
 from spinecoach.errors import SpinecoachError
+from spinecoach.pose import LANDMARK_SUFFIXES, VIDEO_SUFFIXES
 from spinecoach.session.analysis import AnalysisRun, Progress, analyze_poses
 from spinecoach.session.analysis_report import SourceInfo
 from spinecoach.session.ports import Image, PoseEstimator
@@ -27,8 +28,10 @@ if TYPE_CHECKING:
     from spinecoach.pose.pool import ChunkEstimator, PosePool
     from spinecoach.pose.stream import Chunking, PoseStream
 
-LANDMARK_SUFFIXES = (".csv", ".npy")
-VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".y4m", ".mjpeg", ".mpg")
+__all__ = ["LANDMARK_SUFFIXES", "VIDEO_SUFFIXES", "FileResult", "FileTask", "analyze_file",
+           "analyze_files", "default_estimator", "default_workers", "estimate_file_poses",
+           "needs_mask", "report_summary", "start_pose_pool"]
+
 # Video analysis samples at most this many frames per second.  The four exercises are slow
 # (a heel tap takes ~2 s, holds last seconds), so 15 fps keeps hold edges within 1/15 s while
 # halving the pose-model cost of a 30 fps file; BENCHMARKS.md measures both settings.

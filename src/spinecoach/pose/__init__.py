@@ -20,4 +20,8 @@ Modules (import the one you need; importing this package loads nothing heavy):
                          ``decode_jpeg``
 
 MediaPipe, OpenCV and PyAV are imported lazily, inside the functions that use them.
+:data:`LANDMARK_SUFFIXES` and :data:`VIDEO_SUFFIXES` name the inputs ``analyze`` reads.
 """
+
+LANDMARK_SUFFIXES = (".csv", ".npy")
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".y4m", ".mjpeg", ".mpg")
