@@ -395,7 +395,7 @@ class PosePool:
                 self._conns[worker].send(message)
         except (OSError, ValueError) as exc:
             if not quiet:
-                self._break(PoseWorkerError(f"a pose worker cannot be reached ({exc})"))
+                self._worker_gone(worker, f"cannot be reached ({exc})")
                 raise self._broken or exc from exc
 
     def _forget(self, job: PoolJob) -> None:
@@ -432,11 +432,14 @@ class PosePool:
             job.fail(message[4])
             job._slots.release(slot)
 
-    def _worker_gone(self, worker: int) -> None:
-        if not self._closed:
-            code = self._procs[worker].exitcode
-            self._break(PoseWorkerError(
-                f"pose worker {worker + 1} stopped unexpectedly (exit code {code})"))
+    def _worker_gone(self, worker: int, why: str = "") -> None:
+        if self._closed:
+            return
+        proc = self._procs[worker]
+        proc.join(timeout=0.5)  # a dead worker's pipe may break before its exit is seen
+        if proc.exitcode is not None or not why:
+            why = f"stopped unexpectedly (exit code {proc.exitcode})"
+        self._break(PoseWorkerError(f"pose worker {worker + 1} {why}"))
 
     def _break(self, error: BaseException) -> None:
         with self._lock:

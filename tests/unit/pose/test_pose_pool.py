@@ -194,3 +194,17 @@ def test_frame_slots_block_until_released() -> None:
             slots.put(np.zeros((8, 8, 3), np.uint8))
     finally:
         slots.close()
+
+
+def test_shared_memory_that_is_short_limits_the_slots(make_video: MakeVideo, pool,
+                                                      monkeypatch) -> None:
+    import spinecoach.pose.shared_frames as shared_frames
+
+    class Tiny:
+        f_bavail, f_frsize = 4, 4096  # 16 kB free: half of it holds 4 slots of 64x48 RGB
+
+    assert shared_frames.slots_that_fit(100, 64 * 48 * 3) > 4  # this machine
+    monkeypatch.setattr(shared_frames.os, "statvfs", lambda _: Tiny())
+    assert shared_frames.slots_that_fit(100, 1000) == 8
+    with pytest.raises(PoseWorkerError, match="not enough shared memory"):
+        _poses(make_video("bars.mp4", 5), pool=pool)
