@@ -152,6 +152,7 @@ def analyze_file(
     save_landmarks: str | Path | None = None,
     progress: Progress | None = None,
     max_fps: float | None = DEFAULT_MAX_FPS,
+    layout: str | None = None,
     workers: int | None = None,
     pool: PosePool | None = None,
     chunking: Chunking | None = None,
@@ -159,10 +160,10 @@ def analyze_file(
 ) -> AnalysisRun:
     """Analyse a video file or a landmark table (``.csv``/``.npy``) for one exercise.
 
-    Pose estimation runs on ``workers`` processes (default: the cores available; 1 = in this
+    ``layout`` names the point order of a ``.npy`` table with fewer than 33 points.  Pose
+    estimation runs on ``workers`` processes (default: the cores available; 1 = in this
     process) or on ``pool``; the report is the same either way, and its ``run`` entry says how
-    it ran.  ``chunking`` and ``estimator_factory`` are as for
-    :func:`estimate_file_poses`.
+    it ran.  ``chunking`` and ``estimator_factory`` are as for :func:`estimate_file_poses`.
 
     Raises
     ------
@@ -173,7 +174,8 @@ def analyze_file(
     spec = get_exercise(exercise_id)
     path = Path(path)
     if path.suffix.lower() in LANDMARK_SUFFIXES:
-        run = _analyze_landmarks(path, exercise_id, fps=fps, keep_frames=keep_frames)
+        run = _analyze_landmarks(path, exercise_id, fps=fps, keep_frames=keep_frames,
+                                 layout=layout)
         run.report["run"] = _run_note(None, time.perf_counter() - start)
         return run
     kept: list[PoseFrame] = []
@@ -303,11 +305,11 @@ def _on_state(
 
 
 def _analyze_landmarks(
-    path: Path, exercise_id: str, *, fps: float | None, keep_frames: bool
+    path: Path, exercise_id: str, *, fps: float | None, keep_frames: bool, layout: str | None
 ) -> AnalysisRun:
     from spinecoach.pose.landmark_io import read_landmarks
 
-    seq = read_landmarks(path, fps=fps)
+    seq = read_landmarks(path, fps=fps, layout=layout)
     n = len(seq)
     duration_s = float(seq.t_s[-1] - seq.t_s[0]) if n > 1 else 0.0
     rate = (n - 1) / duration_s if duration_s > 0 else (fps or 0.0)

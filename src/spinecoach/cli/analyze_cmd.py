@@ -36,6 +36,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--save-landmarks", metavar="OUT.csv", type=Path,
                    help="write the detected landmarks as CSV (a directory for several inputs)")
     p.add_argument("--fps", type=float, help="frame rate of a landmark table without times")
+    p.add_argument("--layout", choices=("coco17", "body17"),
+                   help="point order of a .npy table with 17 points (see the README)")
     p.add_argument("--max-fps", type=float, default=15.0,
                    help="analyse at most this many frames per second (0 = every frame; "
                         "default 15, plenty for these slow exercises)")
@@ -107,7 +109,8 @@ def _analyze_one(args: argparse.Namespace, path: Path) -> int:
         run = analyze_file(
             path, args.exercise, fps=args.fps, keep_frames=args.frames,
             annotate_path=args.annotate, save_landmarks=args.save_landmarks,
-            progress=bar, max_fps=args.max_fps, workers=args.workers, pool=pool,
+            progress=bar, max_fps=args.max_fps, layout=args.layout, workers=args.workers,
+            pool=pool,
         )
     finally:
         bar.finish()
