@@ -230,6 +230,7 @@ def analyze_files(
     fps: float | None = None,
     keep_frames: bool = False,
     max_fps: float | None = DEFAULT_MAX_FPS,
+    layout: str | None = None,
     workers: int | None = None,
     pool: PosePool | None = None,
     on_result: Callable[[FileResult], None] | None = None,
@@ -250,7 +251,8 @@ def analyze_files(
             pool = start_pose_pool(count)
             stack.callback(pool.close)
         options: dict[str, Any] = {"fps": fps, "keep_frames": keep_frames, "max_fps": max_fps,
-                                   "workers": 1 if pool is None else None, "pool": pool}
+                                   "layout": layout, "workers": 1 if pool is None else None,
+                                   "pool": pool}
         with ThreadPoolExecutor(max_workers=count, thread_name_prefix="analyze") as executor:
             futures = [executor.submit(_analyze_task, task, options) for task in tasks]
             for future in as_completed(futures):

@@ -154,7 +154,8 @@ def _run_batch(args: argparse.Namespace, inputs: list[Path], pool: PosePool | No
                 sys.stderr.flush()
 
     results = analyze_files(tasks, fps=args.fps, keep_frames=args.frames, max_fps=args.max_fps,
-                            workers=args.workers, pool=pool, on_result=on_result)
+                            layout=args.layout, workers=args.workers, pool=pool,
+                            on_result=on_result)
     reports = [r.run.report if r.run else None for r in results]
     for result, report in zip(results, reports, strict=True):
         if report is not None and args.save:
