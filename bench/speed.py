@@ -15,7 +15,7 @@ average is recorded before and after.  Parts:
   frame on 1 worker and on 2;
 * where the time goes: start-up, decoding, colour conversion, the mask, pose, the analysis;
 * a batch of 10 clips in one command against 10 commands one after another;
-* what the chunks (re-detecting the person every 32 analysed frames, see
+* what the chunks (re-detecting the person every 128 analysed frames, see
   ``spinecoach.pose.stream``) change against tracking straight through each file: landmark
   error against the exact truth of rendered clips, and the reports of the golden clips.
 """
@@ -47,8 +47,9 @@ CLIP_SPEC = ("bridge", "good", "right", (1280, 720))
 BATCH_SPECS = [("ball-squat", s, f, (640, 480))
                for s in ("good", "too_shallow", "too_deep", "hold_too_short", "out_of_frame")
                for f in ("left", "right")]
-GOLDEN = [("bridge", "hold_too_short", "left"), ("ball-squat", "out_of_frame", "right"),
-          ("plank", "hip_sag", "right"), ("hip-hinge", "lumbar_arch", "right")]
+GOLDEN = [  # the clips of tests/integration/analysis/test_analysis_blazepose.py
+    ("bridge", "hold_too_short", "left", 2), ("ball-squat", "out_of_frame", "right", None),
+    ("plank", "hip_sag", "right", None), ("hip-hinge", "lumbar_arch", "right", None)]
 
 
 def render(exercise: str, scenario: str, facing: str, size: tuple[int, int],
@@ -284,7 +285,7 @@ def batch_rounds(paths: list[Path], exercise: str, rounds: int) -> Rounds:
 
 
 def landmark_errors(path: Path, exercise: str, scenario: str, facing: str,
-                    size: tuple[int, int]) -> dict[str, Any]:
+                    size: tuple[int, int], reps: int | None = None) -> dict[str, Any]:
     """Body-joint pixel error against the exact truth, straight vs chunked, one clip."""
     import numpy as np
 
@@ -296,7 +297,8 @@ def landmark_errors(path: Path, exercise: str, scenario: str, facing: str,
     body = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP,
             Landmark.RIGHT_HIP, Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE,
             Landmark.RIGHT_ANKLE]
-    _, truth, _ = simulate(exercise, scenario, width=size[0], height=size[1], facing=facing)
+    _, truth, _ = simulate(exercise, scenario, width=size[0], height=size[1], facing=facing,
+                           repetitions=reps)
     streams = {}
     for name, options in (("straight", {"workers": 1, "chunking": STRAIGHT}),
                           ("chunked", {"workers": 2})):
@@ -317,7 +319,9 @@ def landmark_errors(path: Path, exercise: str, scenario: str, facing: str,
     diff = np.linalg.norm(
         (np.stack([p.landmarks for p in streams["straight"]])
          - np.stack([p.landmarks for p in streams["chunked"]]))[:, body, :2] * scale, axis=-1)
-    first = np.arange(len(diff)) % 32 == 0
+    from spinecoach.pose.stream import DEFAULT_CHUNKING
+
+    first = np.arange(len(diff)) % DEFAULT_CHUNKING.frames == 0
     first[0] = False
     return {"straight": errors["straight"], "chunked": errors["chunked"], "diff": diff,
             "chunk_start": first}
@@ -331,10 +335,10 @@ def chunk_effect() -> tuple[str, list[str]]:
     from spinecoach.pose.stream import STRAIGHT
 
     rows, report_rows = [], []
-    specs = [CLIP_SPEC] + [(e, s, f, (640, 480)) for e, s, f in GOLDEN]
-    for exercise, scenario, facing, size in specs:
-        path = render(exercise, scenario, facing, size)
-        err = landmark_errors(path, exercise, scenario, facing, size)
+    specs = [(*CLIP_SPEC, None)] + [(e, s, f, (640, 480), r) for e, s, f, r in GOLDEN]
+    for exercise, scenario, facing, size, reps in specs:
+        path = render(exercise, scenario, facing, size, reps)
+        err = landmark_errors(path, exercise, scenario, facing, size, reps)
         s, c, d = err["straight"], err["chunked"], err["diff"]
         start = err["chunk_start"]
         rows.append(
@@ -461,8 +465,7 @@ def main() -> None:
              ratios_text(commands, duration_s, report)]
     parts.append(breakdown_text(clip))
     if not args.no_batch:
-        paths = [render(*spec) for spec in BATCH_SPECS]
-        parts.append(batch_text(batch_rounds(paths, BATCH_SPECS[0][0], args.rounds), paths))
+        parts.append(batches_text(args.rounds))
     if not args.no_chunks:
         parts.append(chunks_text(*chunk_effect()))
     if not args.no_accuracy_set:
@@ -527,32 +530,54 @@ def breakdown_text(clip: Path) -> str:
     return "\n".join(lines)
 
 
-def batch_text(result: Rounds, paths: list[Path]) -> str:
-    """The batch table."""
-    durations = [json.loads(Path(f"{p}.truth.json").read_text())["duration_s"] for p in paths]
-    one_by_one, batch = (result.median(n) for n in result.times)
-    rows = ["| run | wall s (median) | each round |", "|---|---|---|"]
-    rows += [f"| {name} | {result.median(name):.2f} | {result.spread(name)} |"
-             for name in result.times]
-    return ("### A batch of 10 clips\n\n"
-            f"The 10 generated ball-squat sets (5 scenarios x 2 facings, 640x480, 30 fps, "
-            f"{min(durations):.0f}-{max(durations):.0f} s, {sum(durations):.0f} s in all), "
-            "analysed with the defaults.\n\n" + "\n".join(rows)
-            + f"\n\n**The batch takes {batch / one_by_one:.2f}x the time of the separate "
-            "commands** (target <= 0.6x).")
+def batches_text(rounds: int) -> str:
+    """Two batches of 10 clips: the real plank recordings and rendered ball-squat sets."""
+    from real_clips import DATA, REAL_CLIPS
+
+    batches = [("the 10 real plank recordings of ../shared/data (1080p60 to 640x360, "
+                "portrait and landscape)", "plank",
+                [DATA / c.path for c in REAL_CLIPS if c.exercise == "plank"][:10]),
+               ("the 10 rendered ball-squat sets (5 fixed scenarios x 2 facings, 640x480, "
+                "30 fps)", "ball-squat", [render(*spec) for spec in BATCH_SPECS])]
+    parts = ["### Batches of 10 clips", "",
+             "One command for the 10 files against 10 commands one after another, all with "
+             "the defaults; each way took turns with the other.", ""]
+    for label, exercise, paths in batches:
+        if not all(p.exists() for p in paths):
+            parts.append(f"Skipped {label}: files missing.")
+            continue
+        result = batch_rounds(paths, exercise, rounds)
+        one_by_one, batch = (result.median(n) for n in result.times)
+        seconds = [clip_seconds(p) for p in paths]
+        parts += [f"**{label}, {min(seconds):.0f}-{max(seconds):.0f} s each, "
+                  f"{sum(seconds):.0f} s in all: the batch takes {batch / one_by_one:.2f}x the "
+                  "time of the separate commands** (target <= 0.6x).", "",
+                  "| run | wall s (median) | each round |", "|---|---|---|"]
+        parts += [f"| {name} | {result.median(name):.2f} | {result.spread(name)} |"
+                  for name in result.times]
+        parts.append("")
+    return "\n".join(parts).rstrip()
+
+
+def clip_seconds(path: Path) -> float:
+    """A video's duration in seconds."""
+    from spinecoach.pose.video import probe_video
+
+    info = probe_video(path)
+    return info.duration_s or (info.frame_count or 0) / (info.fps or 30.0)
 
 
 def chunks_text(landmarks: str, reports: list[str]) -> str:
     """What the chunks change."""
     return (
         "### What the chunks change\n\n"
-        "Pose runs on chunks of 32 analysed frames that start by re-detecting the person "
+        "Pose runs on chunks of 128 analysed frames that start by re-detecting the person "
         "(with one overlap frame, dropped); the one-process path does the same, so the "
         "landmarks do not depend on `--workers` (bit for bit, tested).  Against tracking "
         "straight through the file (the earlier one-process path), body joints "
         "(shoulders, hips, knees, ankles; pixels, against the renderer's exact joints):\n\n"
         "| clip | median error, straight | median error, chunks | p95 straight | p95 chunks "
-        "| median straight-vs-chunks | the same at chunk starts |\n"
+        "| median straight-vs-chunks | the same on the first frame of a chunk |\n"
         "|---|---|---|---|---|---|---|\n" + landmarks
         + "\n\nReports of the golden scenarios (straight one process vs the default "
         "chunks on 2 workers; equal = same reps, holds within 1/15 s, same faults):\n\n"
