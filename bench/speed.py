@@ -2,11 +2,12 @@
 
 Run by hand (about 15 minutes on 2 cores; longer when the machine is busy):
 
-    .venv/bin/python bench/speed.py [--rounds 3] [--no-batch] [--no-chunks]
+    .venv/bin/python bench/speed.py [--rounds 3] [--part all|speed|chunks] [--no-batch]
 
-Writes the "Speed" section of BENCHMARKS.md.  Machines differ and this one is shared, so
-every figure that matters is a ratio of two runs made side by side: each configuration runs
-as its own command (start-up included) and the configurations take turns, ``--rounds`` times;
+Writes the "Speed" and "Parallel pose: what the chunks change" sections of BENCHMARKS.md.
+Machines differ and this one is shared, so every figure that matters is a ratio of two runs
+made side by side: each configuration runs as its own command (start-up included) and the
+configurations take turns, ``--rounds`` times;
 the table gives the median wall time of each and the ratios of the medians, and the load
 average is recorded before and after.  Parts:
 
@@ -14,10 +15,11 @@ average is recorded before and after.  Parts:
   the naive recipe (``bench/naive_recipe.py``), ``analyze`` with its defaults, and with every
   frame on 1 worker and on 2;
 * where the time goes: start-up, decoding, colour conversion, the mask, pose, the analysis;
-* a batch of 10 clips in one command against 10 commands one after another;
+* batches of 10 clips in one command against 10 commands one after another;
 * what the chunks (re-detecting the person every 128 analysed frames, see
   ``spinecoach.pose.stream``) change against tracking straight through each file: landmark
-  error against the exact truth of rendered clips, and the reports of the golden clips.
+  error against the exact truth of rendered clips, the reports of the golden clips, and
+  every fixed rendered scenario and real clip scored both ways.
 """
 
 from __future__ import annotations
@@ -451,28 +453,33 @@ def main() -> None:
     """Measure and write BENCHMARKS.md."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--part", choices=("all", "speed", "chunks"), default="all",
+                        help="speed: the timed parts (want a quiet machine); chunks: what "
+                             "the chunks change (does not depend on the load)")
     parser.add_argument("--no-batch", action="store_true")
-    parser.add_argument("--no-chunks", action="store_true")
-    parser.add_argument("--no-accuracy-set", action="store_true",
-                        help="skip straight vs chunks on every fixed scenario and real clip")
     args = parser.parse_args()
+    if args.part in ("all", "speed"):
+        write_section("Speed", speed_section(args.rounds, batches=not args.no_batch))
+    if args.part in ("all", "chunks"):
+        started = time.time()
+        parts = [chunks_text(*chunk_effect()), accuracy_set_text(*accuracy_set_effect()),
+                 f"_The comparison took {time.time() - started:.0f} s._"]
+        write_section("Parallel pose: what the chunks change", "\n\n".join(parts))
+
+
+def speed_section(rounds: int, *, batches: bool) -> str:
+    """Run the timed parts and return the section's text."""
     started, load_before = time.time(), load_average()
     clip = render(*CLIP_SPEC)
-    truth = json.loads(Path(f"{clip}.truth.json").read_text())
-    duration_s = float(truth.get("duration_s", 29.5))
-    commands, report = command_rounds(clip, args.rounds)
+    duration_s = clip_seconds(clip)
+    commands, report = command_rounds(clip, rounds)
     parts = [machine_text(load_before, clip, duration_s),
-             ratios_text(commands, duration_s, report)]
-    parts.append(breakdown_text(clip))
-    if not args.no_batch:
-        parts.append(batches_text(args.rounds))
-    if not args.no_chunks:
-        parts.append(chunks_text(*chunk_effect()))
-    if not args.no_accuracy_set:
-        parts.append(accuracy_set_text(*accuracy_set_effect()))
+             ratios_text(commands, duration_s, report), breakdown_text(clip)]
+    if batches:
+        parts.append(batches_text(rounds))
     parts.append(f"_Load average (1 / 5 / 15 min) before: {load_before}; after: "
                  f"{load_average()}.  The run took {time.time() - started:.0f} s._")
-    write_section("Speed", "\n\n".join(parts))
+    return "\n\n".join(parts)
 
 
 def machine_text(load: str, clip: Path, duration_s: float) -> str:
@@ -570,7 +577,7 @@ def clip_seconds(path: Path) -> float:
 def chunks_text(landmarks: str, reports: list[str]) -> str:
     """What the chunks change."""
     return (
-        "### What the chunks change\n\n"
+        "### Landmarks and the golden clips\n\n"
         "Pose runs on chunks of 128 analysed frames that start by re-detecting the person "
         "(with one overlap frame, dropped); the one-process path does the same, so the "
         "landmarks do not depend on `--workers` (bit for bit, tested).  Against tracking "
@@ -588,7 +595,7 @@ def accuracy_set_text(summary: str, differ: list[str]) -> str:
     """The accuracy benchmark's clips, straight vs chunks."""
     table = ("| clip | straight | chunks | scores |\n|---|---|---|---|\n" + "\n".join(differ)
              if differ else "No report differs.")
-    return ("### Straight vs chunks on every fixed rendered scenario and real clip\n\n" + summary
+    return ("### Every fixed rendered scenario and real clip\n\n" + summary
             + "  Clips whose reports differ (same rule as above):\n\n" + table)
 
 
