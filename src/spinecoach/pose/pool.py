@@ -77,8 +77,6 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-
-
 class PoolJob:
     """One video's frames on a :class:`PosePool`; create with :meth:`PosePool.open_job`.
 
@@ -100,11 +98,6 @@ class PoolJob:
         self._opened: set[int] = set()
         self._worker = -1
         self._lease_lock = threading.Lock()
-
-    @property
-    def stopping(self) -> bool:
-        """True once the job failed or was closed: the producer should stop."""
-        return self._stop.is_set()
 
     def send(
         self,
