@@ -2,6 +2,12 @@
 
 The uploaded file is written to a private temporary directory, analysed, and deleted when the
 job ends whatever happens: the video is never stored, only the numbers of the report.
+
+The real analyzer, :data:`engine_analyzer`, runs pose estimation on one
+:class:`~spinecoach.pose.pool.PosePool` (the one ``spinecoach analyze`` uses for a batch),
+shared by every upload of this process: it starts with the first upload, so MediaPipe loads
+once per worker rather than once per video, and stops when the app shuts down.  Up to two
+uploads are analysed at a time, so one's decoding and report overlap the other's pose work.
 """
 
 from __future__ import annotations
@@ -13,10 +19,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spinecoach.errors import SpinecoachError
 from spinecoach.web.schemas import AnalysisJob
+
+if TYPE_CHECKING:
+    from spinecoach.pose.pool import PosePool
 
 _log = logging.getLogger(__name__)
 
@@ -26,14 +35,57 @@ Analyzer = Callable[[Path, str, ProgressCallback], dict[str, Any]]
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".y4m", ".mjpeg", ".mpg")
 
 
-def engine_analyzer(path: Path, exercise_id: str, progress: ProgressCallback) -> dict[str, Any]:
-    """Run :func:`spinecoach.compose.analyze_file`, the engine of ``spinecoach analyze``."""
-    from spinecoach.compose import analyze_file
+class EngineAnalyzer:
+    """:func:`spinecoach.compose.analyze_file` on a pose pool shared by all uploads.
 
-    def on_progress(done: int, total: int | None) -> None:
-        progress(done / total if total else 0.0)
+    Parameters
+    ----------
+    workers
+        Pose worker processes (default: the cores available).
+    pool_factory
+        Starts the pool (default: BlazePose workers); a test seam.
+    """
 
-    return analyze_file(path, exercise_id, progress=on_progress).report
+    def __init__(
+        self, workers: int | None = None, *, pool_factory: Callable[[], PosePool] | None = None
+    ) -> None:
+        self._workers = workers
+        self._pool_factory = pool_factory
+        self._pool: PosePool | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, path: Path, exercise_id: str, progress: ProgressCallback) -> dict[str, Any]:
+        """Analyse one upload (the :data:`Analyzer` signature)."""
+        from spinecoach.compose import analyze_file
+
+        def on_progress(done: int, total: int | None) -> None:
+            progress(done / total if total else 0.0)
+
+        report: dict[str, Any] = analyze_file(path, exercise_id, progress=on_progress,
+                                              pool=self._running_pool()).report
+        return report
+
+    def _running_pool(self) -> PosePool:
+        from spinecoach.compose import start_pose_pool
+
+        with self._lock:
+            if self._pool is not None and self._pool.broken:
+                self._pool.close()
+                self._pool = None
+            if self._pool is None:
+                factory = self._pool_factory or (lambda: start_pose_pool(self._workers))
+                self._pool = factory()
+            return self._pool
+
+    def close(self) -> None:
+        """Stop the pool's workers (a later upload starts them again)."""
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+
+engine_analyzer = EngineAnalyzer()
 
 
 @dataclass
@@ -47,14 +99,14 @@ class _Job:
 
 
 class AnalysisJobs:
-    """Runs one analysis at a time in a background thread."""
+    """Runs up to two analyses at a time in background threads."""
 
     def __init__(self, analyzer: Analyzer, work_dir: Path) -> None:
         self.analyzer = analyzer
         self.work_dir = work_dir
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
 
     def new_upload_path(self, suffix: str) -> Path:
         """Return a fresh private path for an upload."""
@@ -92,8 +144,11 @@ class AnalysisJobs:
             path.unlink(missing_ok=True)
 
     def shutdown(self) -> None:
-        """Stop accepting jobs."""
+        """Stop accepting jobs and stop the analyzer's pose workers, if it has any."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+        close = getattr(self.analyzer, "close", None)
+        if callable(close):
+            close()
 
     @staticmethod
     def _view(job: _Job) -> AnalysisJob:
