@@ -56,6 +56,7 @@ class _Rep:
     extreme: float = math.nan  # the depth measure's most extreme value (judged frames only)
     agree_low: float = math.nan  # the confirming signal's range over the rep (and at rest)
     agree_best: float = math.nan
+    agree_start: float = math.nan  # the confirming signal at rest just before (if seen)
     reached_plateau: bool = False
 
 
@@ -106,6 +107,10 @@ class _HoldRepTracker(ExerciseTracker):
     def agreement_min(self, rep: _Rep) -> float:
         """How far the confirming signal must move for a rep to count."""
         raise NotImplementedError
+
+    def started_low(self, rep: _Rep) -> bool:
+        """The confirming signal began from where a rep starts (by default anywhere)."""
+        return True
 
     def shortfall(self, extreme: float) -> bool:
         """True when the rep's most extreme depth value never reached the target band."""
@@ -165,7 +170,8 @@ class _HoldRepTracker(ExerciseTracker):
                 self.agree_rest = self.agree_sign * feats.measure(self.agree)
             return Judgement(Phase.START)
         if self.rep is None:
-            self.rep = _Rep(start_s=ex.start_s, agree_low=self.agree_rest)
+            self.rep = _Rep(start_s=ex.start_s, agree_low=self.agree_rest,
+                            agree_start=self.agree_rest)
             self.reset_rep_hold()
         rep = self.rep
         self._observe(rep, feats)
@@ -202,7 +208,8 @@ class _HoldRepTracker(ExerciseTracker):
         way when the recording began has its low point on the way back)."""
         if math.isnan(rep.agree_low) or math.isnan(rep.agree_best):
             return True  # the confirming signal was not measurable: the main one decides
-        return rep.agree_best - rep.agree_low >= self.agreement_min(rep)
+        return (rep.agree_best - rep.agree_low >= self.agreement_min(rep)
+                and self.started_low(rep))
 
     def _complete(self, judgement: Judgement, event: ExcursionRep) -> None:
         rep = self.rep
@@ -260,6 +267,14 @@ class BridgeTracker(_HoldRepTracker):
     def agreement_min(self, rep: _Rep) -> float:
         """The hips must lift."""
         return self.c.agree_min_lift
+
+    def started_low(self, rep: _Rep) -> bool:
+        """A bridge starts with the hips near the floor: shoulder, hip and foot close to one
+        line whatever the body (a marching bridge held up all along has no rep).  Judged at
+        the rest just before the rep, or (a rep under way when the recording began) at its
+        lowest point."""
+        start = rep.agree_start if math.isfinite(rep.agree_start) else rep.agree_low
+        return start <= self.c.rest_max_lift
 
     def shortfall(self, extreme: float) -> bool:
         """The top never reached the straight line (within the tolerance)."""
