@@ -57,6 +57,8 @@ class _Rep:
     agree_low: float = math.nan  # the confirming signal's range over the rep (and at rest)
     agree_best: float = math.nan
     agree_start: float = math.nan  # the confirming signal at rest just before (if seen)
+    feet_start: tuple[float, float] | None = None  # where the feet were when it began (px)
+    feet_moved: bool = False  # they moved on (a step or a walk, not a squat)
     reached_plateau: bool = False
 
 
@@ -73,6 +75,7 @@ class _HoldRepTracker(ExerciseTracker):
     depth_fault = ""  # continuous fault past the target (over-extension, too deep)
     c: BridgeCriteria | SquatCriteria
     faults_within_reps = True
+    feet_planted = False  # True: a rep during which the feet move on is not one
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """See :class:`ExerciseTracker`."""
@@ -198,10 +201,22 @@ class _HoldRepTracker(ExerciseTracker):
         depth = self.depth_sign * feats.measure(self.depth)
         if self.form_judged and math.isfinite(depth):
             rep.extreme = depth if math.isnan(rep.extreme) else max(rep.extreme, depth)
+        if self.feet_planted:
+            self._watch_feet(rep, feats)
         agree = self.agree_sign * feats.measure(self.agree)
         if math.isfinite(agree):
             rep.agree_low = agree if math.isnan(rep.agree_low) else min(rep.agree_low, agree)
             rep.agree_best = agree if math.isnan(rep.agree_best) else max(rep.agree_best, agree)
+
+    def _watch_feet(self, rep: _Rep, feats: Features) -> None:
+        x, y = feats.feet_px
+        if not (math.isfinite(x) and math.isfinite(y) and feats.thigh_px > 0):
+            return
+        if rep.feet_start is None:
+            rep.feet_start = (x, y)
+        elif math.hypot(x - rep.feet_start[0], y - rep.feet_start[1]) > \
+                self.th.measures.feet_moved_thigh * feats.thigh_px:
+            rep.feet_moved = True
 
     def _agrees(self, rep: _Rep) -> bool:
         """The confirming signal moved enough over the rep (its range: a rep already under
@@ -215,7 +230,7 @@ class _HoldRepTracker(ExerciseTracker):
         rep = self.rep
         assert rep is not None
         self.rep = None
-        if not self._agrees(rep):
+        if rep.feet_moved or not self._agrees(rep):
             return
         hold_s = self.current_hold_s()
         rep_faults: list[str] = []
@@ -294,6 +309,7 @@ class SquatTracker(_HoldRepTracker):
     depth_sign = -1.0
     required = ("shoulder", "hip", "knee", "ankle")
     counts_from_front = True  # from the front the hips' drop still counts (depth not judged)
+    feet_planted = True  # the feet stay where they are through a squat
     shortfall_fault = "too_shallow"
     depth_fault = "too_deep"
     continuous_faults = ("too_deep",)
