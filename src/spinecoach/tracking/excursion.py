@@ -128,7 +128,11 @@ class Excursion:
         seen = [v for t, v in self._history if t >= t0]
         v0, v1 = statistics.median(seen[:3]), statistics.median(seen[-3:])
         if v1 - self.rest < self.min_amplitude:
-            self.state = "rest"  # at rest now (the first estimates may still have moved)
+            # At rest now (the first estimates may still have moved): this person's rest
+            # level replaces the typical one where it is higher (lower ones are learnt as
+            # they come), so a body unlike the typical one is measured from its own rest.
+            self.state = "rest"
+            self.rest = max(self.rest, min(v0, v1))
             return
         move = v1 - v0
         mid_rep = move > 0.25 * self.enter or (move >= -0.25 * self.enter
