@@ -83,6 +83,7 @@ class Excursion:
     _unarmed_since: float = math.nan
     _low_s: float = 0.0
     _prev_t: float | None = None
+    _last_offset_s: float = -math.inf  # where the previous rep ended (onsets come after it)
     _first: tuple[float, float] | None = None  # the first sample (prelude)
     _history: deque[tuple[float, float]] = field(default_factory=deque)
 
@@ -211,12 +212,16 @@ class Excursion:
         for t, v in reversed(self._history):
             if t > self.start_s:
                 continue
+            if t < self._last_offset_s:
+                break  # back-to-back reps (alternating legs): this one began after that one
             onset = t
             if v <= level:
                 break
         rep = ExcursionRep(onset, self.peak_s, self.peak, self.return_s, offset_s, self.rest)
         glitch = self._rise_s(onset) < self.min_rise_s
         self.state, self.peak = "rest", -math.inf
+        if not glitch:
+            self._last_offset_s = offset_s
         return None if glitch else rep
 
     def _rise_s(self, onset_s: float) -> float:
