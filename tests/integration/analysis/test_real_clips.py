@@ -17,8 +17,8 @@ from spinecoach.compose import analyze_file
 
 BENCH = Path(__file__).resolve().parents[3] / "bench"
 sys.path.insert(0, str(BENCH))
-from real_clips import DATA, REAL_CLIPS, measured  # noqa: E402
 from corpus import real_clips  # noqa: E402
+from real_clips import DATA, REAL_CLIPS, measured  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
 KNOWN_MISSES: dict[str, str] = {  # file name -> why (mirrored in BENCHMARKS.md)
