@@ -131,5 +131,7 @@ def test_frames_output_has_per_frame_faults_before_debouncing():
     assert len(report["frames"]) == len(frames)
     flagged = [f for f in report["frames"] if "hip_pike" in f["faults"]]
     fault = report["faults"][0]
-    assert flagged and math.isclose(flagged[0]["t_s"], fault["start_s"], abs_tol=0.05)
+    # Frames are judged alone, so they flag the pike as the line passes the limit; the
+    # report's interval starts once the body holds the pike (the line no longer moving fast).
+    assert flagged and flagged[0]["t_s"] <= fault["start_s"] <= flagged[0]["t_s"] + 0.6
     assert all(set(f) >= {"t_s", "phase", "angles", "faults"} for f in report["frames"])
