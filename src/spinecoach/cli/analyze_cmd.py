@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from spinecoach.cli import command
-from spinecoach.domain.exercises import EXERCISE_IDS
+from spinecoach.domain.exercises import exercise_ids
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", type=Path, help="a video file, or a landmark table (.csv / .npy)")
-    p.add_argument("--exercise", "-e", required=True, help=f"one of: {', '.join(EXERCISE_IDS)}")
+    p.add_argument("--exercise", "-e", required=True, help=f"one of: {', '.join(exercise_ids())}")
     p.add_argument("--json", metavar="PATH", help="write the JSON report to PATH ('-' = stdout)")
     p.add_argument("--frames", action="store_true", help="add per-frame phases/angles/faults")
     p.add_argument("--annotate", metavar="OUT.mp4", type=Path, help="write an annotated video")

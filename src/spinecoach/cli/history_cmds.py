@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spinecoach.cli import command
+from spinecoach.domain.dates import local_date
 from spinecoach.errors import InputError
 from spinecoach.reports.adherence import DEFAULT_PLANNED_DAYS_PER_WEEK
 from spinecoach.reports.data import HistoryData, load_history
 from spinecoach.reports.summary import HistorySummary, summarise
 from spinecoach.session import services
-from spinecoach.session.guards import local_date
 
 if TYPE_CHECKING:
     from spinecoach.session.repository import Repository

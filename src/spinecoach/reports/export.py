@@ -18,7 +18,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from spinecoach.domain.programme import Dose
+from spinecoach.domain.dose import Dose
 from spinecoach.errors import InputError
 from spinecoach.reports.data import HistoryData
 from spinecoach.reports.serialise import summary_to_dict

@@ -92,7 +92,7 @@ def build_report(
                      "message": result.stop.message} if result.stop else None),
         "limitations": _limitations(spec, notes or [], result),
     }
-    if spec.default_dose.reps_per_side:
+    if spec.reps_per_side:
         by_side = {"left": 0, "right": 0}
         for rep in result.reps:
             if rep.side in by_side:

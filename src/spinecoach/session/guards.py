@@ -21,16 +21,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from spinecoach.domain.codes import SYMPTOM_STOP_CODES
+from spinecoach.domain.dates import local_date
 from spinecoach.domain.safety.outcomes import NOT_A_CLINICIAN, Outcome
-from spinecoach.domain.safety.stops import SYMPTOM_STOP_CODES
 from spinecoach.errors import SafetyBlockError
 from spinecoach.session.records import ScreeningKind, ScreeningRecord, StopEventRecord
 from spinecoach.session.repository import Repository
-
-
-def local_date(moment: datetime) -> date:
-    """The calendar date of ``moment`` in this machine's time zone (the user's day)."""
-    return moment.astimezone().date()
 
 
 def stops_on(repo: Repository, user_id: int, day: date) -> list[StopEventRecord]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from spinecoach.domain.checkin import CheckInWhen
-from spinecoach.domain.programme import Dose, Programme, load_programme
+from spinecoach.domain.dates import local_date
+from spinecoach.domain.dose import Dose
+from spinecoach.domain.programme import Programme, load_programme
 from spinecoach.errors import InputError
-from spinecoach.session.guards import local_date
 from spinecoach.session.progression import (
     Action,
     Decision,
@@ -48,7 +49,7 @@ def ensure_prescriptions(
     for exercise in plan.exercises:
         if exercise.id in have:
             continue
-        dose = exercise.default_dose()
+        dose = exercise.default_dose
         _write(
             repo,
             user_id,
@@ -84,7 +85,9 @@ def override_dose(
     """
     plan = programme or load_programme()
     exercise = plan.exercise(exercise_id)
-    _check_dose(dose, needs_reps=exercise.ladder[0].reps is not None)
+    problems = dose.problems(needs_reps=exercise.dose.counts_reps)
+    if problems:
+        raise InputError("bad dose: " + "; ".join(problems))
     if not by.strip() or not reason.strip():
         raise InputError("override: say who changed the dose and why")
     current = ensure_prescriptions(repo, user_id, now, plan)
@@ -102,24 +105,6 @@ def override_dose(
         by=by.strip(),
     )
     return prescription
-
-
-def _check_dose(dose: Dose, *, needs_reps: bool) -> None:
-    problems = []
-    if not 1 <= dose.sets <= 10:
-        problems.append(f"sets: expected 1 to 10, got {dose.sets}")
-    if needs_reps and (dose.reps is None or not 1 <= dose.reps <= 50):
-        problems.append(f"reps: expected 1 to 50, got {dose.reps}")
-    if not needs_reps and dose.reps is not None:
-        problems.append("reps: this exercise is a hold; give hold_s instead")
-    if dose.hold_s is not None and not 0 < dose.hold_s <= 300:
-        problems.append(f"hold_s: expected more than 0 and at most 300, got {dose.hold_s}")
-    if not needs_reps and dose.hold_s is None:
-        problems.append("hold_s: a hold exercise needs a hold time")
-    if not 0 <= dose.rest_s <= 600:
-        problems.append(f"rest_s: expected 0 to 600, got {dose.rest_s}")
-    if problems:
-        raise InputError("bad dose: " + "; ".join(problems))
 
 
 def _write(

@@ -1,6 +1,7 @@
 """Progression: move each dose up, hold it, or bring it down, with a one-sentence reason.
 
-Rules (clinical-notes.md, "Dosing and progression"; thresholds in ``data/programme.toml``):
+Rules (clinical-notes.md, "Dosing and progression"; thresholds in ``data/progression.toml``,
+ladders in each exercise file's ``[dose]``):
 
 1. **Regress after a flare.** A symptom stop (pain >= 6, peripheralisation, new numbness or
    weakness) since the current dose started, naming this exercise or no exercise, or a
@@ -28,9 +29,12 @@ from datetime import date
 from enum import StrEnum
 
 from spinecoach.domain.checkin import compare_symptoms
-from spinecoach.domain.programme import Dose, ExerciseProgramme, ProgressionPolicy
-from spinecoach.domain.safety.stops import STOP_PAIN, SYMPTOM_STOP_CODES
-from spinecoach.session.guards import local_date
+from spinecoach.domain.codes import SYMPTOM_STOP_CODES, StopCode
+from spinecoach.domain.dates import local_date
+from spinecoach.domain.dose import Dose
+from spinecoach.domain.exercises import ExerciseSpec
+from spinecoach.domain.programme import ProgressionPolicy
+from spinecoach.domain.safety.stops import STOP_PAIN
 from spinecoach.session.records import (
     CheckIn,
     HoldRecord,
@@ -95,15 +99,15 @@ class Verdict(StrEnum):
 
 
 _FLARE_WORDS: dict[str, str] = {
-    "pain_6_or_more": "your pain reached 6 out of 10 or more",
-    "peripheralisation": "your leg symptoms spread further down your leg",
-    "new_numbness": "you had new numbness",
-    "new_weakness": "you had new weakness",
+    StopCode.PAIN_6_OR_MORE: "your pain reached 6 out of 10 or more",
+    StopCode.PERIPHERALISATION: "your leg symptoms spread further down your leg",
+    StopCode.NEW_NUMBNESS: "you had new numbness",
+    StopCode.NEW_WEAKNESS: "you had new weakness",
 }
 
 
 def decide(
-    exercise: ExerciseProgramme,
+    exercise: ExerciseSpec,
     policy: ProgressionPolicy,
     prescription: Prescription,
     history: Sequence[SessionHistory],
@@ -117,7 +121,7 @@ def decide(
         return Decision(exercise.id, Action.HOLD, "Your new dose starts tomorrow.", dose)
     flare = _flare(exercise.id, prescription.valid_from, history, stops)
     if flare is not None:
-        lower = exercise.step_down(dose)
+        lower = exercise.dose.step_down(dose)
         if lower is None:
             reason = (
                 f"Because {flare}, we are staying at the easiest dose; please ask your "
@@ -130,7 +134,7 @@ def decide(
 
 
 def _decide_up_or_hold(
-    exercise: ExerciseProgramme,
+    exercise: ExerciseSpec,
     policy: ProgressionPolicy,
     prescription: Prescription,
     history: Sequence[SessionHistory],
@@ -154,7 +158,7 @@ def _decide_up_or_hold(
     if (prescription.overridden_by or "").startswith("clinician"):
         why = "your clinician set this dose, so ask them before it goes up."
         return Decision(exercise.id, Action.HOLD, hold + why, dose)
-    higher = exercise.step_up(dose)
+    higher = exercise.dose.step_up(dose)
     if higher is None:
         why = "you are at the top of this programme; ask your physiotherapist what comes next."
         return Decision(exercise.id, Action.HOLD, hold + why, dose)
@@ -190,7 +194,7 @@ def _flare(
             if s.record.pain_during is not None and s.record.pain_during >= STOP_PAIN
         ]
         if item.day >= valid_from and painful:
-            return f"{_FLARE_WORDS['pain_6_or_more']} on {item.day:%d %b}"
+            return f"{_FLARE_WORDS[StopCode.PAIN_6_OR_MORE]} on {item.day:%d %b}"
     return None
 
 
@@ -201,7 +205,7 @@ def _next_before(history: Sequence[SessionHistory], item: SessionHistory) -> Che
 
 
 def _verdict(
-    exercise: ExerciseProgramme,
+    exercise: ExerciseSpec,
     policy: ProgressionPolicy,
     dose: Dose,
     history: SessionHistory,
@@ -248,7 +252,7 @@ def _symptom_verdict(
     return Verdict.GOOD, ""
 
 
-def _reached_target(exercise: ExerciseProgramme, policy: ProgressionPolicy, s: SetHistory) -> bool:
+def _reached_target(exercise: ExerciseSpec, policy: ProgressionPolicy, s: SetHistory) -> bool:
     record = s.record
     if record.target_reps is not None:
         return _reps_done(exercise, s) >= record.target_reps
@@ -257,7 +261,7 @@ def _reached_target(exercise: ExerciseProgramme, policy: ProgressionPolicy, s: S
     return True
 
 
-def _reps_done(exercise: ExerciseProgramme, s: SetHistory) -> int:
+def _reps_done(exercise: ExerciseSpec, s: SetHistory) -> int:
     if s.record.reps_done is not None:
         return s.record.reps_done
     if not exercise.reps_per_side:
@@ -275,7 +279,7 @@ def _hold_done_s(s: SetHistory) -> float:
 
 
 def _good_form_share(
-    exercise: ExerciseProgramme, policy: ProgressionPolicy, sets: Sequence[SetHistory]
+    exercise: ExerciseSpec, policy: ProgressionPolicy, sets: Sequence[SetHistory]
 ) -> float:
     reps = [rep for s in sets for rep in s.reps]
     if reps:

@@ -31,7 +31,8 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from spinecoach.domain.checkin import CheckInWhen, SymptomLocation, SymptomReport
-from spinecoach.domain.programme import Dose
+from spinecoach.domain.codes import FaultCode, StopCode
+from spinecoach.domain.dose import Dose
 from spinecoach.domain.safety.outcomes import Outcome
 from spinecoach.domain.safety.screening import AnswerValue
 
@@ -66,23 +67,6 @@ class SessionStatus(StrEnum):
     COMPLETED = "completed"
     STOPPED = "stopped"
     ABANDONED = "abandoned"
-
-
-class StopCode(StrEnum):
-    """Known stop codes. ``StopEventRecord.code`` is a plain ``str``: trackers may add codes.
-
-    ``LUMBAR_ARCH`` is the hip-hinge tracker's stop (the article's rule); the rest are the
-    symptom stop rules of :mod:`spinecoach.domain.safety.stops`.
-    """
-
-    LUMBAR_ARCH = "lumbar_arch"
-    PAIN_6_OR_MORE = "pain_6_or_more"
-    PERIPHERALISATION = "peripheralisation"
-    NEW_NUMBNESS = "new_numbness"
-    NEW_WEAKNESS = "new_weakness"
-    WORSE_NUMBNESS = "worse_numbness"
-    WORSE_WEAKNESS = "worse_weakness"
-    USER_STOPPED = "user_stopped"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -239,7 +223,7 @@ class SetRecord:
     reps_done: int | None = None
     hold_done_s: float | None = None
     pain_during: int | None = None
-    stop_code: str | None = None
+    stop_code: StopCode | None = None
     id: int | None = None
 
 
@@ -259,7 +243,7 @@ class RepetitionRecord:
     end_s: float
     hold_s: float
     good_form: bool
-    faults: tuple[str, ...] = ()
+    faults: tuple[FaultCode, ...] = ()
     metrics: dict[str, float] = field(default_factory=dict)
     id: int | None = None
 
@@ -289,7 +273,7 @@ class StopEventRecord:
 
     user_id: int
     at: datetime
-    code: str
+    code: StopCode
     message: str
     session_id: int | None = None
     set_id: int | None = None

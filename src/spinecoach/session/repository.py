@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
+from spinecoach.domain.codes import StopCode
 from spinecoach.errors import StorageError
 from spinecoach.session.records import (
     CheckIn,
@@ -118,7 +119,7 @@ class Repository(Protocol):
         reps_done: int | None = None,
         hold_done_s: float | None = None,
         pain_during: int | None = None,
-        stop_code: str | None = None,
+        stop_code: StopCode | None = None,
     ) -> SetRecord:
         """Close a set with what was done."""
 
@@ -306,7 +307,7 @@ class InMemoryRepository:
         reps_done: int | None = None,
         hold_done_s: float | None = None,
         pain_during: int | None = None,
-        stop_code: str | None = None,
+        stop_code: StopCode | None = None,
     ) -> SetRecord:
         """Close a set with what was done."""
         if set_id not in self._sets:

@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from spinecoach.domain.checkin import CheckInWhen, SymptomChange, compare_symptoms, parse_symptoms
-from spinecoach.domain.programme import Dose, Programme, load_programme
+from spinecoach.domain.codes import SYMPTOM_STOP_CODES, StopCode
+from spinecoach.domain.dates import local_date
+from spinecoach.domain.dose import Dose
+from spinecoach.domain.programme import Programme, load_programme
 from spinecoach.domain.safety.outcomes import NOT_A_CLINICIAN, Outcome
 from spinecoach.domain.safety.questionnaire import Questionnaire, load_questionnaire
 from spinecoach.domain.safety.screening import evaluate, validate_answers
 from spinecoach.domain.safety.stops import (
     CLINICIAN_ADVICE,
     REPEATED_WINDOW,
-    SYMPTOM_STOP_CODES,
     centralisation_note,
     needs_clinician,
     pain_advice,
@@ -30,7 +32,6 @@ from spinecoach.errors import InputError, SafetyBlockError
 from spinecoach.session.guards import (
     assert_may_do_exercise,
     assert_may_exercise,
-    local_date,
     screening_block,
     stopped_exercises,
     stops_on,
@@ -191,7 +192,7 @@ def record_checkin(
     change = compare_symptoms(baseline.symptoms, symptoms) if baseline else None
     rules = symptom_stops(symptoms, change)
     if when is CheckInWhen.BEFORE:
-        rules = [rule for rule in rules if rule.code != "pain_6_or_more"]
+        rules = [rule for rule in rules if rule.code is not StopCode.PAIN_6_OR_MORE]
     stops = tuple(
         repo.add_stop_event(
             StopEventRecord(
@@ -291,7 +292,7 @@ def todays_plan(
                 dose=dose,
                 dose_text=dose.describe(per_side=exercise.reps_per_side),
                 reason=prescription.reason,
-                why=exercise.why,
+                why=exercise.why_it_helps,
                 stopped=exercise.id in stopped,
                 stop_message=stopped.get(exercise.id),
             )

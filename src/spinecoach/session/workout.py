@@ -10,10 +10,12 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from spinecoach.domain.codes import StopCode
+from spinecoach.domain.dates import local_date
 from spinecoach.domain.programme import Programme, load_programme
 from spinecoach.domain.safety.stops import STOP_PAIN, pain_advice
 from spinecoach.errors import InputError
-from spinecoach.session.guards import assert_may_do_exercise, assert_may_exercise, local_date
+from spinecoach.session.guards import assert_may_do_exercise, assert_may_exercise
 from spinecoach.session.programme_service import apply_progression, ensure_prescriptions
 from spinecoach.session.records import (
     ProgrammeChange,
@@ -21,7 +23,6 @@ from spinecoach.session.records import (
     SessionRecord,
     SessionStatus,
     SetRecord,
-    StopCode,
     StopEventRecord,
 )
 from spinecoach.session.repository import Repository
@@ -108,7 +109,7 @@ def record_manual_set(
     """
     _check_manual(reps_done, hold_done_s, pain_during)
     started = start_set(repo, session_id, exercise_id, now=now, programme=programme)
-    stop_code = StopCode.PAIN_6_OR_MORE.value if pain_during >= STOP_PAIN else None
+    stop_code = StopCode.PAIN_6_OR_MORE if pain_during >= STOP_PAIN else None
     ended = repo.end_set(
         started.id or 0,
         now,

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypeGuard
 
+from spinecoach.domain.codes import FaultCode, StopCode
 from spinecoach.errors import InputError, StorageError
 from spinecoach.session.records import (
     HoldRecord,
@@ -64,7 +65,7 @@ class _Rep:
     side: str | None
     hold_s: float
     good_form: bool
-    faults: tuple[str, ...]
+    faults: tuple[FaultCode, ...]
     metrics: dict[str, float]
 
 
@@ -130,7 +131,7 @@ def _parse_rep(item: object, where: str) -> _Rep:
         side=side,
         hold_s=_number(rep.get("hold_s", 0.0), f"{where}.hold_s"),
         good_form=_flag(rep.get("good_form", False), f"{where}.good_form"),
-        faults=tuple(str(code) for code in faults),
+        faults=tuple(FaultCode(str(code)) for code in faults),
         metrics=_metrics(metrics, f"{where}.metrics"),
     )
 
@@ -279,7 +280,7 @@ def _save_set(
         start + timedelta(seconds=parsed.duration_s or 0.0),
         reps_done=parsed.reps_done,
         hold_done_s=parsed.hold_good_form_s,
-        stop_code=None if parsed.stop is None else parsed.stop[0],
+        stop_code=None if parsed.stop is None else StopCode(parsed.stop[0]),
     )
     return set_id
 
@@ -298,7 +299,7 @@ def _save_stop(
         StopEventRecord(
             user_id=user_id,
             at=start + timedelta(seconds=at_s),
-            code=code,
+            code=StopCode(code),
             message=message,
             session_id=session_id,
             set_id=set_id,

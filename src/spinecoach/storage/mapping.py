@@ -7,7 +7,8 @@ to the database) and ``*_record`` reads a row back into a frozen record.
 from __future__ import annotations
 
 from spinecoach.domain.checkin import CheckInWhen, SymptomLocation
-from spinecoach.domain.programme import Dose
+from spinecoach.domain.codes import FaultCode, StopCode
+from spinecoach.domain.dose import Dose
 from spinecoach.domain.safety.outcomes import Outcome
 from spinecoach.session.records import (
     CheckIn,
@@ -248,7 +249,7 @@ def set_record(row: SetRow) -> SetRecord:
         reps_done=row.reps_done,
         hold_done_s=row.hold_done_s,
         pain_during=row.pain_during,
-        stop_code=row.stop_code,
+        stop_code=None if row.stop_code is None else StopCode(row.stop_code),
     )
 
 
@@ -280,7 +281,7 @@ def repetition_record(row: RepetitionRow) -> RepetitionRecord:
         end_s=row.end_s,
         hold_s=row.hold_s,
         good_form=row.good_form,
-        faults=tuple(row.faults),
+        faults=tuple(FaultCode(code) for code in row.faults),
         metrics=dict(row.metrics),
     )
 
@@ -322,7 +323,7 @@ def stop_event_record(row: StopEventRow) -> StopEventRecord:
         id=row.id,
         user_id=row.user_id,
         at=row.at,
-        code=row.code,
+        code=StopCode(row.code),
         message=row.message,
         session_id=row.session_id,
         set_id=row.set_id,

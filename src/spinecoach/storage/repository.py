@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from spinecoach.domain.codes import StopCode
 from spinecoach.errors import StorageError
 from spinecoach.session.records import (
     CheckIn,
@@ -183,7 +184,7 @@ class SqlRepository(Database):
         reps_done: int | None = None,
         hold_done_s: float | None = None,
         pain_during: int | None = None,
-        stop_code: str | None = None,
+        stop_code: StopCode | None = None,
     ) -> SetRecord:
         """Close a set with what was done."""
         values = {

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from spinecoach.domain.checkin import CheckInWhen
+from spinecoach.domain.codes import FaultCode, StopCode
+from spinecoach.domain.dates import local_date
 from spinecoach.domain.exercises import ExerciseSpec, get_exercise, load_library
 from spinecoach.domain.safety.questionnaire import load_questionnaire
 from spinecoach.errors import InputError
 from spinecoach.session import services
-from spinecoach.session.guards import local_date, screening_block
+from spinecoach.session.guards import screening_block
 from spinecoach.session.records import (
     HoldRecord,
     RepetitionRecord,
@@ -67,7 +69,7 @@ class _LiveSet:
     exercise_id: str
     reps: int = 0
     hold_s: float = 0.0
-    stop_code: str | None = None
+    stop_code: StopCode | None = None
 
 
 class CoreBackend:
@@ -195,7 +197,7 @@ class CoreBackend:
         self.repo.add_repetition(RepetitionRecord(
             set_id=set_id, index=rep.index, side=rep.side, start_s=rep.start_s,
             peak_s=rep.peak_s, end_s=rep.end_s, hold_s=rep.hold_s, good_form=rep.good_form,
-            faults=tuple(rep.faults), metrics=dict(rep.metrics)))
+            faults=tuple(FaultCode(f) for f in rep.faults), metrics=dict(rep.metrics)))
         with self._lock:
             if set_id in self._live:
                 self._live[set_id].reps += 1
@@ -212,11 +214,11 @@ class CoreBackend:
         """Write a tracker stop (it ends this set only)."""
         live = self._live.get(set_id)
         self.repo.add_stop_event(StopEventRecord(
-            user_id=self.user_id, at=self.clock(), code=stop.code, message=stop.message,
+            user_id=self.user_id, at=self.clock(), code=StopCode(stop.code), message=stop.message,
             session_id=live.session_id if live else None, set_id=set_id,
             exercise_id=live.exercise_id if live else None))
         if live:
-            live.stop_code = stop.code
+            live.stop_code = StopCode(stop.code)
 
     def finish_set(self, set_id: int) -> SetOut:
         """Close a live set with what the tracker counted."""

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from spinecoach.domain.dates import local_date
 from spinecoach.reports.data import HistoryData, load_history
 from spinecoach.reports.summary import HistorySummary, summarise
-from spinecoach.session.guards import local_date
 from spinecoach.session.records import User
 from spinecoach.session.repository import Repository
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from spinecoach.domain.checkin import SymptomChange, compare_symptoms
+from spinecoach.domain.dates import local_date
 from spinecoach.domain.exercises import ExerciseSpec
 from spinecoach.reports.summary import HistorySummary
-from spinecoach.session.guards import local_date
 from spinecoach.session.records import CheckIn, SessionRecord, SetRecord, StopEventRecord
 from spinecoach.session.repository import Repository
 from spinecoach.web.schemas import (
@@ -31,7 +31,7 @@ def exercise_info(spec: ExerciseSpec) -> ExerciseInfo:
         muscles=list(spec.muscles), steps=list(spec.steps), stop_rule=spec.stop_rule,
         why_it_helps=spec.why_it_helps, self_check=spec.self_check,
         camera=spec.camera.placement, picture_url=f"/api/exercises/{spec.id}/picture.png",
-        per_side=spec.default_dose.reps_per_side,
+        per_side=spec.reps_per_side,
     )
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from spinecoach.domain.checkin import CheckInWhen, SymptomLocation
-from spinecoach.domain.programme import Dose
+from spinecoach.domain.dose import Dose
 from spinecoach.domain.safety.outcomes import Outcome
 from spinecoach.errors import StorageError
 from spinecoach.session.records import (

@@ -17,7 +17,7 @@ REPORT = {
         {"start_s": 1.0, "peak_s": 2.0, "end_s": 3.0, "side": "left", "hold_s": 0.0,
          "good_form": True, "faults": []},
         {"start_s": 4.0, "peak_s": 5.0, "end_s": 6.5, "side": "right", "hold_s": 0.0,
-         "good_form": False, "faults": ["rushing"]},
+         "good_form": False, "faults": ["too_fast"]},
     ],
     "holds": [],
     "hold_good_form_s": 0.0,
@@ -40,7 +40,7 @@ def test_a_saved_analysis_is_a_stopped_video_session(sql_repo: SqlRepository) ->
     assert (the_set.reps_done, the_set.stop_code) == (2, "lumbar_arch")
     reps = sql_repo.repetitions_of(the_set.id or 0)
     assert [(r.index, r.side, r.faults) for r in reps] == [
-        (1, "left", ()), (2, "right", ("rushing",))
+        (1, "left", ()), (2, "right", ("too_fast",))
     ]
     (stop,) = sql_repo.stop_events(user.id)
     assert stop.at == began + timedelta(seconds=7.5)

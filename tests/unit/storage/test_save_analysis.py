@@ -113,15 +113,15 @@ def test_unmeasured_metrics_are_left_out_not_refused() -> None:
 
 def test_a_stopped_analysis_records_the_stop_at_its_time() -> None:
     repo, user_id = _repo_and_user()
-    report = copy.deepcopy(BRIDGE)
-    report["stopped"] = {"code": "over_extension", "at_s": 11.0}
-    report["faults"].append({"code": "over_extension", "start_s": 10.0, "end_s": 11.0,
-                             "message": "The hips went above the straight line."})
-    session = save_analysis(repo, user_id, report, exercise_id="bridge", source_path="b.mp4",
-                            recorded_at=T0)
+    report = copy.deepcopy(BRIDGE) | {"exercise": "hip-hinge"}  # a stop rule of the hip hinge
+    report["stopped"] = {"code": "lumbar_arch", "at_s": 11.0}
+    report["faults"].append({"code": "lumbar_arch", "start_s": 10.0, "end_s": 11.0,
+                             "message": "Your lower back started to arch."})
+    session = save_analysis(repo, user_id, report, exercise_id="hip-hinge",
+                            source_path="h.mp4", recorded_at=T0)
     assert session.status is SessionStatus.STOPPED
     (stop,) = repo.stop_events(user_id)
-    assert (stop.code, stop.at, stop.exercise_id) == ("over_extension",
-                                                      T0 + timedelta(seconds=11), "bridge")
-    assert stop.message == "The hips went above the straight line."
+    assert (stop.code, stop.at, stop.exercise_id) == ("lumbar_arch",
+                                                      T0 + timedelta(seconds=11), "hip-hinge")
+    assert stop.message == "Your lower back started to arch."
     assert stop.session_id == session.id
