@@ -13,8 +13,8 @@ from spinecoach.domain.exercises import exercise_ids, get_exercise, library
 from spinecoach.domain.programme import load_programme
 from spinecoach.domain.safety.questionnaire import AnswerKind, load_questionnaire
 from spinecoach.session import services
+from spinecoach.session.in_memory import InMemoryRepository
 from spinecoach.session.records import ScreeningKind, SessionMode
-from spinecoach.session.repository import InMemoryRepository
 from spinecoach.tracking.engine import create_tracker
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

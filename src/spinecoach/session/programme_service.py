@@ -6,7 +6,10 @@ Every change of dose is written twice: a new :class:`Prescription` (the dose in 
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from spinecoach.domain.checkin import CheckInWhen
 from spinecoach.domain.dates import local_date
@@ -21,14 +24,13 @@ from spinecoach.session.progression import (
     decide,
 )
 from spinecoach.session.records import (
-    CheckIn,
     Prescription,
     PrescriptionSource,
     ProgrammeChange,
-    SessionRecord,
 )
 from spinecoach.session.repository import Repository
 
+_T = TypeVar("_T")
 DEFAULT_REASON = "This is the starting dose of your programme."
 HISTORY_WINDOW = timedelta(days=60)
 """How far back progression looks (the current dose's start date limits it further)."""
@@ -150,31 +152,39 @@ def _write(
 
 
 def load_history(repo: Repository, user_id: int, since: datetime) -> list[SessionHistory]:
-    """Gather sessions since ``since`` with their sets, reps, holds and check-ins."""
-    checkins = repo.checkins(user_id, since=since)
-    return [_session_history(repo, s, checkins) for s in repo.sessions(user_id, since=since)]
+    """Gather sessions since ``since`` with their sets, reps, holds and check-ins.
 
-
-def _session_history(
-    repo: Repository, session: SessionRecord, checkins: list[CheckIn]
-) -> SessionHistory:
-    own = [c for c in checkins if c.session_id == session.id]
-    before = [c for c in own if c.when is CheckInWhen.BEFORE]
-    after = [c for c in own if c.when is CheckInWhen.AFTER]
-    sets = tuple(
-        SetHistory(
-            record=s,
-            reps=tuple(repo.repetitions_of(s.id)) if s.id is not None else (),
-            holds=tuple(repo.holds_of(s.id)) if s.id is not None else (),
+    The children are read in bulk, so this runs the same few statements for a day or a year.
+    """
+    sessions = repo.sessions(user_id, since=since)
+    session_ids = [s.id for s in sessions if s.id is not None]
+    sets = repo.sets_of_sessions(session_ids)
+    set_ids = [s.id for s in sets if s.id is not None]
+    reps = _grouped(repo.repetitions_of_sets(set_ids), "set_id")
+    holds = _grouped(repo.holds_of_sets(set_ids), "set_id")
+    sets_by_session = _grouped(sets, "session_id")
+    checkins = _grouped(repo.checkins_of_sessions(session_ids), "session_id")
+    history = []
+    for session in sessions:
+        own = checkins.get(session.id or 0, [])
+        before = [c for c in own if c.when is CheckInWhen.BEFORE]
+        after = [c for c in own if c.when is CheckInWhen.AFTER]
+        set_history = tuple(
+            SetHistory(record=s, reps=tuple(reps.get(s.id or 0, ())),
+                       holds=tuple(holds.get(s.id or 0, ())))
+            for s in sets_by_session.get(session.id or 0, [])
         )
-        for s in repo.sets_of(session.id or 0)
-    )
-    return SessionHistory(
-        session=session,
-        sets=sets,
-        before=before[0] if before else None,
-        after=after[-1] if after else None,
-    )
+        history.append(SessionHistory(session=session, sets=set_history,
+                                      before=before[0] if before else None,
+                                      after=after[-1] if after else None))
+    return history
+
+
+def _grouped(items: Sequence[_T], key: str) -> dict[int, list[_T]]:
+    grouped: dict[int, list[_T]] = defaultdict(list)
+    for item in items:
+        grouped[getattr(item, key)].append(item)
+    return grouped
 
 
 def plan_progression(

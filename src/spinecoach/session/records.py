@@ -20,8 +20,9 @@ Conventions that every adapter keeps:
           ├─ Prescription* (history)   dose per exercise, valid from a date
           ├─ ProgrammeChange*          why a dose changed (progression, flare, override)
           ├─ StopEventRecord*          every stop (tracker or symptom rule)
-          └─ SessionRecord* ── SetRecord* ─┬─ RepetitionRecord*
-                                           └─ HoldRecord*
+          └─ SessionRecord* ─┬─ SetRecord* ─┬─ RepetitionRecord*
+                             │              └─ HoldRecord*
+                             └─ VideoAnalysis?    where a video-mode session came from
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from spinecoach.domain.checkin import CheckInWhen, SymptomLocation, SymptomReport
 from spinecoach.domain.codes import FaultCode, StopCode
@@ -57,6 +59,14 @@ class SessionMode(StrEnum):
 
     CAMERA = "camera"
     NO_CAMERA = "no_camera"
+    VIDEO = "video"
+
+
+class SetMode(StrEnum):
+    """How a set was followed: counted by a tracker (camera, video) or typed in by hand."""
+
+    CAMERA = "camera"
+    MANUAL = "manual"
     VIDEO = "video"
 
 
@@ -210,7 +220,8 @@ class SetRecord:
     ``target_*`` is the dose asked for (reps per side for ``hip-hinge``); ``reps_done`` (per
     side for ``hip-hinge``), ``hold_done_s`` and ``pain_during`` are filled when the set
     ends (typed by the user in no-camera mode, counted by the tracker otherwise).
-    ``stop_code`` is set when a stop rule ended the set.
+    ``stop_code`` is set when a stop rule ended the set; ``mode`` says whether a tracker
+    counted the set or the user typed it in.
     """
 
     session_id: int
@@ -219,6 +230,7 @@ class SetRecord:
     started_at: datetime
     target_reps: int | None
     target_hold_s: float | None
+    mode: SetMode = SetMode.CAMERA
     ended_at: datetime | None = None
     reps_done: int | None = None
     hold_done_s: float | None = None
@@ -269,6 +281,7 @@ class StopEventRecord:
     """A stop: a tracker rule (``lumbar_arch``) or a symptom rule (see :class:`StopCode`).
 
     A stop with an ``exercise_id`` stops that exercise for the rest of that day (local date).
+    ``at_s`` is when a tracker's stop fired, in seconds from the start of its set's stream.
     """
 
     user_id: int
@@ -278,4 +291,19 @@ class StopEventRecord:
     session_id: int | None = None
     set_id: int | None = None
     exercise_id: str | None = None
+    at_s: float | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class VideoAnalysis:
+    """Where a video-mode session came from: the file and the analysis summary (no video)."""
+
+    session_id: int
+    exercise_id: str
+    source_path: str
+    fps: float | None
+    frames: int | None
+    duration_s: float | None
+    summary: dict[str, Any] = field(default_factory=dict)
     id: int | None = None

@@ -22,6 +22,7 @@ from spinecoach.session.records import (
     SessionMode,
     SessionRecord,
     SessionStatus,
+    SetMode,
     SetRecord,
     StopEventRecord,
 )
@@ -54,6 +55,7 @@ def start_set(
     exercise_id: str,
     *,
     now: datetime,
+    mode: SetMode = SetMode.CAMERA,
     programme: Programme | None = None,
 ) -> SetRecord:
     """Start a set of ``exercise_id`` with today's target dose.
@@ -79,6 +81,7 @@ def start_set(
             started_at=now,
             target_reps=dose.reps,
             target_hold_s=dose.hold_s,
+            mode=mode,
         )
     )
 
@@ -108,7 +111,9 @@ def record_manual_set(
     Pain of 6 or more stops this exercise for today and is recorded as a stop event.
     """
     _check_manual(reps_done, hold_done_s, pain_during)
-    started = start_set(repo, session_id, exercise_id, now=now, programme=programme)
+    started = start_set(
+        repo, session_id, exercise_id, now=now, mode=SetMode.MANUAL, programme=programme
+    )
     stop_code = StopCode.PAIN_6_OR_MORE if pain_during >= STOP_PAIN else None
     ended = repo.end_set(
         started.id or 0,

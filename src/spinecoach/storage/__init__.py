@@ -6,13 +6,13 @@
       engine.py                    SQLite (WAL, foreign keys, busy timeout) or PostgreSQL
       migrate.py + migrations/     Alembic, shipped in the package, run on open
       tables.py                    typed declarative tables (apart from the records)
-      mapping.py                   rows <-> records of spinecoach.session.records
+      mapping.py                   rows <-> records of spinecoach.session.records (generic)
       database.py                  the unit of work: one writer path, readers, errors
       repository.py                SqlRepository: the Repository port (+ bulk reads)
       analysis.py                  save_analysis(): an ``analyze`` report -> a video session
       testing.py                   throw-away PostgreSQL databases and settings for tests
 
-The fake beside this adapter is :class:`spinecoach.session.repository.InMemoryRepository`.
+The fake beside this adapter is :class:`spinecoach.session.in_memory.InMemoryRepository`.
 Nothing here runs at import time: the names below are loaded on first use.
 """
 
@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spinecoach.settings import Settings
-    from spinecoach.storage.analysis import VideoAnalysis, save_analysis
+    from spinecoach.storage.analysis import save_analysis
     from spinecoach.storage.repository import SqlRepository
 
-__all__ = ["SqlRepository", "VideoAnalysis", "open_repository", "save_analysis"]
+__all__ = ["SqlRepository", "open_repository", "save_analysis"]
 
 
 def open_repository(settings: Settings) -> SqlRepository:
@@ -42,7 +42,7 @@ def open_repository(settings: Settings) -> SqlRepository:
     """
     from spinecoach.errors import StorageError
     from spinecoach.storage.engine import create_engine_from_settings
-    from spinecoach.storage.migrate import upgrade
+    from spinecoach.storage.migrate import current_revision, head_revision, upgrade
     from spinecoach.storage.repository import SqlRepository
 
     try:
@@ -51,7 +51,8 @@ def open_repository(settings: Settings) -> SqlRepository:
         raise StorageError(f"cannot create the data directory {settings.data_dir}: {exc}") from exc
     engine = create_engine_from_settings(settings)
     try:
-        upgrade(engine)
+        if current_revision(engine) != head_revision():  # a read: no write lock when current
+            upgrade(engine)
     except BaseException:
         engine.dispose()
         raise
@@ -63,7 +64,7 @@ def __getattr__(name: str) -> Any:
         from spinecoach.storage.repository import SqlRepository
 
         return SqlRepository
-    if name in ("save_analysis", "VideoAnalysis"):
+    if name == "save_analysis":
         from spinecoach.storage import analysis
 
         return getattr(analysis, name)

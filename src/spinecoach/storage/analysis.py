@@ -5,9 +5,8 @@ with one set, its repetitions and good-form holds, and a stop event if a stop ru
 Times inside the report are seconds from the start of the video; the session starts at
 ``recorded_at`` (by default the file's modification time minus the video's duration, i.e. when
 the recording began, or now when the file is gone).  Every write goes through the
-:class:`~spinecoach.session.repository.Repository` port, so the in-memory fake works too; a
-repository that also implements :class:`VideoAnalysisStore` (the SQL one) keeps the file path
-and the analysis summary as well.
+:class:`~spinecoach.session.repository.Repository` port, so the in-memory fake works too; the
+file path and the analysis summary are kept as a :class:`VideoAnalysis`.
 
 A malformed report raises :class:`~spinecoach.errors.InputError` naming the bad field, before
 anything is written.
@@ -17,10 +16,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeGuard
+from typing import Any
 
 from spinecoach.domain.codes import FaultCode, StopCode
 from spinecoach.errors import InputError, StorageError
@@ -30,31 +29,12 @@ from spinecoach.session.records import (
     SessionMode,
     SessionRecord,
     SessionStatus,
+    SetMode,
     SetRecord,
     StopEventRecord,
+    VideoAnalysis,
 )
 from spinecoach.session.repository import Repository
-
-
-@dataclass(frozen=True, kw_only=True)
-class VideoAnalysis:
-    """Where a video-mode session came from: the file and the analysis summary (no video)."""
-
-    session_id: int
-    exercise_id: str
-    source_path: str
-    fps: float | None
-    frames: int | None
-    duration_s: float | None
-    summary: dict[str, Any] = field(default_factory=dict)
-    id: int | None = None
-
-
-class VideoAnalysisStore(Protocol):
-    """A repository that can also keep :class:`VideoAnalysis` rows."""
-
-    def add_video_analysis(self, analysis: VideoAnalysis) -> VideoAnalysis:
-        """Insert the provenance of a video session."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +103,9 @@ def _parse_rep(item: object, where: str) -> _Rep:
     if side is not None and not isinstance(side, str):
         raise InputError(f"analysis report: {where}.side must be a string or null")
     faults = _list(rep.get("faults", []), f"{where}.faults")
+    unknown = [code for code in faults if code not in FaultCode.__members__.values()]
+    if unknown:
+        raise InputError(f"analysis report: {where}.faults: unknown fault code {unknown[0]!r}")
     metrics = _mapping(rep.get("metrics", {}), f"{where}.metrics")
     return _Rep(
         start_s=_number(rep.get("start_s"), f"{where}.start_s"),
@@ -143,6 +126,8 @@ def _parse_stop(value: object, faults: list[Any]) -> tuple[str, float, str] | No
     code = stopped.get("code")
     if not isinstance(code, str) or not code:
         raise InputError("analysis report: stopped.code must be a non-empty string")
+    if code not in StopCode.__members__.values():
+        raise InputError(f"analysis report: stopped.code: unknown stop code {code!r}")
     at_s = _number(stopped.get("at_s"), "stopped.at_s")
     message = stopped.get("message")
     if not isinstance(message, str):
@@ -235,8 +220,7 @@ def save_analysis(
     set_id = _save_set(repo, session_id, exercise_id, start, parsed)
     if parsed.stop is not None:
         _save_stop(repo, user_id, session_id, set_id, exercise_id, start, parsed.stop)
-    if _is_store(repo):
-        repo.add_video_analysis(_provenance(session_id, exercise_id, path, report, parsed))
+    repo.add_video_analysis(_provenance(session_id, exercise_id, path, report, parsed))
     status = SessionStatus.STOPPED if parsed.stop is not None else SessionStatus.COMPLETED
     end = start + timedelta(seconds=parsed.duration_s or 0.0)
     return repo.end_session(session_id, end, status)
@@ -253,6 +237,7 @@ def _save_set(
             started_at=start,
             target_reps=None,
             target_hold_s=None,
+            mode=SetMode.VIDEO,
         )
     )
     set_id = _assigned(first.id)
@@ -312,10 +297,6 @@ def _assigned(record_id: int | None) -> int:
     if record_id is None:
         raise StorageError("the repository did not assign an id")
     return record_id
-
-
-def _is_store(repo: object) -> TypeGuard[VideoAnalysisStore]:
-    return callable(getattr(repo, "add_video_analysis", None))
 
 
 def _provenance(

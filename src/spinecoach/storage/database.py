@@ -27,7 +27,9 @@ from spinecoach.storage.tables import IdentifiedBase
 
 _Row = TypeVar("_Row", bound=IdentifiedBase)
 _Rec = TypeVar("_Rec")
-_IN_CHUNK = 500  # ids per IN (...) list
+IN_CHUNK = 500
+"""Ids per ``IN (...)`` list of a bulk read (SQLite allows 999 bound parameters)."""
+_USER_COLUMN = "user_id"
 
 
 class Database:
@@ -108,26 +110,35 @@ class Database:
             row = session.scalars(statement.limit(1)).first()
             return None if row is None else to_record(row)
 
+    def _scalar(self, statement: Select[Any]) -> int:
+        with self._reading() as session:
+            return int(session.scalar(statement) or 0)
+
     @staticmethod
-    def _by_user(
-        row_type: type[_Row],
-        user_column: InstrumentedAttribute[int],
-        user_id: int,
-        when: InstrumentedAttribute[datetime],
-        since: datetime | None,
-    ) -> Select[_Row]:
-        statement = select(row_type).where(user_column == user_id)
+    def _by_user(row_type: type[_Row], user_id: int, since: datetime | None) -> Select[_Row]:
+        """A user's rows in time order (``row_type.time_column``), from ``since`` on."""
+        when: InstrumentedAttribute[datetime] = getattr(row_type, row_type.time_column)
+        user: InstrumentedAttribute[int] = getattr(row_type, _USER_COLUMN)
+        statement = select(row_type).where(user == user_id)
         if since is not None:
             statement = statement.where(when >= since)
         return statement.order_by(when, row_type.id)
 
-    def _in_chunks(
+    def _children(
         self,
-        ids: Sequence[int],
-        statement: Callable[[Sequence[int]], Select[_Row]],
+        row_type: type[_Row],
+        parent: InstrumentedAttribute[Any],
+        parent_ids: Sequence[int],
         to_record: Callable[[_Row], _Rec],
+        order: InstrumentedAttribute[Any],
     ) -> list[_Rec]:
+        """The rows of many parents, by parent id then ``order``, in chunks of ids."""
+        ids = sorted(set(parent_ids))
         found: list[_Rec] = []
-        for start in range(0, len(ids), _IN_CHUNK):
-            found += self._list(statement(ids[start : start + _IN_CHUNK]), to_record)
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = ids[start : start + IN_CHUNK]
+            statement = (
+                select(row_type).where(parent.in_(chunk)).order_by(parent, order, row_type.id)
+            )
+            found += self._list(statement, to_record)
         return found

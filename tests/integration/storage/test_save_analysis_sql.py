@@ -45,10 +45,9 @@ def test_a_saved_analysis_is_a_stopped_video_session(sql_repo: SqlRepository) ->
     (stop,) = sql_repo.stop_events(user.id)
     assert stop.at == began + timedelta(seconds=7.5)
     assert stop.message == "Your lower back started to arch."
-    provenance = sql_repo.video_analysis_of(session.id)
-    assert provenance is not None
+    (provenance,) = sql_repo.video_analyses_of_sessions([session.id])
     assert (provenance.source_path, provenance.fps, provenance.frames) == (
         "/videos/hinge.mp4", 30.0, 900
     )
     assert provenance.summary["reps_by_side"] == {"left": 1, "right": 1}
-    assert sql_repo.video_analysis_of(session.id + 1) is None
+    assert sql_repo.video_analyses_of_sessions([session.id + 1]) == []

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from spinecoach.errors import InputError
+from spinecoach.session.in_memory import InMemoryRepository
 from spinecoach.session.records import SessionMode, SessionStatus, User
-from spinecoach.session.repository import InMemoryRepository
 from spinecoach.storage.analysis import default_recorded_at, save_analysis
 
 BRIDGE: dict[str, Any] = {

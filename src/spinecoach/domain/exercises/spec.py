@@ -25,7 +25,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from spinecoach.domain.codes import FaultCode
+from spinecoach.domain.codes import FaultCode, StopCode
 from spinecoach.domain.dose import Dose, DoseLadder
 
 
@@ -147,10 +147,15 @@ class ExerciseSpec(_Frozen):
     limitations: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _unique_fault_codes(self) -> ExerciseSpec:
+    def _check_fault_codes(self) -> ExerciseSpec:
         codes = [f.code for f in self.faults]
         if len(codes) != len(set(codes)):
             raise ValueError(f"duplicate fault codes in {self.id}: {codes}")
+        stops = {code.value for code in StopCode}
+        for rule in self.faults:
+            if rule.stops_set and rule.code not in stops:
+                raise ValueError(f"{self.id}: fault {rule.code!r} stops the set but is not a "
+                                 "StopCode (add it to spinecoach.domain.codes)")
         return self
 
     @property
