@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 from spinecoach.domain.dates import local_date
 from spinecoach.domain.exercises import exercise_ids, get_exercise, library
@@ -15,7 +17,9 @@ from spinecoach.domain.safety.questionnaire import AnswerKind, load_questionnair
 from spinecoach.session import services
 from spinecoach.session.in_memory import InMemoryRepository
 from spinecoach.session.records import ScreeningKind, SessionMode
+from spinecoach.settings import Settings
 from spinecoach.tracking.engine import create_tracker
+from spinecoach.web.app import create_app
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -91,3 +95,22 @@ def test_a_new_file_is_a_new_exercise_everywhere(five_exercises: Path) -> None:
 
 def test_the_shipped_library_is_unchanged_without_the_file() -> None:
     assert "single-leg-bridge" not in exercise_ids()
+
+
+def test_the_web_app_lists_coaches_and_plans_it(five_exercises: Path, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url="sqlite://", speech="browser")
+    app = create_app(settings, repository=InMemoryRepository(), clock=lambda: NOW,
+                     picture_renderer=lambda ex, phase: np.zeros((8, 8, 3), np.uint8))
+    with TestClient(app) as client:
+        ids = [e["id"] for e in client.get("/api/exercises").json()]
+        assert ids[-1] == "single-leg-bridge"
+        assert client.post("/api/screening", json={"answers": clear_answers()}).status_code == 200
+        item = client.get("/api/today").json()["items"][-1]
+        assert (item["exercise"]["id"], item["reps"], item["hold_s"]) == (
+            "single-leg-bridge", 5, 3.0)
+        sid = client.post("/api/sessions").json()["id"]
+        assert client.get(f"/session/{sid}/coach/single-leg-bridge").status_code == 200
+        with client.websocket_connect(
+                f"/ws/coach?exercise=single-leg-bridge&session={sid}") as ws:
+            ready = ws.receive_json()
+        assert ready["type"] == "ready" and ready["target_hold_s"] == 3.0

@@ -1,4 +1,4 @@
-"""Annotated videos and JPEG frames: the visual outputs of the pose layer.
+"""Annotated videos: the coach's overlay drawn on each frame, encoded as H.264.
 
 :class:`AnnotatedVideoWriter` draws the coach's overlay (see :mod:`spinecoach.pose.overlay`)
 on each frame and encodes the result as H.264 (libx264, yuv420p, ``+faststart``) in an
@@ -6,8 +6,6 @@ on each frame and encodes the result as H.264 (libx264, yuv420p, ``+faststart``)
 variable-frame-rate input keeps its timing; a frame whose time does not advance is moved one
 millisecond on.  yuv420p needs even sizes, so an odd width or height is cropped by a pixel, and
 a frame of another size is resized to the writer's size.
-
-:func:`encode_jpeg` / :func:`decode_jpeg` carry frames over the web app's live WebSocket.
 """
 
 from __future__ import annotations
@@ -20,18 +18,11 @@ from typing import Any
 import numpy as np
 
 from spinecoach.domain.pose import PoseFrame
-from spinecoach.errors import InputError
 from spinecoach.pose.overlay import LOST_MESSAGE, draw_overlay
 from spinecoach.session.ports import Image
 from spinecoach.tracking.state import FrameState
 
-__all__ = [
-    "AnnotatedVideoWriter",
-    "LOST_MESSAGE",
-    "decode_jpeg",
-    "draw_overlay",
-    "encode_jpeg",
-]
+__all__ = ["AnnotatedVideoWriter", "LOST_MESSAGE", "draw_overlay"]
 
 _TIME_BASE = Fraction(1, 1000)
 
@@ -152,39 +143,3 @@ class AnnotatedVideoWriter:
     ) -> None:
         """Finish the file."""
         self.close()
-
-
-def encode_jpeg(image: Image, *, quality: int = 80) -> bytes:
-    """Encode an RGB uint8 image as JPEG bytes (``quality`` 0..100)."""
-    cv2 = _cv2()
-    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ValueError(f"expected an RGB uint8 (H, W, 3) image, got {image.shape} {image.dtype}")
-    ok, buffer = cv2.imencode(
-        ".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, int(quality)]
-    )
-    if not ok:
-        raise ValueError("JPEG encoding failed")
-    return bytes(buffer.tobytes())
-
-
-def decode_jpeg(data: bytes) -> Image:
-    """Decode JPEG bytes to an RGB uint8 (H, W, 3) image.
-
-    Raises
-    ------
-    InputError
-        If ``data`` is empty or not a decodable JPEG.
-    """
-    cv2 = _cv2()
-    if not data:
-        raise InputError("empty image data")
-    if data[:3] != b"\xff\xd8\xff":
-        raise InputError("not a JPEG image (missing the JPEG start marker)")
-    if data.rfind(b"\xff\xd9") < 3:
-        raise InputError("malformed JPEG image: truncated (no end-of-image marker)")
-    array = np.frombuffer(data, dtype=np.uint8)
-    bgr = cv2.imdecode(array, cv2.IMREAD_COLOR)
-    if bgr is None or bgr.ndim != 3 or bgr.size == 0:
-        raise InputError("malformed JPEG image: it cannot be decoded")
-    rgb: Image = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    return rgb

@@ -132,18 +132,26 @@ def columns_of(name: str) -> list[str]:
     return columns
 
 
+def _csv_files(data: HistoryData) -> dict[str, str]:
+    return {f"{name}.csv": _csv_text(rows, columns_of(name)) for name, rows in tables(data).items()}
+
+
+def csv_zip(data: HistoryData) -> bytes:
+    """Every table as a CSV file in a zip archive, in memory (the web app's download)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in _csv_files(data).items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
 def export_csv(data: HistoryData, out: Path) -> list[str]:
     """Write one CSV per table into ``out`` (a directory, or a ``.zip`` file); return names."""
-    files = {
-        f"{name}.csv": _csv_text(rows, columns_of(name))
-        for name, rows in tables(data).items()
-    }
+    files = _csv_files(data)
     try:
         if out.suffix.lower() == ".zip":
             out.parent.mkdir(parents=True, exist_ok=True)
-            with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                for name, text in files.items():
-                    archive.writestr(name, text)
+            out.write_bytes(csv_zip(data))
         else:
             out.mkdir(parents=True, exist_ok=True)
             for name, text in files.items():

@@ -6,23 +6,14 @@ Every change of dose is written twice: a new :class:`Prescription` (the dose in 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import TypeVar
 
-from spinecoach.domain.checkin import CheckInWhen
 from spinecoach.domain.dates import local_date
 from spinecoach.domain.dose import Dose
 from spinecoach.domain.programme import Programme, load_programme
 from spinecoach.errors import InputError
-from spinecoach.session.progression import (
-    Action,
-    Decision,
-    SessionHistory,
-    SetHistory,
-    decide,
-)
+from spinecoach.session.history import history_since
+from spinecoach.session.progression import Action, Decision, decide
 from spinecoach.session.records import (
     Prescription,
     PrescriptionSource,
@@ -30,7 +21,6 @@ from spinecoach.session.records import (
 )
 from spinecoach.session.repository import Repository
 
-_T = TypeVar("_T")
 DEFAULT_REASON = "This is the starting dose of your programme."
 HISTORY_WINDOW = timedelta(days=60)
 """How far back progression looks (the current dose's start date limits it further)."""
@@ -67,6 +57,20 @@ def ensure_prescriptions(
     order = [e.id for e in plan.exercises]
     known = [p for p in in_force if p.exercise_id in order]
     return sorted(known, key=lambda p: order.index(p.exercise_id))
+
+
+def dose_today(
+    repo: Repository,
+    user_id: int,
+    exercise_id: str,
+    now: datetime,
+    programme: Programme | None = None,
+) -> Dose:
+    """The dose of ``exercise_id`` in force today (``UnknownExerciseError`` when unknown)."""
+    plan = programme or load_programme()
+    plan.exercise(exercise_id)
+    in_force = ensure_prescriptions(repo, user_id, now, plan)
+    return next(p.dose for p in in_force if p.exercise_id == exercise_id)
 
 
 def override_dose(
@@ -151,42 +155,6 @@ def _write(
     return prescription, change
 
 
-def load_history(repo: Repository, user_id: int, since: datetime) -> list[SessionHistory]:
-    """Gather sessions since ``since`` with their sets, reps, holds and check-ins.
-
-    The children are read in bulk, so this runs the same few statements for a day or a year.
-    """
-    sessions = repo.sessions(user_id, since=since)
-    session_ids = [s.id for s in sessions if s.id is not None]
-    sets = repo.sets_of_sessions(session_ids)
-    set_ids = [s.id for s in sets if s.id is not None]
-    reps = _grouped(repo.repetitions_of_sets(set_ids), "set_id")
-    holds = _grouped(repo.holds_of_sets(set_ids), "set_id")
-    sets_by_session = _grouped(sets, "session_id")
-    checkins = _grouped(repo.checkins_of_sessions(session_ids), "session_id")
-    history = []
-    for session in sessions:
-        own = checkins.get(session.id or 0, [])
-        before = [c for c in own if c.when is CheckInWhen.BEFORE]
-        after = [c for c in own if c.when is CheckInWhen.AFTER]
-        set_history = tuple(
-            SetHistory(record=s, reps=tuple(reps.get(s.id or 0, ())),
-                       holds=tuple(holds.get(s.id or 0, ())))
-            for s in sets_by_session.get(session.id or 0, [])
-        )
-        history.append(SessionHistory(session=session, sets=set_history,
-                                      before=before[0] if before else None,
-                                      after=after[-1] if after else None))
-    return history
-
-
-def _grouped(items: Sequence[_T], key: str) -> dict[int, list[_T]]:
-    grouped: dict[int, list[_T]] = defaultdict(list)
-    for item in items:
-        grouped[getattr(item, key)].append(item)
-    return grouped
-
-
 def plan_progression(
     repo: Repository, user_id: int, now: datetime, programme: Programme | None = None
 ) -> list[Decision]:
@@ -196,7 +164,7 @@ def plan_progression(
     ensure_prescriptions(repo, user_id, now, plan)
     latest = {p.exercise_id: p for p in repo.prescriptions(user_id)}
     since = now - HISTORY_WINDOW
-    history = load_history(repo, user_id, since)
+    history = history_since(repo, user_id, since)
     stops = repo.stop_events(user_id, since=since)
     return [
         decide(exercise, plan.progression, latest[exercise.id], history, stops, today)

@@ -35,14 +35,11 @@ from spinecoach.domain.dose import Dose
 from spinecoach.domain.exercises import ExerciseSpec
 from spinecoach.domain.programme import ProgressionPolicy
 from spinecoach.domain.safety.stops import STOP_PAIN
+from spinecoach.session.history import SessionHistory, SetHistory
 from spinecoach.session.records import (
     CheckIn,
-    HoldRecord,
     Prescription,
-    RepetitionRecord,
-    SessionRecord,
     SessionStatus,
-    SetRecord,
     StopEventRecord,
 )
 
@@ -64,30 +61,6 @@ class Decision:
     reason: str
     old_dose: Dose
     new_dose: Dose | None = None
-
-
-@dataclass(frozen=True)
-class SetHistory:
-    """One set with what the tracker recorded in it."""
-
-    record: SetRecord
-    reps: tuple[RepetitionRecord, ...] = ()
-    holds: tuple[HoldRecord, ...] = ()
-
-
-@dataclass(frozen=True)
-class SessionHistory:
-    """One session with its sets and its before / after check-ins."""
-
-    session: SessionRecord
-    sets: tuple[SetHistory, ...]
-    before: CheckIn | None = None
-    after: CheckIn | None = None
-
-    @property
-    def day(self) -> date:
-        """The local date of the session."""
-        return local_date(self.session.started_at)
 
 
 class Verdict(StrEnum):

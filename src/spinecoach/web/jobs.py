@@ -26,8 +26,8 @@ Analyzer = Callable[[Path, str, ProgressCallback], dict[str, Any]]
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".y4m", ".mjpeg", ".mpg")
 
 
-def engine_analyzer(path: Path, exercise_id: str, progress: ProgressCallback) -> dict[str, Any]:
-    """Run :func:`spinecoach.compose.analyze_file`, the engine of ``spinecoach analyze``."""
+def analyze_upload(path: Path, exercise_id: str, progress: ProgressCallback) -> dict[str, Any]:
+    """Run :func:`spinecoach.compose.analyze_file`, as ``spinecoach analyze`` does."""
     from spinecoach.compose import analyze_file
 
     def on_progress(done: int, total: int | None) -> None:

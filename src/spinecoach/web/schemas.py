@@ -1,8 +1,8 @@
 """API schemas: what the JSON API under ``/api/`` accepts and returns.
 
-These are kept apart from the database records in :mod:`spinecoach.session.records`; the
-backend (:mod:`spinecoach.web.backend`) converts records into these shapes, so a change in
-storage never silently changes the public API.
+These are kept apart from the database records in :mod:`spinecoach.session.records`;
+:mod:`spinecoach.web.views` converts records into these shapes, so a change in storage never
+silently changes the public API.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ class Health(_Out):
     status: Literal["ok"] = "ok"
     version: str
     speech: bool = Field(description="True when server-side speech (espeak-ng) is available")
-    engine: bool = Field(description="True when the analysis engine is installed")
 
 
 class Question(_Out):
@@ -110,6 +109,7 @@ class ExerciseInfo(_Out):
     camera: str
     picture_url: str
     per_side: bool = False
+    kind: str = Field(description="the kind of movement: heel_tap, bridge, plank, ball_squat")
 
 
 class PlanItem(_Out):
@@ -164,7 +164,7 @@ class StopOut(_Out):
     """A stop rule that ended a set."""
 
     code: str
-    at_s: float
+    at_s: float | None = Field(None, description="seconds into the set (a tracker's stop)")
     message: str
 
 
@@ -202,9 +202,13 @@ class TrendPoint(_Out):
 
 
 class History(_Out):
-    """What the history page charts."""
+    """What the history page charts: the period ``start`` .. ``end`` and a page of sessions."""
 
-    sessions: list[SessionSummary]
+    sessions: list[SessionSummary] = Field(
+        description="one page of sessions (the newest by default), oldest first")
+    sessions_total: int = Field(description="how many sessions are stored in all")
+    start: str
+    end: str
     back_pain: list[TrendPoint]
     leg_pain: list[TrendPoint]
     per_exercise: dict[str, list[TrendPoint]]

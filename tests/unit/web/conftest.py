@@ -1,8 +1,14 @@
-"""Fixtures and fakes for the web tests: a tracker, an estimator and a JPEG decoder."""
+"""Fixtures and fakes for the web tests: a tracker, an estimator and a JPEG decoder.
+
+The app always runs the real core (safety, programme, progression) through ``LocalUser``;
+only the lowest seams are faked: the repository (in memory), the clock, the pose model and
+the tracker.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +18,7 @@ from fastapi.testclient import TestClient
 from spinecoach.domain.landmarks import Landmark
 from spinecoach.domain.pose import PoseFrame, empty_pose
 from spinecoach.errors import InputError
+from spinecoach.session.in_memory import InMemoryRepository
 from spinecoach.settings import Settings
 from spinecoach.tracking.state import (
     FrameState,
@@ -22,7 +29,7 @@ from spinecoach.tracking.state import (
     Tracking,
 )
 from spinecoach.web.app import create_app
-from spinecoach.web.backend_memory import InMemoryBackend
+from spinecoach.web.local_user import LocalUser
 
 UP, DOWN = 0.3, 0.7
 
@@ -106,11 +113,40 @@ class FakeTracker:
                           angles={"hip_deg": 170.0})
 
 
+class Clock:
+    """The app's time; tests move it (a Monday morning, UTC, to start)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def next_day(self) -> None:
+        self.now += timedelta(days=1)
+
+
+def clear_answers(client: TestClient, full: bool = True, **yes: bool) -> dict[str, object]:
+    """Answers without a warning sign, except the questions named ``yes`` (answered yes)."""
+    answers: dict[str, object] = {}
+    for q in client.get("/api/screening/questions", params={"full": full}).json():
+        if q["kind"] == "yes_no":
+            answers[q["id"]] = yes.get(q["id"], False)
+        elif q["kind"] == "number":
+            answers[q["id"]] = 40
+        else:
+            answers[q["id"]] = next(iter(q["choices"]))
+    return answers
 
 
 @pytest.fixture
-def backend() -> InMemoryBackend:
-    return InMemoryBackend()
+def repo() -> InMemoryRepository:
+    return InMemoryRepository()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture
@@ -119,15 +155,19 @@ def estimators() -> list[FakeEstimator]:
 
 
 @pytest.fixture
-def client(tmp_path: Path, backend: InMemoryBackend,
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser")
+
+
+@pytest.fixture
+def client(settings: Settings, repo: InMemoryRepository, clock: Clock,
            estimators: list[FakeEstimator]) -> Iterator[TestClient]:
     def make_estimator(exercise_id: str) -> FakeEstimator:
         estimators.append(FakeEstimator())
         return estimators[-1]
 
-    settings = Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser")
     app = create_app(
-        settings, backend=backend, tracker_factory=FakeTracker,
+        settings, repository=repo, clock=clock, tracker_factory=FakeTracker,
         estimator_factory=make_estimator, decode_jpeg=fake_decode,
         analyzer=lambda path, ex, progress: {"exercise": ex, "reps": 3},
         picture_renderer=lambda ex, phase: np.full((8, 8, 3), 200, dtype=np.uint8),
@@ -137,9 +177,16 @@ def client(tmp_path: Path, backend: InMemoryBackend,
 
 
 @pytest.fixture
+def user(client: TestClient) -> LocalUser:
+    """The app's view of the core (to read what was stored)."""
+    local: LocalUser = client.app.state.context.user
+    return local
+
+
+@pytest.fixture
 def screened(client: TestClient) -> TestClient:
-    response = client.post("/api/screening", json={"answers": {"bladder_bowel": False}})
-    assert response.status_code == 200
+    response = client.post("/api/screening", json={"answers": clear_answers(client)})
+    assert response.status_code == 200 and response.json()["may_exercise"] is True
     return client
 
 
