@@ -7,9 +7,11 @@ port, so reports work on any repository (SQL or the in-memory fake) and the comp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from spinecoach.session.history import SessionHistory, assemble, assemble_sets
 from spinecoach.session.records import (
     CheckIn,
     HoldRecord,
@@ -41,6 +43,22 @@ class HistoryData:
     prescriptions: list[Prescription] = field(default_factory=list)
     programme_changes: list[ProgrammeChange] = field(default_factory=list)
     video_analyses: list[VideoAnalysis] = field(default_factory=list)
+
+    def session_histories(self, sessions: Sequence[SessionRecord]) -> list[SessionHistory] | None:
+        """The ``sessions`` with what this data holds of them; None if one is not in it."""
+        known = {s.id for s in self.sessions}
+        if any(s.id not in known for s in sessions):
+            return None
+        wanted = {s.id for s in sessions}
+        sets = [s for s in self.sets if s.session_id in wanted]
+        ids = {s.id for s in sets}
+        return assemble(
+            sessions,
+            assemble_sets(sets, (r for r in self.repetitions if r.set_id in ids),
+                          (h for h in self.holds if h.set_id in ids), self.stop_events),
+            (c for c in self.checkins if c.session_id in wanted),
+            (e for e in self.stop_events if e.session_id in wanted),
+        )
 
     def sets_by_session(self) -> dict[int, list[SetRecord]]:
         """The sets of each session id."""

@@ -8,9 +8,9 @@ session or showing a page of history costs the same after a day or after a year.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import TypeVar
 
 from spinecoach.domain.checkin import CheckInWhen
@@ -61,43 +61,79 @@ def _by(items: Iterable[_T], key: str) -> dict[int, list[_T]]:
     return grouped
 
 
-def set_histories(repo: Repository, sets: Sequence[SetRecord],
-                  stops: Sequence[StopEventRecord] = ()) -> list[SetHistory]:
-    """The sets with their repetitions, holds and (from ``stops``) the stops that ended them."""
-    set_ids = [s.id for s in sets if s.id is not None]
-    reps = _by(repo.repetitions_of_sets(set_ids), "set_id")
-    holds = _by(repo.holds_of_sets(set_ids), "set_id")
-    stops_by_set = _by((e for e in stops if e.set_id is not None), "set_id")
+def assemble_sets(
+    sets: Iterable[SetRecord],
+    reps: Iterable[RepetitionRecord] = (),
+    holds: Iterable[HoldRecord] = (),
+    stops: Iterable[StopEventRecord] = (),
+) -> list[SetHistory]:
+    """The sets (in the order given) with their repetitions, holds and stops (pure)."""
+    reps_by, holds_by = _by(reps, "set_id"), _by(holds, "set_id")
+    stops_by = _by((e for e in stops if e.set_id is not None), "set_id")
     return [
-        SetHistory(record=s, reps=tuple(reps.get(s.id or 0, ())),
-                   holds=tuple(holds.get(s.id or 0, ())),
-                   stops=tuple(stops_by_set.get(s.id or 0, ())))
+        SetHistory(record=s, reps=tuple(reps_by.get(s.id or 0, ())),
+                   holds=tuple(holds_by.get(s.id or 0, ())),
+                   stops=tuple(stops_by.get(s.id or 0, ())))
         for s in sets
     ]
 
 
-def session_histories(repo: Repository, sessions: Sequence[SessionRecord]) -> list[SessionHistory]:
-    """The sessions (in the order given) with everything recorded in them."""
-    ids = [s.id for s in sessions if s.id is not None]
-    stops = repo.stop_events_of_sessions(ids)
-    sets: dict[int, list[SetHistory]] = defaultdict(list)
-    for item in set_histories(repo, repo.sets_of_sessions(ids), stops):
-        sets[item.record.session_id].append(item)
-    checkins = _by(repo.checkins_of_sessions(ids), "session_id")
-    stops_by_session = _by(stops, "session_id")
+def assemble(
+    sessions: Iterable[SessionRecord],
+    sets: Iterable[SetHistory],
+    checkins: Iterable[CheckIn],
+    stops: Iterable[StopEventRecord],
+) -> list[SessionHistory]:
+    """The sessions (in the order given) with their sets, check-ins and stops (pure)."""
+    sets_by: dict[int, list[SetHistory]] = defaultdict(list)
+    for item in sets:
+        sets_by[item.record.session_id].append(item)
+    checkins_by, stops_by = _by(checkins, "session_id"), _by(stops, "session_id")
     histories = []
     for session in sessions:
-        own = checkins.get(session.id or 0, [])
+        own = checkins_by.get(session.id or 0, [])
         before = [c for c in own if c.when is CheckInWhen.BEFORE]
         after = [c for c in own if c.when is CheckInWhen.AFTER]
         histories.append(SessionHistory(
-            session=session, sets=tuple(sets.get(session.id or 0, ())),
+            session=session, sets=tuple(sets_by.get(session.id or 0, ())),
             before=before[0] if before else None, after=after[-1] if after else None,
-            stops=tuple(stops_by_session.get(session.id or 0, ())),
+            stops=tuple(stops_by.get(session.id or 0, ())),
         ))
     return histories
 
 
-def history_since(repo: Repository, user_id: int, since: datetime) -> list[SessionHistory]:
-    """The user's sessions since ``since`` (oldest first) with everything in them."""
-    return session_histories(repo, repo.sessions(user_id, since=since))
+def set_histories(repo: Repository, sets: Sequence[SetRecord],
+                  stops: Sequence[StopEventRecord] = ()) -> list[SetHistory]:
+    """The sets with their repetitions and holds read in bulk, and (from ``stops``) their stops."""
+    set_ids = [s.id for s in sets if s.id is not None]
+    return assemble_sets(sets, repo.repetitions_of_sets(set_ids), repo.holds_of_sets(set_ids),
+                         stops)
+
+
+def session_histories(
+    repo: Repository, sessions: Sequence[SessionRecord], *, events: bool = True
+) -> list[SessionHistory]:
+    """The sessions (in the order given) with everything recorded in them, read in bulk.
+
+    With ``events=False`` the sets come without their repetitions and holds (add them for the
+    sessions that need them with :func:`with_events`).
+    """
+    ids = [s.id for s in sessions if s.id is not None]
+    stops = repo.stop_events_of_sessions(ids)
+    records = repo.sets_of_sessions(ids)
+    sets = set_histories(repo, records, stops) if events else assemble_sets(records, stops=stops)
+    return assemble(sessions, sets, repo.checkins_of_sessions(ids), stops)
+
+
+def with_events(repo: Repository, histories: Sequence[SessionHistory],
+                session_ids: Collection[int]) -> list[SessionHistory]:
+    """The histories with the repetitions and holds of the sessions ``session_ids`` read in."""
+    chosen = [s for h in histories if h.session.id in session_ids for s in h.sets]
+    stops = [e for s in chosen for e in s.stops]
+    detailed = {item.record.id: item
+                for item in set_histories(repo, [s.record for s in chosen], stops)}
+    return [
+        replace(h, sets=tuple(detailed.get(s.record.id, s) for s in h.sets))
+        if h.session.id in session_ids else h
+        for h in histories
+    ]

@@ -12,8 +12,8 @@ from spinecoach.domain.dates import local_date
 from spinecoach.domain.dose import Dose
 from spinecoach.domain.programme import Programme, load_programme
 from spinecoach.errors import InputError
-from spinecoach.session.history import history_since
-from spinecoach.session.progression import Action, Decision, decide
+from spinecoach.session.history import session_histories, with_events
+from spinecoach.session.progression import Action, Decision, decide, judged_sessions
 from spinecoach.session.records import (
     Prescription,
     PrescriptionSource,
@@ -164,7 +164,14 @@ def plan_progression(
     ensure_prescriptions(repo, user_id, now, plan)
     latest = {p.exercise_id: p for p in repo.prescriptions(user_id)}
     since = now - HISTORY_WINDOW
-    history = history_since(repo, user_id, since)
+    outline = session_histories(repo, repo.sessions(user_id, since=since), events=False)
+    judged = {
+        h.session.id or 0
+        for exercise in plan.exercises if exercise.id in latest
+        for h in judged_sessions(exercise.id, latest[exercise.id].valid_from, outline,
+                                 plan.progression.sessions_needed)
+    }
+    history = with_events(repo, outline, judged)  # form is judged on these sessions only
     stops = repo.stop_events(user_id, since=since)
     return [
         decide(exercise, plan.progression, latest[exercise.id], history, stops, today)

@@ -114,9 +114,7 @@ def _decide_up_or_hold(
 ) -> Decision:
     dose = prescription.dose
     needed = policy.sessions_needed
-    relevant = [
-        h for h in history if h.day >= prescription.valid_from and _sets_of(h, exercise.id)
-    ][-needed:]
+    relevant = judged_sessions(exercise.id, prescription.valid_from, history, needed)
     verdicts = [_verdict(exercise, policy, dose, h, _next_before(history, h)) for h in relevant]
     hold = "Keeping the same dose: "
     if any(v is Verdict.NOT_GOOD for v, _ in verdicts):
@@ -141,6 +139,16 @@ def _decide_up_or_hold(
         f"steady symptoms, so we are moving up to {new_text}."
     )
     return Decision(exercise.id, Action.UP, reason, dose, higher)
+
+
+def judged_sessions(
+    exercise_id: str, valid_from: date, history: Sequence[SessionHistory], needed: int
+) -> list[SessionHistory]:
+    """The sessions that decide a step up: the last ``needed`` with this exercise at this dose.
+
+    Only their repetitions and holds are read (see ``programme_service.plan_progression``).
+    """
+    return [h for h in history if h.day >= valid_from and _sets_of(h, exercise_id)][-needed:]
 
 
 def _sets_of(history: SessionHistory, exercise_id: str) -> list[SetHistory]:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from enum import Enum
+from operator import attrgetter
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from spinecoach.domain.dose import Dose
@@ -67,36 +68,56 @@ def _optional(kind: Any) -> tuple[Any, bool]:
     return kind, False
 
 
-def _reader(kind: Any) -> _Reader:
-    """How to turn a column value back into a field of type ``kind``."""
+def _reader(kind: Any) -> _Reader | None:
+    """How to turn a column value back into a field of type ``kind`` (None: as it is)."""
     inner, optional = _optional(kind)
     read: _Reader
     if isinstance(inner, type) and issubclass(inner, Enum):
         read = inner
     elif get_origin(inner) is tuple:
-        item = _reader(get_args(inner)[0])
+        item = _reader(get_args(inner)[0]) or (lambda value: value)
         read = lambda value: tuple(item(v) for v in value)  # noqa: E731
     elif get_origin(inner) is dict:
         read = dict
     else:
-        return lambda value: value
+        return None
     if optional:
         return lambda value: None if value is None else read(value)
     return read
 
 
-_READERS: dict[type, tuple[tuple[str, _Reader | None], ...]] = {}
+@dataclass(frozen=True)
+class _Plan:
+    """How to read one record type: plain fields at once, then converted ones, then doses."""
+
+    plain: tuple[str, ...]
+    converted: tuple[tuple[str, _Reader], ...]
+    doses: tuple[str, ...]
+
+    def plain_values(self, row: Any) -> tuple[Any, ...]:
+        """The plain fields' values, in ``plain`` order."""
+        if len(self.plain) == 1:
+            return (getattr(row, self.plain[0]),)
+        values: tuple[Any, ...] = attrgetter(*self.plain)(row)
+        return values
 
 
-def _readers(record_type: type) -> tuple[tuple[str, _Reader | None], ...]:
-    """Each field of ``record_type`` with its reader (None: a dose read from four columns)."""
-    if record_type not in _READERS:
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(record_type: type) -> _Plan:
+    if record_type not in _PLANS:
         hints = get_type_hints(record_type)
-        _READERS[record_type] = tuple(
-            (f.name, None if _optional(hints[f.name])[0] is Dose else _reader(hints[f.name]))
-            for f in fields(record_type)
-        )
-    return _READERS[record_type]
+        plain, converted, doses = [], [], []
+        for f in fields(record_type):
+            if _optional(hints[f.name])[0] is Dose:
+                doses.append(f.name)
+            elif (read := _reader(hints[f.name])) is None:
+                plain.append(f.name)
+            else:
+                converted.append((f.name, read))
+        _PLANS[record_type] = _Plan(tuple(plain), tuple(converted), tuple(doses))
+    return _PLANS[record_type]
 
 
 def _dose(row: Any, name: str) -> Dose | None:
@@ -108,11 +129,13 @@ def _dose(row: Any, name: str) -> Dose | None:
 
 
 def to_record(row: Any, record_type: type[_Rec]) -> _Rec:
-    """Read a row back into a frozen record."""
-    values = {
-        name: _dose(row, name) if read is None else read(getattr(row, name))
-        for name, read in _readers(record_type)
-    }
+    """Read a row (an ORM object, or a plain row named after the attributes) into a record."""
+    plan = _plan(record_type)
+    values = dict(zip(plan.plain, plan.plain_values(row), strict=True))
+    for name, read in plan.converted:
+        values[name] = read(getattr(row, name))
+    for name in plan.doses:
+        values[name] = _dose(row, name)
     return record_type(**values)
 
 

@@ -217,10 +217,12 @@ class LocalUser:
         """The latest ``limit`` sessions (after ``offset`` newer ones) and the period's charts."""
         from spinecoach.reports.text import history_notes
 
-        _, summary = load_summary(self.repo, self._user(), self.clock(), days=days)
+        data, summary = load_summary(self.repo, self._user(), self.clock(), days=days)
         page = self.repo.recent_sessions(self.user_id, limit=limit, offset=offset)[::-1]
-        return views.history(session_histories(self.repo, page),
-                             self.repo.count_sessions(self.user_id), summary,
+        histories = data.session_histories(page)  # the usual page lies inside the period
+        if histories is None:
+            histories = session_histories(self.repo, page)
+        return views.history(histories, self.repo.count_sessions(self.user_id), summary,
                              history_notes(summary))
 
     def report_html(self) -> str:
