@@ -80,8 +80,7 @@ def analyze_file(
             Prefetched(source), estimator, spec, info, keep_frames=keep_frames,
             keep_poses=save_landmarks is not None, progress=progress, on_frame=hook,
         )
-    run.report["source"]["analysed_fps"] = round(source.fps, 3)
-    run.report["source"]["analysed_frames"] = run.timings.frames
+    run.analysis = run.analysis.analysed(source.fps, run.timings.frames)
     if save_landmarks is not None:
         _save_landmarks(run.poses, save_landmarks)
     return run

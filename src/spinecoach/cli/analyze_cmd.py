@@ -6,9 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spinecoach.cli import command
 from spinecoach.domain.exercises import exercise_ids
+
+if TYPE_CHECKING:
+    from spinecoach.session.analysis_report import AnalysisReport
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -58,7 +62,7 @@ def analyze(args: argparse.Namespace) -> int:
     )
     report = run.report
     if args.save:
-        _save(args, report)
+        _save(args, run.analysis)
     if args.json == "-":
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
     elif args.json:
@@ -68,21 +72,18 @@ def analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-def _save(args: argparse.Namespace, report: dict[str, object]) -> None:
-    """Store the analysis as a session, after the same safety check as every entry point."""
-    from datetime import datetime
+def _save(args: argparse.Namespace, report: AnalysisReport) -> None:
+    """Store the analysis as a session (the service checks the safety guard first)."""
+    from datetime import UTC, datetime
 
     from spinecoach.session import services
-    from spinecoach.session.guards import assert_may_exercise
     from spinecoach.settings import load_settings
     from spinecoach.storage import open_repository
-    from spinecoach.storage.analysis import save_analysis
 
-    now = datetime.now().astimezone()
+    now = datetime.now(UTC)
     with open_repository(load_settings()) as repo:
         user = services.ensure_user(repo, args.user or services.DEFAULT_USER_NAME, now)
         assert user.id is not None
-        assert_may_exercise(repo, user.id, now.date(), require_today=False)
-        session = save_analysis(repo, user.id, report, exercise_id=args.exercise,
-                                source_path=str(args.input))
+        session = services.save_analysis(repo, user.id, report, source_path=str(args.input),
+                                         now=now)
     sys.stdout.write(f"Saved as session {session.id}.\n")

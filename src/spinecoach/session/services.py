@@ -55,6 +55,7 @@ from spinecoach.session.tracked_sets import (
     record_rep,
     record_stop,
 )
+from spinecoach.session.video_sessions import save_analysis
 from spinecoach.session.workout import (
     finish_session,
     record_manual_set,
@@ -85,6 +86,7 @@ __all__ = [
     "record_stop",
     "run_screening",
     "safety_status",
+    "save_analysis",
     "start_session",
     "start_set",
     "todays_plan",

@@ -9,7 +9,6 @@
       mapping.py                   rows <-> records of spinecoach.session.records (generic)
       database.py                  the unit of work: one writer path, readers, errors
       repository.py                SqlRepository: the Repository port (+ bulk reads)
-      analysis.py                  save_analysis(): an ``analyze`` report -> a video session
       testing.py                   throw-away PostgreSQL databases and settings for tests
 
 The fake beside this adapter is :class:`spinecoach.session.in_memory.InMemoryRepository`.
@@ -22,10 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spinecoach.settings import Settings
-    from spinecoach.storage.analysis import save_analysis
     from spinecoach.storage.repository import SqlRepository
 
-__all__ = ["SqlRepository", "open_repository", "save_analysis"]
+__all__ = ["SqlRepository", "open_repository"]
 
 
 def open_repository(settings: Settings) -> SqlRepository:
@@ -64,8 +62,4 @@ def __getattr__(name: str) -> Any:
         from spinecoach.storage.repository import SqlRepository
 
         return SqlRepository
-    if name == "save_analysis":
-        from spinecoach.storage import analysis
-
-        return getattr(analysis, name)
     raise AttributeError(f"module 'spinecoach.storage' has no attribute {name!r}")

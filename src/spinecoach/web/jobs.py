@@ -13,27 +13,27 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from spinecoach.errors import SpinecoachError
+from spinecoach.session.analysis_report import AnalysisReport
 from spinecoach.web.schemas import AnalysisJob
 
 _log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[float], None]
-Analyzer = Callable[[Path, str, ProgressCallback], dict[str, Any]]
+Analyzer = Callable[[Path, str, ProgressCallback], AnalysisReport]
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".y4m", ".mjpeg", ".mpg")
 
 
-def analyze_upload(path: Path, exercise_id: str, progress: ProgressCallback) -> dict[str, Any]:
+def analyze_upload(path: Path, exercise_id: str, progress: ProgressCallback) -> AnalysisReport:
     """Run :func:`spinecoach.compose.analyze_file`, as ``spinecoach analyze`` does."""
     from spinecoach.compose import analyze_file
 
     def on_progress(done: int, total: int | None) -> None:
         progress(done / total if total else 0.0)
 
-    return analyze_file(path, exercise_id, progress=on_progress).report
+    return analyze_file(path, exercise_id, progress=on_progress).analysis
 
 
 @dataclass
@@ -43,7 +43,7 @@ class _Job:
     status: str = "queued"
     progress: float = 0.0
     error: str | None = None
-    result: dict[str, Any] | None = None
+    result: AnalysisReport | None = None
 
 
 class AnalysisJobs:

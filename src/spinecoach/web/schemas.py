@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from spinecoach.session.analysis_report import AnalysisReport
+
 LegExtent = Literal["none", "back", "buttock", "thigh", "below_knee", "foot"]
 CheckInWhen = Literal["baseline", "before", "during", "after"]
 SetMode = Literal["camera", "manual", "timer"]
@@ -224,7 +226,7 @@ class AnalysisJob(_Out):
     status: Literal["queued", "running", "done", "failed"]
     progress: float = Field(ge=0.0, le=1.0)
     error: str | None = None
-    result: dict[str, object] | None = None
+    result: AnalysisReport | None = None
 
 
 class ErrorOut(_Out):

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from spinecoach.domain.landmarks import Landmark
 from spinecoach.domain.pose import PoseFrame, empty_pose
 from spinecoach.errors import InputError
+from spinecoach.session.analysis_report import AnalysisReport
 from spinecoach.session.in_memory import InMemoryRepository
 from spinecoach.settings import Settings
 from spinecoach.tracking.state import (
@@ -126,6 +127,22 @@ class Clock:
         self.now += timedelta(days=1)
 
 
+def three_rep_report(exercise_id: str) -> AnalysisReport:
+    """What the fake analyzer finds in any upload: three good repetitions."""
+    reps = [{"index": i, "start_s": 4.0 * i, "peak_s": 4.0 * i + 1, "end_s": 4.0 * i + 3,
+             "side": None, "hold_s": 0.0, "good_form": True, "faults": [], "metrics": {}}
+            for i in (1, 2, 3)]
+    return AnalysisReport.model_validate({
+        "exercise": exercise_id,
+        "source": {"name": "clip.mp4", "kind": "video", "fps": 30.0, "frames": 450,
+                   "duration_s": 15.0},
+        "tracking": {"detected_frames": 450, "untracked": [], "side": "left",
+                     "form_not_judged_s": 0.0, "setup_problems": []},
+        "reps": 3, "repetitions": reps, "holds": [], "hold_good_form_s": 0.0, "faults": [],
+        "stopped": None, "limitations": [],
+    })
+
+
 def clear_answers(client: TestClient, full: bool = True, **yes: bool) -> dict[str, object]:
     """Answers without a warning sign, except the questions named ``yes`` (answered yes)."""
     answers: dict[str, object] = {}
@@ -169,7 +186,7 @@ def client(settings: Settings, repo: InMemoryRepository, clock: Clock,
     app = create_app(
         settings, repository=repo, clock=clock, tracker_factory=FakeTracker,
         estimator_factory=make_estimator, decode_jpeg=fake_decode,
-        analyzer=lambda path, ex, progress: {"exercise": ex, "reps": 3},
+        analyzer=lambda path, ex, progress: three_rep_report(ex),
         picture_renderer=lambda ex, phase: np.full((8, 8, 3), 200, dtype=np.uint8),
     )
     with TestClient(app) as test_client:
