@@ -7,9 +7,7 @@ command line and the browser run exactly the same engine.
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from spinecoach.domain.exercises import get_exercise
 from spinecoach.domain.pose import PoseFrame
 from spinecoach.session.analysis import AnalysisRun, Progress, analyze_poses, analyze_source
 from spinecoach.session.analysis_report import SourceInfo
-from spinecoach.session.ports import Frame, FrameSource, PoseEstimator
+from spinecoach.session.ports import Frame, PoseEstimator
 from spinecoach.tracking.state import FrameState
 
 LANDMARK_SUFFIXES = (".csv", ".npy")
@@ -64,6 +62,7 @@ def analyze_file(
     path = Path(path)
     if path.suffix.lower() in LANDMARK_SUFFIXES:
         return _analyze_landmarks(path, exercise_id, fps=fps, keep_frames=keep_frames)
+    from spinecoach.pose.prefetch import Prefetched
     from spinecoach.pose.video import open_video
 
     with ExitStack() as stack:
@@ -97,57 +96,6 @@ def _analyze_landmarks(
     rate = (n - 1) / duration_s if duration_s > 0 else (fps or 0.0)
     info = SourceInfo(path.name, rate, n, duration_s, kind="landmarks")
     return analyze_poses(seq.frames(), get_exercise(exercise_id), info, keep_frames=keep_frames)
-
-
-class Prefetched:
-    """Wrap a ``FrameSource`` so frames are decoded one step ahead in a background thread.
-
-    On a 2-core machine this overlaps video decoding with pose inference.  Errors raised by
-    the decoder are re-raised in the consumer; a consumer that stops early stops the thread.
-    """
-
-    def __init__(self, source: FrameSource, depth: int = 4) -> None:
-        """Wrap ``source``; at most ``depth`` decoded frames wait in memory."""
-        self._source = source
-        self._depth = depth
-        self.fps, self.frame_count = source.fps, source.frame_count
-        self.width, self.height = source.width, source.height
-
-    def __iter__(self) -> Iterator[Frame]:
-        """Yield the source's frames, decoded ahead."""
-        items: queue.Queue[object] = queue.Queue(maxsize=self._depth)
-        stop = threading.Event()
-        done = object()
-
-        def produce() -> None:
-            try:
-                for frame in self._source:
-                    while not stop.is_set():
-                        try:
-                            items.put(frame, timeout=0.1)
-                            break
-                        except queue.Full:
-                            continue
-                    if stop.is_set():
-                        return
-                items.put(done)
-            except Exception as exc:  # noqa: BLE001 - handed to the consumer, re-raised there
-                items.put(exc)
-
-        worker = threading.Thread(target=produce, name="decode", daemon=True)
-        worker.start()
-        try:
-            while (item := items.get()) is not done:
-                if isinstance(item, Exception):
-                    raise item
-                yield item  # type: ignore[misc]
-        finally:
-            stop.set()
-            worker.join(timeout=5)
-
-    def close(self) -> None:
-        """Close the wrapped source."""
-        self._source.close()
 
 
 def _annotator(

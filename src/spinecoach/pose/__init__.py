@@ -11,6 +11,7 @@ Modules (import the one you need; importing this package loads nothing heavy):
 ``overlay``              ``draw_overlay``: the coach's drawing on one frame
 ``annotate``             :class:`AnnotatedVideoWriter` (the overlay, as H.264 mp4)
 ``jpeg``                 ``encode_jpeg`` / ``decode_jpeg``: frames of the live WebSocket
+``prefetch``             :class:`Prefetched`: a ``FrameSource`` decoded ahead in a thread
 
 MediaPipe, OpenCV and PyAV are imported lazily, inside the functions that use them.
 """

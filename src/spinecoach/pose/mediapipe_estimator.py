@@ -28,7 +28,6 @@ import os
 import sys
 import warnings
 from collections.abc import Iterator
-from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -37,7 +36,7 @@ from numpy.typing import NDArray
 from spinecoach.domain.landmarks import N_LANDMARKS
 from spinecoach.domain.pose import PoseFrame, PoseSequence, empty_pose
 from spinecoach.errors import MissingExtraError
-from spinecoach.session.ports import FrameSource, Image, PoseEstimator
+from spinecoach.session.ports import ClosedOnExit, FrameSource, Image, PoseEstimator
 
 __all__ = ["MediaPipeEstimator", "estimate_source", "to_sequence"]
 
@@ -89,7 +88,7 @@ def _quiet_stderr(enabled: bool) -> Iterator[None]:
         os.close(devnull)
 
 
-class MediaPipeEstimator:
+class MediaPipeEstimator(ClosedOnExit):
     """BlazePose (full) landmarks for each image; see the module docstring.
 
     Parameters
@@ -227,19 +226,6 @@ class MediaPipeEstimator:
         if self._model is not None:
             self._model.close()
             self._model = None
-
-    def __enter__(self) -> MediaPipeEstimator:
-        """Enter the context: the estimator itself."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Release the model."""
-        self.close()
 
 
 def _landmarks_array(pose_landmarks: Any) -> NDArray[np.float64]:

@@ -34,6 +34,7 @@ from spinecoach.session.records import (
     SetRecord,
     StopEventRecord,
     User,
+    VideoAnalysis,
 )
 
 EXPORT_FORMAT = "spinecoach-export"
@@ -109,18 +110,12 @@ _RECORD_TYPES: dict[str, type[Any]] = {
     "repetitions": RepetitionRecord,
     "holds": HoldRecord,
     "stop_events": StopEventRecord,
+    "video_analyses": VideoAnalysis,
 }
-
-
-_VIDEO_ANALYSIS_COLUMNS = [
-    "id", "session_id", "exercise_id", "source_path", "fps", "frames", "duration_s", "summary",
-]
 
 
 def columns_of(name: str) -> list[str]:
     """The CSV columns of table ``name`` (so an empty table still has its header)."""
-    if name == "video_analyses":
-        return list(_VIDEO_ANALYSIS_COLUMNS)
     columns = ["id"]
     for item in dataclasses.fields(_RECORD_TYPES[name]):
         if item.name == "id":

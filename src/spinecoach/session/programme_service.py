@@ -26,14 +26,9 @@ HISTORY_WINDOW = timedelta(days=60)
 """How far back progression looks (the current dose's start date limits it further)."""
 
 
-def ensure_prescriptions(
-    repo: Repository,
-    user_id: int,
-    now: datetime,
-    programme: Programme | None = None,
-    *,
-    on: date | None = None,
-) -> list[Prescription]:
+def ensure_prescriptions(repo: Repository, user_id: int, now: datetime,
+                         programme: Programme | None = None, *,
+                         on: date | None = None) -> list[Prescription]:
     """Return the prescriptions in force ``on`` (default today), creating missing defaults."""
     plan = programme or load_programme()
     today = local_date(now)
@@ -41,18 +36,8 @@ def ensure_prescriptions(
     for exercise in plan.exercises:
         if exercise.id in have:
             continue
-        dose = exercise.default_dose
-        _write(
-            repo,
-            user_id,
-            exercise.id,
-            None,
-            dose,
-            DEFAULT_REASON,
-            PrescriptionSource.DEFAULT,
-            now,
-            valid_from=today,
-        )
+        _write(repo, user_id, exercise.id, None, exercise.default_dose, DEFAULT_REASON,
+               PrescriptionSource.DEFAULT, now, valid_from=today)
     in_force = repo.prescriptions(user_id, on=on or today)
     order = [e.id for e in plan.exercises]
     known = [p for p in in_force if p.exercise_id in order]
@@ -98,60 +83,23 @@ def override_dose(
         raise InputError("override: say who changed the dose and why")
     current = ensure_prescriptions(repo, user_id, now, plan)
     old = next((p.dose for p in current if p.exercise_id == exercise_id), None)
-    prescription, _ = _write(
-        repo,
-        user_id,
-        exercise_id,
-        old,
-        dose,
-        reason.strip(),
-        PrescriptionSource.OVERRIDE,
-        now,
-        valid_from=local_date(now),
-        by=by.strip(),
-    )
+    prescription, _ = _write(repo, user_id, exercise_id, old, dose, reason.strip(),
+                             PrescriptionSource.OVERRIDE, now, valid_from=local_date(now),
+                             by=by.strip())
     return prescription
 
 
-def _write(
-    repo: Repository,
-    user_id: int,
-    exercise_id: str,
-    old: Dose | None,
-    new: Dose,
-    reason: str,
-    source: PrescriptionSource,
-    now: datetime,
-    *,
-    valid_from: date,
-    by: str | None = None,
-) -> tuple[Prescription, ProgrammeChange]:
-    prescription = repo.set_prescription(
-        Prescription(
-            user_id=user_id,
-            exercise_id=exercise_id,
-            sets=new.sets,
-            reps=new.reps,
-            hold_s=new.hold_s,
-            rest_s=new.rest_s,
-            valid_from=valid_from,
-            reason=reason,
-            source=source,
-            overridden_by=by,
-        )
-    )
-    change = repo.add_programme_change(
-        ProgrammeChange(
-            user_id=user_id,
-            exercise_id=exercise_id,
-            at=now,
-            old_dose=old,
-            new_dose=new,
-            reason=reason,
-            source=source,
-            overridden_by=by,
-        )
-    )
+def _write(repo: Repository, user_id: int, exercise_id: str, old: Dose | None, new: Dose,
+           reason: str, source: PrescriptionSource, now: datetime, *, valid_from: date,
+           by: str | None = None) -> tuple[Prescription, ProgrammeChange]:
+    """Store a new dose (from ``valid_from``) and the change, with its reason."""
+    prescription = repo.set_prescription(Prescription(
+        user_id=user_id, exercise_id=exercise_id, sets=new.sets, reps=new.reps,
+        hold_s=new.hold_s, rest_s=new.rest_s, valid_from=valid_from, reason=reason,
+        source=source, overridden_by=by))
+    change = repo.add_programme_change(ProgrammeChange(
+        user_id=user_id, exercise_id=exercise_id, at=now, old_dose=old, new_dose=new,
+        reason=reason, source=source, overridden_by=by))
     return prescription, change
 
 
@@ -189,16 +137,8 @@ def apply_progression(
     for decision in plan_progression(repo, user_id, now, programme):
         if decision.action is Action.HOLD or decision.new_dose is None:
             continue
-        _, change = _write(
-            repo,
-            user_id,
-            decision.exercise_id,
-            decision.old_dose,
-            decision.new_dose,
-            decision.reason,
-            PrescriptionSource.PROGRESSION,
-            now,
-            valid_from=tomorrow,
-        )
+        _, change = _write(repo, user_id, decision.exercise_id, decision.old_dose,
+                           decision.new_dose, decision.reason, PrescriptionSource.PROGRESSION,
+                           now, valid_from=tomorrow)
         changes.append(change)
     return changes

@@ -191,32 +191,17 @@ def record_checkin(
         if session is None or session.user_id != user_id:
             raise InputError(f"session: no session {session_id} for this user")
     baseline = _baseline(repo, user_id, session_id, when)
-    checkin = repo.add_checkin(
-        CheckIn(
-            user_id=user_id,
-            taken_at=now,
-            when=when,
-            session_id=session_id,
-            exercise_id=exercise_id,
-            note=note.strip(),
-            **vars(symptoms),
-        )
-    )
+    checkin = repo.add_checkin(CheckIn(
+        user_id=user_id, taken_at=now, when=when, session_id=session_id,
+        exercise_id=exercise_id, note=note.strip(), **vars(symptoms)))
     change = compare_symptoms(baseline.symptoms, symptoms) if baseline else None
     rules = symptom_stops(symptoms, change)
     if when is CheckInWhen.BEFORE:
         rules = [rule for rule in rules if rule.code is not StopCode.PAIN_6_OR_MORE]
     stops = tuple(
-        repo.add_stop_event(
-            StopEventRecord(
-                user_id=user_id,
-                at=now,
-                code=rule.code,
-                message=rule.message,
-                session_id=session_id,
-                exercise_id=exercise_id if when is CheckInWhen.DURING else None,
-            )
-        )
+        repo.add_stop_event(StopEventRecord(
+            user_id=user_id, at=now, code=rule.code, message=rule.message, session_id=session_id,
+            exercise_id=exercise_id if when is CheckInWhen.DURING else None))
         for rule in rules
     )
     see = clinician_advised(repo, user_id, now)

@@ -117,14 +117,8 @@ class TodaysPlan:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def todays_plan(
-    repo: Repository,
-    user_id: int,
-    today: date,
-    *,
-    now: datetime | None = None,
-    programme: Programme | None = None,
-) -> TodaysPlan:
+def todays_plan(repo: Repository, user_id: int, today: date, *, now: datetime | None = None,
+                programme: Programme | None = None) -> TodaysPlan:
     """Return today's exercises with their doses and reasons, or why exercise is blocked.
 
     The first call creates the default prescriptions (stamped ``now``).
@@ -139,26 +133,14 @@ def todays_plan(
     items = []
     for prescription in ensure_prescriptions(repo, user_id, now, plan, on=today):
         exercise = plan.exercise(prescription.exercise_id)
-        items.append(
-            PlanItem(
-                exercise_id=exercise.id,
-                name=exercise.name,
-                dose=prescription.dose,
-                dose_text=prescription.dose.describe(per_side=exercise.reps_per_side),
-                reason=prescription.reason,
-                why=exercise.why_it_helps,
-                stopped=exercise.id in stopped,
-                stop_message=stopped.get(exercise.id),
-            )
-        )
+        items.append(PlanItem(
+            exercise_id=exercise.id, name=exercise.name, dose=prescription.dose,
+            dose_text=prescription.dose.describe(per_side=exercise.reps_per_side),
+            reason=prescription.reason, why=exercise.why_it_helps,
+            stopped=exercise.id in stopped, stop_message=stopped.get(exercise.id)))
     message = "Here is today's programme. " + NOT_A_CLINICIAN
     if safety.recheck_due:
         message = "Answer today's quick safety check, then start. " + NOT_A_CLINICIAN
-    return TodaysPlan(
-        day=today,
-        blocked=False,
-        message=message,
-        items=tuple(items),
-        needs_recheck=safety.recheck_due,
-        see_clinician=clinician_advised(repo, user_id, now),
-    )
+    return TodaysPlan(day=today, blocked=False, message=message, items=tuple(items),
+                      needs_recheck=safety.recheck_due,
+                      see_clinician=clinician_advised(repo, user_id, now))

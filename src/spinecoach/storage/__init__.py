@@ -3,12 +3,13 @@
 ::
 
     open_repository(settings)      engine from Settings -> migrate to head -> SqlRepository
-      engine.py                    SQLite (WAL, foreign keys, busy timeout) or PostgreSQL
+      connect.py                   the SQLAlchemy engine: SQLite (WAL, foreign keys, busy timeout)
+                                   or PostgreSQL
       migrate.py + migrations/     Alembic, shipped in the package, run on open
       tables.py                    typed declarative tables (apart from the records)
       mapping.py                   rows <-> records of spinecoach.session.records (generic)
       database.py                  the unit of work: one writer path, readers, errors
-      repository.py                SqlRepository: the Repository port (+ bulk reads)
+      repository.py                SqlRepository: the Repository port
       testing.py                   throw-away PostgreSQL databases and settings for tests
 
 The fake beside this adapter is :class:`spinecoach.session.in_memory.InMemoryRepository`.
@@ -39,7 +40,7 @@ def open_repository(settings: Settings) -> SqlRepository:
         When PostgreSQL is configured but psycopg is not installed.
     """
     from spinecoach.errors import StorageError
-    from spinecoach.storage.engine import create_engine_from_settings
+    from spinecoach.storage.connect import create_engine_from_settings
     from spinecoach.storage.migrate import current_revision, head_revision, upgrade
     from spinecoach.storage.repository import SqlRepository
 

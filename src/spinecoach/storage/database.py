@@ -15,8 +15,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select, inspect, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -24,6 +23,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from spinecoach import __version__
 from spinecoach.errors import StorageError
+from spinecoach.session.ports import ClosedOnExit
 from spinecoach.storage.tables import IdentifiedBase
 
 _Row = TypeVar("_Row", bound=IdentifiedBase)
@@ -33,7 +33,7 @@ IN_CHUNK = 500
 _USER_COLUMN = "user_id"
 
 
-class Database:
+class Database(ClosedOnExit):
     """An engine with its one writer path and its readers (the base of :class:`SqlRepository`)."""
 
     def __init__(self, engine: Engine, *, app_version: str = __version__) -> None:
@@ -51,16 +51,6 @@ class Database:
         """Release every database connection."""
         self._engine.dispose()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- the writer path and the reader ------------------------------------------------------
 

@@ -206,16 +206,9 @@ class SqlRepository(Database):
         """Insert a set."""
         return self._insert(to_row(record, SetRow), _set, "the set")
 
-    def end_set(
-        self,
-        set_id: int,
-        ended_at: datetime,
-        *,
-        reps_done: int | None = None,
-        hold_done_s: float | None = None,
-        pain_during: int | None = None,
-        stop_code: StopCode | None = None,
-    ) -> SetRecord:
+    def end_set(self, set_id: int, ended_at: datetime, *, reps_done: int | None = None,
+                hold_done_s: float | None = None, pain_during: int | None = None,
+                stop_code: StopCode | None = None) -> SetRecord:
         """Close a set with what was done."""
         values = {
             "ended_at": ended_at,

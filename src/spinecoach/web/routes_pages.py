@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from spinecoach.web.deps import UserDep
+from spinecoach.web.local_user import LocalUser
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,22 +57,24 @@ def session_hub(request: Request, session_id: int, user: UserDep) -> HTMLRespons
                  session=user.session(session_id))
 
 
-@router.get("/session/{session_id}/coach/{exercise_id}")
-def coach(request: Request, session_id: int, exercise_id: str,
-          user: UserDep) -> HTMLResponse:
-    """Live coaching with the camera."""
+def _exercise_page(request: Request, template: str, session_id: int, exercise_id: str,
+                   user: LocalUser) -> HTMLResponse:
+    exercise = user.exercise(exercise_id)
     item = next((i for i in user.today().items if i.exercise.id == exercise_id), None)
-    return _page(request, "coach.html", title=user.exercise(exercise_id).name,
-                 exercise=user.exercise(exercise_id), item=item, session_id=session_id)
+    return _page(request, template, title=exercise.name, exercise=exercise, item=item,
+                 session_id=session_id)
+
+
+@router.get("/session/{session_id}/coach/{exercise_id}")
+def coach(request: Request, session_id: int, exercise_id: str, user: UserDep) -> HTMLResponse:
+    """Live coaching with the camera."""
+    return _exercise_page(request, "coach.html", session_id, exercise_id, user)
 
 
 @router.get("/session/{session_id}/timer/{exercise_id}")
-def timer(request: Request, session_id: int, exercise_id: str,
-          user: UserDep) -> HTMLResponse:
+def timer(request: Request, session_id: int, exercise_id: str, user: UserDep) -> HTMLResponse:
     """The no-camera mode: a timer with spoken counts and manual entry."""
-    item = next((i for i in user.today().items if i.exercise.id == exercise_id), None)
-    return _page(request, "timer.html", title=user.exercise(exercise_id).name,
-                 exercise=user.exercise(exercise_id), item=item, session_id=session_id)
+    return _exercise_page(request, "timer.html", session_id, exercise_id, user)
 
 
 @router.get("/summary/{session_id}")

@@ -17,7 +17,7 @@ from spinecoach.errors import StorageError
 from spinecoach.session.records import SessionMode, SessionRecord, SessionStatus, SetMode
 from spinecoach.settings import Settings
 from spinecoach.storage import open_repository
-from spinecoach.storage.engine import create_engine_from_settings
+from spinecoach.storage.connect import create_engine_from_settings
 from spinecoach.storage.migrate import current_revision, downgrade, head_revision, upgrade
 from spinecoach.storage.tables import Base
 
