@@ -1,4 +1,4 @@
-"""The real wiring in-process: services + SQLite + the analysis engine over the WebSocket.
+"""The real wiring in-process: services + SQLite + the real trackers over the WebSocket.
 
 Landmarks come from the synthetic generator (``simulate``), sent as ``landmarks`` messages,
 so no pose model is needed; the counted reps must match the generator's truth and be stored.
