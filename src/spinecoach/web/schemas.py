@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from spinecoach.domain.codes import FaultCode, StopCode
 from spinecoach.session.analysis_report import AnalysisReport
 
 LegExtent = Literal["none", "back", "buttock", "thigh", "below_knee", "foot"]
@@ -165,7 +166,7 @@ class ManualSetIn(BaseModel):
 class StopOut(_Out):
     """A stop rule that ended a set."""
 
-    code: str
+    code: StopCode
     at_s: float | None = Field(None, description="seconds into the set (a tracker's stop)")
     message: str
 
@@ -179,7 +180,7 @@ class SetOut(_Out):
     reps: int
     reps_by_side: dict[str, int] = {}
     holds_s: list[float] = []
-    faults: list[str] = []
+    faults: list[FaultCode] = []
     stopped: StopOut | None = None
     pain: int | None = None
 

@@ -1,5 +1,5 @@
-"""History, today, status and finishing a session run as many SQL statements after 7 days as
-after 2: nothing reads per session or per set (bench/history_scale.py measures a year)."""
+"""History, today, status and finishing a session run as many SQL statements after 4 days as
+after 1: nothing reads per session or per set (bench/history_scale.py measures a year)."""
 
 from __future__ import annotations
 
@@ -96,6 +96,6 @@ def counted(tmp_path: Path) -> Iterator[Callable[[int], dict[str, int]]]:
 def test_requests_run_a_constant_number_of_statements(
     counted: Callable[[int], dict[str, int]],
 ) -> None:
-    few, more = counted(2), counted(7)
+    few, more = counted(1), counted(4)
     assert few == more
     assert max(more.values()) <= 40  # tens, not thousands
