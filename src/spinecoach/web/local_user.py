@@ -38,7 +38,6 @@ from spinecoach.web.schemas import (
     ExerciseInfo,
     History,
     ManualSetIn,
-    PlanItem,
     Question,
     ScreeningIn,
     ScreeningOut,
@@ -48,6 +47,7 @@ from spinecoach.web.schemas import (
     SetOut,
     Status,
     Today,
+    TodayItem,
 )
 
 LOCAL_USER = services.DEFAULT_USER_NAME
@@ -138,7 +138,7 @@ class LocalUser:
         now = self.clock()
         plan = services.todays_plan(self.repo, self.user_id, local_date(now), now=now)
         items = [
-            PlanItem(exercise=self.exercise(i.exercise_id), sets=i.dose.sets, reps=i.dose.reps,
+            TodayItem(exercise=self.exercise(i.exercise_id), sets=i.dose.sets, reps=i.dose.reps,
                      hold_s=i.dose.hold_s, rest_s=i.dose.rest_s, reason=i.reason,
                      stopped_today=i.stop_message if i.stopped else None)
             for i in plan.items

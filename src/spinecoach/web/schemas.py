@@ -115,8 +115,8 @@ class ExerciseInfo(_Out):
     kind: str = Field(description="the kind of movement: heel_tap, bridge, plank, ball_squat")
 
 
-class PlanItem(_Out):
-    """One exercise in today's plan, with its dose."""
+class TodayItem(_Out):
+    """One exercise of today's plan as the API shows it (built from ``services.PlanItem``)."""
 
     exercise: ExerciseInfo
     sets: int
@@ -135,7 +135,7 @@ class Today(_Out):
     needs_recheck: bool = False
     block_message: str | None = None
     message: str | None = None
-    items: list[PlanItem]
+    items: list[TodayItem]
 
 
 class SessionOut(_Out):
