@@ -253,7 +253,8 @@ def main() -> None:
         "progression), in SQLite on tmpfs. Each request is then timed on a copy of that "
         "database through the web app (median of 3), counting the SQL statements it runs. "
         f"Target: a constant number of statements and at most {TARGET_S} s at 365 days. "
-        f"Machine: {machine}, run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.\n\n" + _table(rows)
+        f"Machine: {machine}, shared (load average {os.getloadavg()[0]:.1f} at the end), run "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC.\n\n" + _table(rows)
     )
     print(body)
     if not args.no_write:
