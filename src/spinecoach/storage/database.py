@@ -17,13 +17,14 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, inspect, select, update
+from sqlalchemy import Engine, Select, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from spinecoach import __version__
 from spinecoach.errors import StorageError
 from spinecoach.session.ports import ClosedOnExit
+from spinecoach.storage.mapping import column_keys
 from spinecoach.storage.tables import IdentifiedBase
 
 _Row = TypeVar("_Row", bound=IdentifiedBase)
@@ -163,7 +164,5 @@ def _as_columns(statement: Select[_Row]) -> Select[Any]:
     """
     entity = statement.column_descriptions[0]["entity"]
     if entity not in _LABELLED:
-        _LABELLED[entity] = [
-            getattr(entity, attr.key).label(attr.key) for attr in inspect(entity).column_attrs
-        ]
+        _LABELLED[entity] = [getattr(entity, key).label(key) for key in column_keys(entity)]
     return statement.with_only_columns(*_LABELLED[entity], maintain_column_froms=True)

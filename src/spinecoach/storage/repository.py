@@ -48,17 +48,17 @@ from spinecoach.storage.tables import (
     VideoAnalysisRow,
 )
 
-_user = reader(User)
-_screening = reader(ScreeningRecord)
-_checkin = reader(CheckIn)
-_prescription = reader(Prescription)
-_change = reader(ProgrammeChange)
-_session = reader(SessionRecord)
-_set = reader(SetRecord)
-_rep = reader(RepetitionRecord)
-_hold = reader(HoldRecord)
-_stop = reader(StopEventRecord)
-_video = reader(VideoAnalysis)
+_user = reader(User, UserRow)
+_screening = reader(ScreeningRecord, ScreeningRow)
+_checkin = reader(CheckIn, CheckInRow)
+_prescription = reader(Prescription, PrescriptionRow)
+_change = reader(ProgrammeChange, ProgrammeChangeRow)
+_session = reader(SessionRecord, SessionRow)
+_set = reader(SetRecord, SetRow)
+_rep = reader(RepetitionRecord, RepetitionRow)
+_hold = reader(HoldRecord, HoldRow)
+_stop = reader(StopEventRecord, StopEventRow)
+_video = reader(VideoAnalysis, VideoAnalysisRow)
 
 
 class SqlRepository(Database):
