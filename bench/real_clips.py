@@ -77,6 +77,28 @@ REAL_CLIPS: tuple[RealClip, ...] = (
              "oblique"),
     RealClip("videos/squat/kaiakol_squat_incorrect_004.mp4", "ball-squat", "reps", 1, "L",
              "front view"),
+    RealClip("videos/bridge/darebee_bridge.mp4", "bridge", "reps", 5, "H",
+             "small person; starts mid-ascent"),
+    RealClip("videos/bridge/lifeenh_marching_bridge.mp4", "bridge", "reps", 0, "H",
+             "marching bridge: held up for the whole clip (never lowered), 4 knee lifts"),
+    RealClip("videos/plank/ankith_plank_side.mp4", "plank", "hold_s", 10.6, "H"),
+    RealClip("videos/plank/wongfit_plank_stock.mp4", "plank", "hold_s", 16.76, "M",
+             "oblique, cut at 3.7 s, moving camera; feet leave the frame after ~7.5 s"),
+    RealClip("videos/plank/gymnai_plank_annotated.mp4", "plank", "hold_s", 8.0, "H",
+             "graphic overlays (a drawn heel-shoulder line, text labels)"),
+    RealClip("videos/squat/cabani_squat_side.mp4", "ball-squat", "reps", 2, "H",
+             "bodyweight squat, portrait, starts mid-descent"),
+    RealClip("videos/squat/mrpose_crossfit_air_squat.mp4", "ball-squat", "reps", 9, "H",
+             "air squats with a pause at the bottom; front 0-7.75 s and 26.75-38.3 s"),
+    RealClip("videos/squat/wissem_cgi_squat.mp4", "ball-squat", "reps", 7, "H",
+             "CGI squat"),
+    RealClip("videos/wall_ball_squat/afya_wall_sit_leg_ext.mp4", "ball-squat", "hold_s",
+             19.9, "L", "wall sit 3.0-22.9 s with two leg extensions; level thighs are "
+             "too_deep by the ball squat's spec (not scored)"),
+    RealClip("videos/wall_ball_squat/renyun_wall_squat_front.mp4", "ball-squat", "hold_s",
+             15.25, "L", "front view, feet out of frame after 1 s (not scored)"),
+    RealClip("videos/deadbug/wongfit_dead_bug.mp4", "hip-hinge", "reps", 4, "H",
+             "dead bug with near-straight leg, oblique ~30 degrees"),
 )
 
 

@@ -7,24 +7,38 @@ command line and the browser run exactly the same engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spinecoach.domain.exercises import get_exercise
 from spinecoach.domain.pose import PoseFrame
-from spinecoach.session.analysis import AnalysisRun, Progress, analyze_poses, analyze_source
-from spinecoach.session.analysis_report import SourceInfo
-from spinecoach.session.ports import Frame, PoseEstimator
+from spinecoach.errors import SpinecoachError
+from spinecoach.pose import LANDMARK_SUFFIXES, VIDEO_SUFFIXES
+from spinecoach.session.analysis import AnalysisRun, Progress, analyze_poses
+from spinecoach.session.analysis_report import RunInfo, SourceInfo
+from spinecoach.session.ports import Image, PoseEstimator
 from spinecoach.tracking.state import FrameState
 
-LANDMARK_SUFFIXES = (".csv", ".npy")
+if TYPE_CHECKING:
+    from spinecoach.pose.pool import ChunkEstimator, PosePool
+    from spinecoach.pose.stream import Chunking, PoseStream
+
+__all__ = ["LANDMARK_SUFFIXES", "VIDEO_SUFFIXES", "FileResult", "FileTask", "analyze_file",
+           "analyze_files", "default_estimator", "default_workers", "estimate_file_poses",
+           "needs_mask", "report_summary", "start_pose_pool"]
+
 # Video analysis samples at most this many frames per second.  The four exercises are slow
 # (a heel tap takes ~2 s, holds last seconds), so 15 fps keeps hold edges within 1/15 s while
 # halving the pose-model cost of a 30 fps file; BENCHMARKS.md measures both settings.
 DEFAULT_MAX_FPS = 15.0
 EstimatorFactory = Callable[[bool], PoseEstimator]
+ChunkEstimatorFactory = Callable[[bool], "ChunkEstimator"]
+FrameHook = Callable[[Image | None, PoseFrame, FrameState], None]
 
 
 def needs_mask(exercise_id: str) -> bool:
@@ -39,6 +53,95 @@ def default_estimator(segmentation: bool) -> PoseEstimator:
     return MediaPipeEstimator(segmentation=segmentation)
 
 
+def default_workers() -> int:
+    """The default number of pose worker processes: the cores this process may use."""
+    from spinecoach.pose.pool import available_cores
+
+    return available_cores()
+
+
+def start_pose_pool(workers: int | None = None, *, exercise_id: str | None = None) -> PosePool:
+    """Start a pool of pose worker processes to share between analyses (close it when done).
+
+    ``exercise_id`` warms the estimator that exercise needs (with or without the mask).
+    """
+    from spinecoach.pose.pool import PosePool
+
+    segmentation = needs_mask(exercise_id) if exercise_id is not None else False
+    pool = PosePool(workers or default_workers(), warm=(segmentation,))
+    pool.start()
+    return pool
+
+
+def estimate_file_poses(
+    path: str | Path,
+    exercise_id: str | None = None,
+    *,
+    max_fps: float | None = DEFAULT_MAX_FPS,
+    segmentation: bool | None = None,
+    workers: int | None = None,
+    pool: PosePool | None = None,
+    keep_images: bool = False,
+    chunking: Chunking | None = None,
+    estimator_factory: ChunkEstimatorFactory | None = None,
+) -> PoseStream:
+    """The ordered landmark stream of a video, exactly as ``analyze`` sees it, without a tracker.
+
+    Use it to cache landmarks: same decoding, the same ``--max-fps`` sampling, the same
+    chunked BlazePose (see :mod:`spinecoach.pose.stream`) and so the same poses as
+    :func:`analyze_file` with the same arguments, whatever ``workers`` is.
+
+    Parameters
+    ----------
+    path
+        A video file.
+    exercise_id
+        If given, masks are estimated when this exercise's tracker uses them.
+    max_fps
+        Analyse at most this many frames per second (None or 0: every frame).
+    segmentation
+        Force masks on or off (overrides ``exercise_id``); default off without an exercise.
+    workers
+        Pose worker processes (default: the cores available; 1 = in this process).
+    pool
+        A running :class:`~spinecoach.pose.pool.PosePool` to use instead (not closed here).
+    keep_images
+        Keep each frame's picture in ``stream.last_image`` while it is the current pose.
+    chunking
+        How the frames are cut into chunks that re-detect the person (default
+        :data:`~spinecoach.pose.stream.DEFAULT_CHUNKING`); :data:`~spinecoach.pose.stream.
+        STRAIGHT` tracks straight through the file, in one process only (to measure what the
+        chunks change).
+    estimator_factory
+        The estimator for the one-process path (default BlazePose); a test seam.
+
+    Returns
+    -------
+    PoseStream
+        Iterate it for :class:`~spinecoach.domain.pose.PoseFrame` s (``t_s`` from 0, ``mask``
+        when estimated) in order; ``stream.source.info`` describes the file.  Close it (or use
+        ``with``).
+
+    Raises
+    ------
+    UnreadableVideoError, UnknownExerciseError
+        With a one-line message, before any pose work.
+    """
+    from spinecoach.pose.stream import stream_video_poses
+
+    if segmentation is None:
+        segmentation = needs_mask(exercise_id) if exercise_id is not None else False
+    options: dict[str, Any] = {}
+    if estimator_factory is not None:
+        options["estimator_factory"] = estimator_factory
+    if chunking is not None:
+        options["chunking"] = chunking
+    return stream_video_poses(
+        path, max_fps=max_fps or None, segmentation=segmentation, keep_images=keep_images,
+        workers=workers or default_workers(), pool=pool, **options,
+    )
+
+
 def analyze_file(
     path: str | Path,
     exercise_id: str,
@@ -48,49 +151,166 @@ def analyze_file(
     annotate_path: str | Path | None = None,
     save_landmarks: str | Path | None = None,
     progress: Progress | None = None,
-    estimator_factory: EstimatorFactory = default_estimator,
     max_fps: float | None = DEFAULT_MAX_FPS,
+    layout: str | None = None,
+    workers: int | None = None,
+    pool: PosePool | None = None,
+    chunking: Chunking | None = None,
+    estimator_factory: ChunkEstimatorFactory | None = None,
 ) -> AnalysisRun:
     """Analyse a video file or a landmark table (``.csv``/``.npy``) for one exercise.
+
+    ``layout`` names the point order of a ``.npy`` table with fewer than 33 points.  Pose
+    estimation runs on ``workers`` processes (default: the cores available; 1 = in this
+    process) or on ``pool``; the report is the same either way, and its ``run`` entry says how
+    it ran.  ``chunking`` and ``estimator_factory`` are as for :func:`estimate_file_poses`.
 
     Raises
     ------
     UnknownExerciseError, UnreadableVideoError, LandmarkFileError, NoPersonError
         With a one-line message naming the problem.
     """
+    start = time.perf_counter()
     spec = get_exercise(exercise_id)
     path = Path(path)
     if path.suffix.lower() in LANDMARK_SUFFIXES:
-        return _analyze_landmarks(path, exercise_id, fps=fps, keep_frames=keep_frames)
-    from spinecoach.pose.prefetch import Prefetched
-    from spinecoach.pose.video import open_video
-
+        run = _analyze_landmarks(path, exercise_id, fps=fps, keep_frames=keep_frames,
+                                 layout=layout)
+        run.analysis = run.analysis.ran(_run_note(None, time.perf_counter() - start))
+        return run
+    kept: list[PoseFrame] = []
     with ExitStack() as stack:
-        source = open_video(path, max_fps=max_fps or None)
-        stack.callback(source.close)
-        estimator = estimator_factory(needs_mask(exercise_id))
-        stack.callback(estimator.close)
+        stream = stack.enter_context(estimate_file_poses(
+            path, exercise_id, max_fps=max_fps, workers=workers, pool=pool,
+            keep_images=annotate_path is not None, chunking=chunking,
+            estimator_factory=estimator_factory,
+        ))
+        source = stream.source
         file_info = source.info
         frames = file_info.frame_count or 0
         duration_s = file_info.duration_s or (frames / file_info.fps if file_info.fps else 0.0)
         info = SourceInfo(path.name, file_info.fps, frames, duration_s)
         hook = _annotator(stack, annotate_path, source.fps, source.width, source.height)
-        run = analyze_source(
-            Prefetched(source), estimator, spec, info, keep_frames=keep_frames,
-            keep_poses=save_landmarks is not None, progress=progress, on_frame=hook,
-        )
-    run.analysis = run.analysis.analysed(source.fps, run.timings.frames)
+        poses = _observed(stream, kept if save_landmarks is not None else None, progress)
+        run = analyze_poses(poses, spec, info, keep_frames=keep_frames,
+                            on_state=_on_state(stream, hook) if hook else None)
+    run.timings.pose_s = stream.timings.pose_s
+    run.poses = kept
+    run.analysis = run.analysis.analysed(source.fps, run.timings.frames).ran(
+        _run_note(stream, time.perf_counter() - start))
     if save_landmarks is not None:
-        _save_landmarks(run.poses, save_landmarks)
+        _save_landmarks(kept, save_landmarks)
     return run
 
 
+@dataclass(frozen=True)
+class FileTask:
+    """One recording of a batch and where its optional outputs go."""
+
+    path: Path
+    exercise_id: str
+    annotate_path: Path | None = None
+    save_landmarks: Path | None = None
+
+
+@dataclass
+class FileResult:
+    """What became of one :class:`FileTask`: its run, or the error that stopped it."""
+
+    task: FileTask
+    run: AnalysisRun | None = None
+    error: SpinecoachError | None = None
+    wall_s: float = 0.0
+
+
+def analyze_files(
+    tasks: Sequence[FileTask],
+    *,
+    fps: float | None = None,
+    keep_frames: bool = False,
+    max_fps: float | None = DEFAULT_MAX_FPS,
+    layout: str | None = None,
+    workers: int | None = None,
+    pool: PosePool | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
+    """Analyse many recordings with every core busy; one result per task, in task order.
+
+    The files share one pool of pose workers (``pool``, or one started here with ``workers``
+    processes and closed at the end), so MediaPipe starts once per worker, not once per file;
+    as many files as workers are in progress at a time, so one file's decoding, tail and
+    report overlap another's pose work.  Each report equals :func:`analyze_file`'s for that
+    file.  A file that fails with a :class:`SpinecoachError` (unreadable, nobody in it) gets
+    it in :attr:`FileResult.error`; the others go on.  ``on_result`` is called (from a worker
+    thread) as each file finishes.
+    """
+    count = pool.workers if pool is not None else workers or default_workers()
+    with ExitStack() as stack:
+        if pool is None and count > 1:
+            pool = start_pose_pool(count)
+            stack.callback(pool.close)
+        options: dict[str, Any] = {"fps": fps, "keep_frames": keep_frames, "max_fps": max_fps,
+                                   "layout": layout, "workers": 1 if pool is None else None,
+                                   "pool": pool}
+        with ThreadPoolExecutor(max_workers=count, thread_name_prefix="analyze") as executor:
+            futures = [executor.submit(_analyze_task, task, options) for task in tasks]
+            for future in as_completed(futures):
+                if on_result is not None:
+                    on_result(future.result())
+            return [future.result() for future in futures]
+
+
+def _analyze_task(task: FileTask, options: dict[str, Any]) -> FileResult:
+    start = time.perf_counter()
+    result = FileResult(task)
+    try:
+        result.run = analyze_file(task.path, task.exercise_id, annotate_path=task.annotate_path,
+                                  save_landmarks=task.save_landmarks, **options)
+    except SpinecoachError as exc:
+        result.error = exc
+    result.wall_s = time.perf_counter() - start
+    return result
+
+
+def _run_note(stream: PoseStream | None, wall_s: float) -> RunInfo:
+    """The report's ``run`` entry: how the analysis ran."""
+    if stream is None:
+        return RunInfo(pose_workers=0, pose_in="none (landmark table)", wall_s=round(wall_s, 3))
+    workers = stream.workers
+    return RunInfo(pose_workers=workers,
+                   pose_in="this process" if workers == 1 else f"{workers} worker processes",
+                   redetect_every_frames=stream.chunking.frames,
+                   overlap_frames=stream.chunking.overlap, wall_s=round(wall_s, 3))
+
+
+def _observed(
+    stream: PoseStream, kept: list[PoseFrame] | None, progress: Progress | None
+) -> Iterator[PoseFrame]:
+    """The stream's poses, kept and reported as progress on the way."""
+    total = stream.expected_frames
+    for index, pose in enumerate(stream):
+        if kept is not None:
+            kept.append(pose)
+        if progress is not None:
+            progress(index + 1, total)
+        yield pose
+
+
+def _on_state(
+    stream: PoseStream, hook: FrameHook
+) -> Callable[[PoseFrame, FrameState], None]:
+    def on_state(pose: PoseFrame, state: FrameState) -> None:
+        hook(stream.last_image, pose, state)
+
+    return on_state
+
+
 def _analyze_landmarks(
-    path: Path, exercise_id: str, *, fps: float | None, keep_frames: bool
+    path: Path, exercise_id: str, *, fps: float | None, keep_frames: bool, layout: str | None
 ) -> AnalysisRun:
     from spinecoach.pose.landmark_io import read_landmarks
 
-    seq = read_landmarks(path, fps=fps)
+    seq = read_landmarks(path, fps=fps, layout=layout)
     n = len(seq)
     duration_s = float(seq.t_s[-1] - seq.t_s[0]) if n > 1 else 0.0
     rate = (n - 1) / duration_s if duration_s > 0 else (fps or 0.0)
@@ -100,7 +320,7 @@ def _analyze_landmarks(
 
 def _annotator(
     stack: ExitStack, out: str | Path | None, fps: float, width: int, height: int
-) -> Callable[[Frame | None, PoseFrame, FrameState], None] | None:
+) -> FrameHook | None:
     if out is None:
         return None
     from spinecoach.pose.annotate import AnnotatedVideoWriter
@@ -108,9 +328,9 @@ def _annotator(
     writer = AnnotatedVideoWriter(out, fps, width, height)
     stack.callback(writer.close)
 
-    def hook(frame: Frame | None, pose: PoseFrame, state: FrameState) -> None:
-        if frame is not None:
-            writer.write(frame.image, pose, state)
+    def hook(image: Image | None, pose: PoseFrame, state: FrameState) -> None:
+        if image is not None:
+            writer.write(image, pose, state)
 
     return hook
 
@@ -148,4 +368,21 @@ def report_summary(report: dict[str, Any]) -> str:
             lines.append(f"  - {problem}")
     for note in report.get("limitations", []):
         lines.append(f"Note: {note}")
+    if "run" in report:
+        lines.append(_run_text(report))
     return "\n".join(lines)
+
+
+def _run_text(report: dict[str, Any]) -> str:
+    """One line on how the analysis ran (from the report's ``run`` entry)."""
+    run, source = report["run"], report["source"]
+    text = f"Ran in {run['wall_s']:.1f} s"
+    if source.get("duration_s") and run["wall_s"] > 0:
+        text += f" ({source['duration_s'] / run['wall_s']:.1f}x real time)"
+    if run["pose_workers"]:
+        text += (f"; pose in {run['pose_in']}, {source.get('analysed_frames')} of "
+                 f"{source['frames']} frames at up to {source.get('analysed_fps')} fps")
+        if run["redetect_every_frames"]:
+            text += (f", the person re-detected every {run['redetect_every_frames']} "
+                     "analysed frames")
+    return text + "."

@@ -12,6 +12,7 @@
     ├── SafetyBlockError           blocked by screening or a stop rule (exit 4, HTTP 409)
     ├── CameraError                a webcam that cannot be opened or that disappears
     ├── StorageError               the database cannot be reached or migrated
+    ├── PoseWorkerError            a pose worker process failed or stopped
     └── MissingExtraError          an optional dependency is not installed; says how to install it
 
 Errors become exit codes only in ``cli`` and HTTP status codes only in ``web``.
@@ -58,6 +59,10 @@ class CameraError(SpinecoachError):
 
 class StorageError(SpinecoachError):
     """The database cannot be reached, created or migrated."""
+
+
+class PoseWorkerError(SpinecoachError):
+    """A pose-estimation worker process failed, stopped unexpectedly, or its pool is closed."""
 
 
 class MissingExtraError(SpinecoachError):

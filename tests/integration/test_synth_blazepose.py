@@ -12,6 +12,7 @@ import pytest
 
 from spinecoach.domain.landmarks import Side, sided
 from spinecoach.synth import SCENARIOS, render_frames, simulate
+from spinecoach.synth.randomise import random_frames, simulate_random
 
 mp = pytest.importorskip("mediapipe")
 
@@ -79,3 +80,36 @@ def test_blazepose_finds_faulty_poses(exercise: str, scenario: str) -> None:
     truth, _, _ = simulate(exercise, scenario, fps=5.0)
     fault = truth.faults[0]
     check(exercise, scenario, "left", (fault["start_s"], fault["end_s"]))
+
+
+# Randomised seeds without disturbances: a portrait ball squat, heel taps, an oblique plank.
+RANDOM_SEEDS = [3, 14, 17]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", RANDOM_SEEDS)
+def test_blazepose_finds_random_person(seed: int) -> None:
+    truth, poses, _ = simulate_random(seed)
+    indices = sorted(set(np.linspace(0, truth.frames - 1, 16).astype(int).tolist()))
+    long_side = max(truth.width, truth.height)
+    near = Side.LEFT if truth.near_side == "left" else Side.RIGHT
+    found: list[np.ndarray | None] = []
+    with mp.solutions.pose.Pose(model_complexity=1) as pose:
+        for frame in random_frames(seed, frames=indices):
+            result = pose.process(frame)
+            found.append(
+                None
+                if result.pose_landmarks is None
+                else np.array([[p.x, p.y] for p in result.pose_landmarks.landmark])
+            )
+    detected = [f for f in found if f is not None]
+    assert len(detected) >= 0.8 * len(indices), f"detected {len(detected)}/{len(indices)}"
+    for joint in ("hip", "knee", "shoulder"):
+        lm = sided(joint, near)
+        errs = [
+            np.hypot(*((f[lm] - poses.landmarks[i, lm, :2]) * [truth.width, truth.height]))
+            / long_side
+            for i, f in zip(indices, found, strict=True)
+            if f is not None
+        ]
+        assert float(np.median(errs)) < MAX_ERR_FRAC, f"{joint}: median error {np.median(errs)}"

@@ -53,6 +53,14 @@ EXIT_CODES: tuple[tuple[type[SpinecoachError], int], ...] = (
 )
 
 
+def exit_code_for(exc: SpinecoachError) -> int:
+    """The exit code of an error (see :data:`EXIT_CODES`)."""
+    for kind, code in EXIT_CODES:
+        if isinstance(exc, kind):
+            return code
+    return 1
+
+
 def _load_commands() -> None:
     for module in COMMAND_MODULES:
         try:
@@ -88,10 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except SpinecoachError as exc:
         sys.stderr.write(f"spinecoach: error: {exc}\n")
-        for kind, code in EXIT_CODES:
-            if isinstance(exc, kind):
-                return code
-        return 1
+        return exit_code_for(exc)
     except KeyboardInterrupt:
         sys.stderr.write("spinecoach: interrupted\n")
         return 130

@@ -56,14 +56,21 @@ SYMPTOM_STOP_CODES: frozenset[StopCode] = frozenset(
 
 
 class AngleName(StrEnum):
-    """The per-frame measures a tracker reports (``FrameState.angles``), see ``spec.py``."""
+    """The per-frame measures a tracker reports (``FrameState.angles``, ``frames[].angles``).
 
-    KNEE_DEG = "knee_deg"
-    HIP_DEG = "hip_deg"
-    LINE_DEV_DEG = "line_dev_deg"
-    HIP_EXT_DEG = "hip_ext_deg"
-    THIGH_DEG = "thigh_deg"
-    TILT_DEG = "tilt_deg"
-    HIP_HEIGHT = "hip_height"
-    LUMBAR_GAP_RISE = "lumbar_gap_rise"
-    CAMERA_HEIGHT = "camera_height"
+    Angles are in degrees (``_deg``); the others are heights in the person's own trunk or thigh
+    lengths.  ``spinecoach.tracking.features`` computes them (there it is called ``Measure``).
+    """
+
+    KNEE_DEG = "knee_deg"  # interior hip-knee-ankle (180 = straight)
+    HIP_DEG = "hip_deg"  # interior shoulder-hip-knee
+    LINE_DEV_DEG = "line_dev_deg"  # plank: bend of shoulder-hip-ankle (or knee), + = sag
+    HIP_EXT_DEG = "hip_ext_deg"  # bridge: bend of shoulder-hip-knee, + = hips above the line
+    THIGH_DEG = "thigh_deg"  # squat: elevation of hip->knee above horizontal
+    TILT_DEG = "tilt_deg"  # |elevation| of the shoulder-ankle (or knee) line
+    HIP_FLOOR = "hip_floor"  # plank: hip above the elbow-toes floor line, trunk lengths
+    KNEE_FLOOR = "knee_floor"  # plank: knee above that line, trunk lengths
+    HIP_LIFT = "hip_lift"  # bridge: hip above the shoulder-foot floor line, thigh lengths
+    HIP_OVER_ANKLE = "hip_over_ankle"  # squat: hip height above the ankle, trunk lengths
+    LUMBAR_GAP_RISE = "lumbar_gap_rise"  # hip hinge: lower-back gap rise, trunk lengths
+    CAMERA_HEIGHT = "camera_height"  # lying: far/near joint height gap, trunk lengths

@@ -13,7 +13,12 @@ Two formats are read by :func:`read_landmarks`, chosen by the file suffix:
     never silently drops a joint.
 ``.npy``
     An array of shape ``(frames, 33, 4)`` (x, y, z, visibility) or ``(frames, 33, 3)`` (no
-    visibility: v = 1), timed with ``fps``.
+    visibility: v = 1), timed with ``fps``.  Tools that keep fewer points save arrays of
+    shape ``(frames, 17, 3)`` (x, y, score) or ``(frames, 17, 2)``; their point order is
+    named with ``layout`` (see :data:`LAYOUTS`): ``coco17`` (nose, eyes, ears, shoulders,
+    elbows, wrists, hips, knees, ankles) or ``body17`` (nose, shoulders, elbows, wrists, hips,
+    knees, ankles, heels, foot tips).  What the missing points would have judged is said in
+    the analysis report.
 
 :func:`write_landmarks_csv` writes the CSV format with ``t_s`` and ``frame`` columns; numbers
 are written with ``repr`` precision so a round trip is exact.
@@ -37,11 +42,26 @@ from spinecoach.errors import LandmarkFileError
 __all__ = ["read_landmarks", "read_landmarks_csv", "read_landmarks_npy", "write_landmarks_csv"]
 
 _TIME_COLUMNS = ("t_s", "frame", "width", "height")
+_L, _R = Landmark, Landmark
+LAYOUTS: dict[str, tuple[Landmark, ...]] = {
+    "coco17": (
+        _L.NOSE, _L.LEFT_EYE, _R.RIGHT_EYE, _L.LEFT_EAR, _R.RIGHT_EAR, _L.LEFT_SHOULDER,
+        _R.RIGHT_SHOULDER, _L.LEFT_ELBOW, _R.RIGHT_ELBOW, _L.LEFT_WRIST, _R.RIGHT_WRIST,
+        _L.LEFT_HIP, _R.RIGHT_HIP, _L.LEFT_KNEE, _R.RIGHT_KNEE, _L.LEFT_ANKLE, _R.RIGHT_ANKLE,
+    ),
+    "body17": (
+        _L.NOSE, _L.LEFT_SHOULDER, _R.RIGHT_SHOULDER, _L.LEFT_ELBOW, _R.RIGHT_ELBOW,
+        _L.LEFT_WRIST, _R.RIGHT_WRIST, _L.LEFT_HIP, _R.RIGHT_HIP, _L.LEFT_KNEE, _R.RIGHT_KNEE,
+        _L.LEFT_ANKLE, _R.RIGHT_ANKLE, _L.LEFT_HEEL, _R.RIGHT_HEEL, _L.LEFT_FOOT_INDEX,
+        _R.RIGHT_FOOT_INDEX,
+    ),
+}
 _BY_NAME = {lm.column: lm for lm in Landmark}
 
 
 def read_landmarks(
-    path: str | Path, *, fps: float | None = None, width: int = 1280, height: int = 720
+    path: str | Path, *, fps: float | None = None, width: int = 1280, height: int = 720,
+    layout: str | None = None,
 ) -> PoseSequence:
     """Read a landmark table (``.csv`` or ``.npy``) into a :class:`PoseSequence`.
 
@@ -55,6 +75,8 @@ def read_landmarks(
     width, height
         Pixel size of the images the landmarks came from, unless the CSV has ``width`` /
         ``height`` columns.  Angles are computed in pixels, so the aspect ratio matters.
+    layout
+        The point order of a ``.npy`` array with fewer than 33 points (:data:`LAYOUTS`).
 
     Returns
     -------
@@ -71,7 +93,7 @@ def read_landmarks(
     if suffix == ".csv":
         return read_landmarks_csv(path, fps=fps, width=width, height=height)
     if suffix == ".npy":
-        return read_landmarks_npy(path, fps=fps, width=width, height=height)
+        return read_landmarks_npy(path, fps=fps, width=width, height=height, layout=layout)
     raise LandmarkFileError(f"{path}: unknown landmark file type {suffix!r} (use .csv or .npy)")
 
 
@@ -94,9 +116,10 @@ def _times_from_fps(path: Path, n_frames: int, fps: float | None, what: str) -> 
 
 
 def read_landmarks_npy(
-    path: str | Path, *, fps: float | None = None, width: int = 1280, height: int = 720
+    path: str | Path, *, fps: float | None = None, width: int = 1280, height: int = 720,
+    layout: str | None = None,
 ) -> PoseSequence:
-    """Read a ``(frames, 33, 4 or 3)`` ``.npy`` array; see :func:`read_landmarks`."""
+    """Read a ``(frames, points, channels)`` ``.npy`` array; see :func:`read_landmarks`."""
     path = Path(path)
     try:
         array = np.load(path, allow_pickle=False)
@@ -104,22 +127,41 @@ def read_landmarks_npy(
         raise LandmarkFileError(f"{path}: no such file") from exc
     except (OSError, ValueError, EOFError) as exc:
         raise LandmarkFileError(f"{path}: not a readable .npy array ({exc})") from exc
-    if array.ndim != 3 or array.shape[1] != N_LANDMARKS or array.shape[2] not in (3, 4):
-        raise LandmarkFileError(
-            f"{path}: array has shape {array.shape}; expected (frames, 33, 4) or (frames, 33, 3) "
-            "in BlazePose landmark order"
-        )
     if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
         raise LandmarkFileError(f"{path}: array dtype {array.dtype} is not real numbers")
+    order = _npy_order(path, array.shape, layout)
     if array.shape[0] == 0:
         raise LandmarkFileError(f"{path}: the array holds no frames")
     landmarks = np.full((array.shape[0], N_LANDMARKS, 4), np.nan)
-    landmarks[..., : array.shape[2]] = array.astype(np.float64)
-    if array.shape[2] == 3:
+    values = array.astype(np.float64)
+    channels = array.shape[2]
+    if len(order) == N_LANDMARKS:
+        landmarks[..., :channels] = values  # x, y, z (, v)
+    else:
+        landmarks[:, list(order), :2] = values[..., :2]  # x, y (, score)
+        if channels == 3:
+            landmarks[:, list(order), 3] = values[..., 2]
+    if channels < 4 and not (len(order) < N_LANDMARKS and channels == 3):
         landmarks[..., 3] = np.where(np.isfinite(landmarks[..., 0]), 1.0, np.nan)
     t_s = _times_from_fps(path, array.shape[0], fps, ".npy files carry no timestamps")
     w, h = _check_size(path, width, height)
     return PoseSequence(t_s, landmarks, w, h)
+
+
+def _npy_order(path: Path, shape: tuple[int, ...], layout: str | None) -> tuple[Landmark, ...]:
+    """The landmarks an array's points stand for, or a clear error."""
+    names = ", ".join(LAYOUTS)
+    if len(shape) == 3 and shape[1] == N_LANDMARKS and shape[2] in (3, 4) and layout is None:
+        return tuple(Landmark)
+    if len(shape) == 3 and layout in LAYOUTS and shape[1] == len(LAYOUTS[layout]) \
+            and shape[2] in (2, 3):
+        return LAYOUTS[layout]
+    if layout is not None and layout not in LAYOUTS:
+        raise LandmarkFileError(f"{path}: unknown layout {layout!r}; choose one of: {names}")
+    raise LandmarkFileError(
+        f"{path}: array has shape {shape}; expected (frames, 33, 4) or (frames, 33, 3) in "
+        f"BlazePose landmark order, or (frames, 17, 3 or 2) with --layout ({names})"
+    )
 
 
 def _parse_header(path: Path, header: Sequence[str]) -> dict[str, int]:

@@ -13,6 +13,13 @@ layer smooths with less lag and knows about gaps.  The integration tests measure
 The legacy graph times frames with its own counter, so it does not need ``t_s``; it is only
 stamped on the returned :class:`~spinecoach.domain.pose.PoseFrame`.
 
+Tracking state: in video mode the graph's only memory is the region of interest taken from
+the previous frame's landmarks (none after a frame without a person, when it runs the person
+detector again).  :meth:`MediaPipeEstimator.reset_tracking` forgets it by showing the graph one
+blank frame; the next landmarks are bit-for-bit those of a freshly built graph (a test checks
+this), which is what lets pose run on chunks of a video in several processes with results
+that do not depend on how many (see :mod:`spinecoach.pose.stream`).
+
 The model's C++ start-up chatter (TFLite's "Created TensorFlow Lite XNNPACK delegate", absl
 warnings) is written straight to file descriptor 2.  With ``quiet=True`` (the default) stderr
 is pointed at ``/dev/null`` while the graph starts (construction, which runs one blank warm-up
@@ -28,6 +35,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,16 +46,29 @@ from spinecoach.domain.pose import PoseFrame, PoseSequence, empty_pose
 from spinecoach.errors import MissingExtraError
 from spinecoach.session.ports import ClosedOnExit, FrameSource, Image, PoseEstimator
 
-__all__ = ["MediaPipeEstimator", "estimate_source", "to_sequence"]
+__all__ = [
+    "MediaPipeEstimator", "estimate_source", "shrink_image", "shrunk_size", "to_sequence",
+]
 
 INSTALL_HINT = "pip install 'mediapipe==0.10.14'"
+DEFAULT_MAX_SIDE_PX = 1280
+_BLANK = np.zeros((64, 64, 3), dtype=np.uint8)
 
 
-def _import_mediapipe_pose() -> Any:
+def _import_mediapipe_pose(lean: bool = False) -> Any:
     """Import ``mediapipe.solutions.pose`` or raise :class:`MissingExtraError`.
 
     Also installs one targeted warning filter: mediapipe 0.10.14 calls a protobuf API that
     warns "SymbolDatabase.GetPrototype() is deprecated" on every graph output.
+
+    Parameters
+    ----------
+    lean
+        Load the pose solution without running the ``__init__`` of the ``mediapipe`` and
+        ``mediapipe.python.solutions`` packages, which import every solution, the Tasks API,
+        OpenCV and matplotlib (0.6 s of CPU against 0.07 s).  The packages are then left as
+        bare namespaces, so ``mediapipe.solutions`` no longer exists in this process: only the
+        pose worker processes of :mod:`spinecoach.pose.pool`, which load nothing else, use it.
     """
     warnings.filterwarnings(
         "ignore", message=r"SymbolDatabase\.GetPrototype\(\) is deprecated", category=UserWarning
@@ -55,6 +76,8 @@ def _import_mediapipe_pose() -> Any:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            if lean and "mediapipe" not in sys.modules:
+                _register_bare_packages()
             from mediapipe.python.solutions import pose as mp_pose
     except ImportError as exc:
         raise MissingExtraError(
@@ -62,6 +85,22 @@ def _import_mediapipe_pose() -> Any:
             f"install it with: {INSTALL_HINT}"
         ) from exc
     return mp_pose
+
+
+def _register_bare_packages() -> None:
+    """Put ``mediapipe`` and its ``solutions`` package in ``sys.modules`` without their code."""
+    import importlib.util
+    import types
+
+    spec = importlib.util.find_spec("mediapipe")
+    if spec is None or not spec.submodule_search_locations:
+        return  # not installed: the import that follows raises ImportError
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for name, folder in (("mediapipe", root), ("mediapipe.python.solutions",
+                                               root / "python" / "solutions")):
+        package = types.ModuleType(name, "namespace only (see _import_mediapipe_pose)")
+        package.__path__ = [str(folder)]
+        sys.modules[name] = package
 
 
 @contextlib.contextmanager
@@ -88,6 +127,48 @@ def _quiet_stderr(enabled: bool) -> Iterator[None]:
         os.close(devnull)
 
 
+def _check_options(
+    mask_scale: float, detection: float, tracking: float, max_side_px: int | None
+) -> None:
+    """Raise ValueError for an out-of-range :class:`MediaPipeEstimator` option."""
+    if not 0.0 < mask_scale <= 1.0:
+        raise ValueError(f"mask_scale must be in (0, 1], got {mask_scale}")
+    for name, value in (("min_detection_confidence", detection),
+                        ("min_tracking_confidence", tracking)):
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{name} must be in [0, 1], got {value}")
+    if max_side_px is not None and max_side_px < 256:
+        raise ValueError(f"max_side_px must be at least 256 (the model's input), got {max_side_px}")
+
+
+def shrink_image(image: Image, max_side_px: int | None = DEFAULT_MAX_SIDE_PX) -> Image:
+    """Shrink ``image`` (area interpolation) so its longer side is at most ``max_side_px``.
+
+    Returns ``image`` itself when it is small enough or ``max_side_px`` is None.  The estimator
+    does this to every image; a caller that moves frames between processes does it first, to
+    move less, and passes the original size as ``full_size`` to
+    :meth:`MediaPipeEstimator.estimate`.
+    """
+    height, width = image.shape[:2]
+    size = shrunk_size(width, height, max_side_px)
+    if size == (width, height):
+        return image
+    import cv2
+
+    small: Image = np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), np.uint8)
+    return small
+
+
+def shrunk_size(
+    width: int, height: int, max_side_px: int | None = DEFAULT_MAX_SIDE_PX
+) -> tuple[int, int]:
+    """``(width, height)`` of a picture after :func:`shrink_image`."""
+    if max_side_px is None or max(height, width) <= max_side_px:
+        return width, height
+    factor = max_side_px / max(height, width)
+    return max(1, round(width * factor)), max(1, round(height * factor))
+
+
 class MediaPipeEstimator(ClosedOnExit):
     """BlazePose (full) landmarks for each image; see the module docstring.
 
@@ -101,13 +182,16 @@ class MediaPipeEstimator(ClosedOnExit):
     min_detection_confidence, min_tracking_confidence
         MediaPipe's thresholds (0..1) for finding a person and for keeping the track.
     max_side_px
-        Images whose longer side exceeds this are shrunk (area interpolation) before
-        inference; the model works at 256x256 internally, and handing it a full-HD frame costs
-        about 30 ms instead of 20 ms at 720p.  Landmarks are normalised, so they are
-        unaffected; ``width`` / ``height`` and the mask size still refer to the input image.
-        None disables shrinking.
+        Images whose longer side exceeds this are shrunk (area interpolation, see
+        :func:`shrink_image`) before inference; the model works at 256x256 internally, and
+        handing it a full-HD frame costs about 30 ms instead of 20 ms at 720p.  Landmarks are
+        normalised, so they are unaffected; ``width`` / ``height`` and the mask size still
+        refer to the input image.  None disables shrinking.
     quiet
         Silence the model's native start-up logs (see the module docstring).
+    lean_import
+        Import MediaPipe's pose solution alone (see :func:`_import_mediapipe_pose`); for
+        processes that do nothing but pose estimation.
 
     Raises
     ------
@@ -124,22 +208,12 @@ class MediaPipeEstimator(ClosedOnExit):
         mask_scale: float = 0.25,
         min_detection_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
-        max_side_px: int | None = 1280,
+        max_side_px: int | None = DEFAULT_MAX_SIDE_PX,
         quiet: bool = True,
+        lean_import: bool = False,
     ) -> None:
-        if not 0.0 < mask_scale <= 1.0:
-            raise ValueError(f"mask_scale must be in (0, 1], got {mask_scale}")
-        for name, value in (
-            ("min_detection_confidence", min_detection_confidence),
-            ("min_tracking_confidence", min_tracking_confidence),
-        ):
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name} must be in [0, 1], got {value}")
-        if max_side_px is not None and max_side_px < 256:
-            raise ValueError(
-                f"max_side_px must be at least 256 (the model's input), got {max_side_px}"
-            )
-        mp_pose = _import_mediapipe_pose()
+        _check_options(mask_scale, min_detection_confidence, min_tracking_confidence, max_side_px)
+        mp_pose = _import_mediapipe_pose(lean_import)
         self._segmentation = segmentation
         self._mask_scale = mask_scale
         self._max_side_px = max_side_px
@@ -156,9 +230,17 @@ class MediaPipeEstimator(ClosedOnExit):
             )
             # The graph opens its calculators (and TFLite prints) on its own threads; one
             # blank frame waits for them, so the chatter falls inside the quiet window.
-            self._model.process(np.zeros((64, 64, 3), dtype=np.uint8))
+            self._model.process(_BLANK)
+        self._tracking = False
 
-    def estimate(self, image: Image, t_s: float) -> PoseFrame:
+    @property
+    def segmentation(self) -> bool:
+        """True when the estimator returns segmentation masks."""
+        return self._segmentation
+
+    def estimate(
+        self, image: Image, t_s: float, *, full_size: tuple[int, int] | None = None
+    ) -> PoseFrame:
         """Find the person's landmarks in ``image``.
 
         Parameters
@@ -167,6 +249,10 @@ class MediaPipeEstimator(ClosedOnExit):
             RGB uint8 array of shape (H, W, 3).
         t_s
             Capture time in seconds (stamped on the result).
+        full_size
+            ``(width, height)`` of the picture that ``image`` was shrunk from with
+            :func:`shrink_image`, if it was: the result then refers to that picture (its size,
+            and the mask scaled from it), exactly as if the full picture had been passed.
 
         Returns
         -------
@@ -185,28 +271,35 @@ class MediaPipeEstimator(ClosedOnExit):
             raise ValueError(
                 f"expected an RGB uint8 (H, W, 3) image, got {image.shape} {image.dtype}"
             )
-        height, width = int(image.shape[0]), int(image.shape[1])
-        pixels = self._shrink(np.ascontiguousarray(image))
+        width, height = full_size or (int(image.shape[1]), int(image.shape[0]))
+        pixels = shrink_image(np.ascontiguousarray(image), self._max_side_px)
         with _quiet_stderr(self._quiet_pending):
             results = self._model.process(pixels)
         self._quiet_pending = False
+        self._tracking = results.pose_landmarks is not None
         landmarks = _landmarks_array(results.pose_landmarks)
         mask = None
         if self._segmentation and results.segmentation_mask is not None:
             mask = self._scale_mask(results.segmentation_mask, width, height)
         return PoseFrame(float(t_s), landmarks, width, height, mask)
 
-    def _shrink(self, image: Image) -> Image:
-        """Shrink ``image`` so its longer side is at most ``max_side_px``."""
-        height, width = image.shape[:2]
-        if self._max_side_px is None or max(height, width) <= self._max_side_px:
-            return image
-        import cv2
+    def reset_tracking(self) -> None:
+        """Forget the previous frame's region of interest: the next frame re-detects the person.
 
-        factor = self._max_side_px / max(height, width)
-        size = (max(1, round(width * factor)), max(1, round(height * factor)))
-        small: Image = np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), np.uint8)
-        return small
+        Costs one inference on a blank frame, and nothing when the last frame showed nobody
+        (the graph re-detects then anyway).  Afterwards the estimator gives bit-for-bit the
+        results of a newly built one.
+
+        Raises
+        ------
+        ValueError
+            If the estimator is closed.
+        """
+        if self._model is None:
+            raise ValueError("MediaPipeEstimator is closed")
+        if self._tracking:
+            self._model.process(_BLANK)
+            self._tracking = False
 
     def _scale_mask(
         self, mask: NDArray[np.float32], width: int, height: int

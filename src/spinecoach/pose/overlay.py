@@ -149,7 +149,7 @@ def _angle_anchor(key: str, landmarks: FloatArray) -> Landmark | None:
     """The joint of an angle key ``[left_|right_]<joint>_deg`` (``"knee_deg"``), else None.
 
     Without a side, the better-seen side is used (the trackers measure on the near side).
-    Other keys (``"line_dev_deg"``, ``"hip_height"``) belong to no single joint.
+    Other keys (``"line_dev_deg"``, ``"hip_lift"``) belong to no single joint.
     """
     if not key.endswith("_deg"):
         return None

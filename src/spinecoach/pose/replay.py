@@ -19,16 +19,18 @@ an all-NaN pose (nobody found), like the real model outside the recording.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from spinecoach.domain.landmarks import N_LANDMARKS
 from spinecoach.domain.pose import PoseFrame, PoseSequence, empty_pose
 from spinecoach.session.ports import ClosedOnExit, Image
 
-__all__ = ["ReplayEstimator", "ReplayFrame", "ReplaySource"]
+__all__ = ["ProbeEstimator", "ReplayEstimator", "ReplayFrame", "ReplaySource"]
 
 
 class ReplayEstimator(ClosedOnExit):
@@ -47,6 +49,8 @@ class ReplayEstimator(ClosedOnExit):
     ----------
     calls
         Number of :meth:`estimate` calls so far (handy in tests).
+    resets
+        Number of :meth:`reset_tracking` calls so far.
     """
 
     def __init__(
@@ -65,6 +69,7 @@ class ReplayEstimator(ClosedOnExit):
         self._max_offset_s = max_offset_s
         self._closed = False
         self.calls = 0
+        self.resets = 0
 
     def index_at(self, t_s: float) -> int:
         """Index of the recorded frame nearest to ``t_s`` (ties go to the earlier frame)."""
@@ -76,7 +81,9 @@ class ReplayEstimator(ClosedOnExit):
             return len(times) - 1
         return right if times[right] - t_s < t_s - times[right - 1] else right - 1
 
-    def estimate(self, image: Image, t_s: float) -> PoseFrame:
+    def estimate(
+        self, image: Image, t_s: float, *, full_size: tuple[int, int] | None = None
+    ) -> PoseFrame:
         """Return the recorded pose nearest to ``t_s``, stamped with ``t_s``.
 
         Parameters
@@ -85,6 +92,8 @@ class ReplayEstimator(ClosedOnExit):
             Ignored (any array; see :class:`ReplaySource`).
         t_s
             Capture time of the frame.
+        full_size
+            Ignored (the recording's size is used).
 
         Returns
         -------
@@ -101,9 +110,77 @@ class ReplayEstimator(ClosedOnExit):
         mask = self._masks[index] if self._masks is not None else None
         return PoseFrame(float(t_s), seq.landmarks[index].copy(), seq.width, seq.height, mask)
 
+    def reset_tracking(self) -> None:
+        """Count the reset (a replay has no tracking state)."""
+        self.resets += 1
+
     def close(self) -> None:
         """Mark the fake as closed (further calls raise, like a released model)."""
         self._closed = True
+
+
+class ProbeEstimator:
+    """A fake estimator whose output describes its input and its tracking state.
+
+    For each image, landmark ``k`` (of 33) holds: x = mean of the red channel over the k-th
+    of 33 equal runs of pixels in reading order (every 2nd pixel of every 2nd row) / 255,
+    y = the same for green, z = the number of
+    frames estimated since the last reset (0 on the first one), visibility = 1.  With
+    segmentation on, the mask is the image's red channel at quarter size, in 0..1.
+
+    Parameters
+    ----------
+    segmentation
+        Return masks (the signature of a pool's estimator factory).
+    fail_at
+        Raise ``ValueError`` on this call of :meth:`estimate` (1 = the first), to test how
+        errors travel.
+    delay_s
+        Sleep this long in each :meth:`estimate` and :meth:`reset_tracking`, standing in for
+        the model's time (to measure how well a pipeline keeps its workers busy).
+    """
+
+    def __init__(
+        self, segmentation: bool = False, *, fail_at: int | None = None, delay_s: float = 0.0
+    ) -> None:
+        self.segmentation = segmentation
+        self.fail_at = fail_at
+        self.delay_s = delay_s
+        self.calls = 0
+        self.resets = 0
+        self._since_reset = 0
+
+    def estimate(
+        self, image: Image, t_s: float, *, full_size: tuple[int, int] | None = None
+    ) -> PoseFrame:
+        """Describe ``image`` (see the class docstring), stamped with ``t_s``."""
+        self.calls += 1
+        if self.calls == self.fail_at:
+            raise ValueError(f"ProbeEstimator fails on call {self.calls}, as asked")
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        pixels = image[::2, ::2, :2].reshape(-1, 2).astype(np.float64)
+        landmarks = np.empty((N_LANDMARKS, 4))
+        for k, run in enumerate(np.array_split(pixels, N_LANDMARKS)):
+            landmarks[k, :2] = run.mean(axis=0) / 255.0
+        landmarks[:, 2] = self._since_reset
+        landmarks[:, 3] = 1.0
+        self._since_reset += 1
+        width, height = full_size or (int(image.shape[1]), int(image.shape[0]))
+        mask = None
+        if self.segmentation:
+            mask = np.ascontiguousarray(image[::4, ::4, 0], dtype=np.float32) / 255.0
+        return PoseFrame(float(t_s), landmarks, width, height, mask)
+
+    def reset_tracking(self) -> None:
+        """Start counting frames from 0 again."""
+        self.resets += 1
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        self._since_reset = 0
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
 @dataclass(frozen=True)

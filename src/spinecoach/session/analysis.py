@@ -78,7 +78,7 @@ def analyze_poses(
     result = tracker.finish()
     _require_person(result.detected_frames, source)
     report = build_report(spec, source, result, frames if keep_frames else None,
-                          notes=tracker.notes())
+                          notes=tracker.notes() + tracker.missing_joint_notes())
     return AnalysisRun(analysis=report, timings=timings)
 
 

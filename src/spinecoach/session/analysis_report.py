@@ -4,7 +4,8 @@
 the README), what an upload job returns to the web page and what
 :mod:`spinecoach.session.video_sessions` stores.  Keys: ``exercise``, ``source``, ``tracking``,
 ``reps``, ``reps_by_side`` (hip hinge), ``repetitions``, ``holds``, ``hold_good_form_s``,
-``attempts`` (plank), ``faults``, ``stopped``, ``limitations`` and, on request, ``frames``.
+``attempts`` (plank), ``faults``, ``stopped``, ``limitations``, on request ``frames``, and
+``run`` (how the analysis ran, added by the composition root).
 Times are seconds from the start of the recording, rounded to milliseconds.  Codes and angle
 names are the enums of :mod:`spinecoach.domain.codes`, so a report naming an unknown fault
 fails validation instead of reaching the database.
@@ -34,7 +35,7 @@ from spinecoach.tracking.base import TrackerResult
 from spinecoach.tracking.state import FrameState, RepEvent
 
 Side = Literal["left", "right"]
-_LEFT_OUT_WHEN_EMPTY = ("reps_by_side", "attempts", "frames")
+_LEFT_OUT_WHEN_EMPTY = ("reps_by_side", "attempts", "frames", "run")
 
 
 class _Part(BaseModel):
@@ -141,6 +142,27 @@ class FrameRecord(_Part):
     faults: list[FaultCode]
 
 
+class RunInfo(_Part):
+    """How the analysis ran: where the pose model ran, how the video was chunked, how long.
+
+    ``pose_workers`` is 1 for this process, more for worker processes, 0 for a landmark table
+    (which has no chunks: ``redetect_every_frames`` and ``overlap_frames`` are left out).
+    """
+
+    pose_workers: int
+    pose_in: str
+    redetect_every_frames: int | None = None
+    overlap_frames: int | None = None
+    wall_s: float
+
+    @model_serializer(mode="wrap")
+    def _leave_out_chunks_of_a_table(
+        self, handler: SerializerFunctionWrapHandler
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {key: value for key, value in data.items() if value is not None}
+
+
 class AnalysisReport(_Part):
     """The report of one analysed recording (the JSON of ``spinecoach analyze``)."""
 
@@ -157,12 +179,13 @@ class AnalysisReport(_Part):
     stopped: Stop | None
     limitations: list[str]
     frames: list[FrameRecord] | None = None
+    run: RunInfo | None = None
 
     @model_serializer(mode="wrap")
     def _leave_out_what_does_not_apply(
         self, handler: SerializerFunctionWrapHandler
     ) -> dict[str, Any]:
-        """``reps_by_side``, ``attempts`` and ``frames`` appear only where they apply."""
+        """``reps_by_side``, ``attempts``, ``frames`` and ``run`` appear only where they apply."""
         data: dict[str, Any] = handler(self)
         for key in _LEFT_OUT_WHEN_EMPTY:
             if data.get(key) is None:
@@ -179,6 +202,10 @@ class AnalysisReport(_Part):
         source = self.source.model_copy(update={"analysed_fps": round(fps, 3),
                                                 "analysed_frames": frames})
         return self.model_copy(update={"source": source})
+
+    def ran(self, run: RunInfo) -> AnalysisReport:
+        """The same report, saying how the analysis ran."""
+        return self.model_copy(update={"run": run})
 
 
 def parse_report(data: object) -> AnalysisReport:

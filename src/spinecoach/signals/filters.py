@@ -16,17 +16,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from spinecoach.domain.pose import FloatArray
+from spinecoach.domain.thresholds import SignalThresholds
 
 
-def gate_by_visibility(landmarks: FloatArray, min_visibility: float) -> FloatArray:
+def gate_by_visibility(
+    landmarks: FloatArray, min_visibility: float, outside_margin: float
+) -> FloatArray:
     """Return a copy of a (33, 4) pose with x, y, z set to NaN where visibility is too low.
 
-    Landmarks outside the image by more than 2 % are gated too: BlazePose invents them.
+    Landmarks further than ``outside_margin`` (normalised units) outside the image are gated
+    too: BlazePose invents them.
     """
     out = landmarks.copy()
     x, y, v = out[:, 0], out[:, 1], out[:, 3]
+    lo, hi = -outside_margin, 1.0 + outside_margin
     with np.errstate(invalid="ignore"):
-        bad = (v < min_visibility) | (x < -0.02) | (x > 1.02) | (y < -0.02) | (y > 1.02)
+        bad = (v < min_visibility) | (x < lo) | (x > hi) | (y < lo) | (y > hi)
     bad |= ~np.isfinite(x)
     out[bad, :3] = np.nan
     return out
@@ -34,11 +39,14 @@ def gate_by_visibility(landmarks: FloatArray, min_visibility: float) -> FloatArr
 
 @dataclass(frozen=True)
 class OneEuroParams:
-    """Parameters of the One Euro filter (coordinates in normalised image units)."""
+    """Parameters of the One Euro filter (coordinates in normalised image units).
 
-    min_cutoff_hz: float = 1.5
-    beta: float = 8.0
-    d_cutoff_hz: float = 1.0
+    The values in use live in the engine-wide table (``domain/data/thresholds.toml``).
+    """
+
+    min_cutoff_hz: float
+    beta: float
+    d_cutoff_hz: float
 
 
 def _alpha(cutoff_hz: FloatArray | float, dt_s: float) -> FloatArray | float:
@@ -49,14 +57,19 @@ def _alpha(cutoff_hz: FloatArray | float, dt_s: float) -> FloatArray | float:
 class LandmarkSmoother:
     """One Euro smoothing of (33, 2) x/y coordinates with bounded gap holding."""
 
-    def __init__(self, params: OneEuroParams | None = None, max_gap_s: float = 0.25) -> None:
+    def __init__(self, params: OneEuroParams, max_gap_s: float) -> None:
         """Create a smoother; ``max_gap_s`` is the longest gap bridged by holding."""
-        self.params = params or OneEuroParams()
+        self.params = params
         self.max_gap_s = max_gap_s
         self._x: FloatArray | None = None  # last smoothed value per coordinate
         self._dx: FloatArray | None = None
         self._t_last: FloatArray | None = None  # time each coordinate was last observed
         self._t_prev: float | None = None
+
+    @classmethod
+    def from_thresholds(cls, th: SignalThresholds) -> LandmarkSmoother:
+        """The smoother the engine uses (parameters from the engine-wide table)."""
+        return cls(OneEuroParams(th.min_cutoff_hz, th.beta, th.d_cutoff_hz), th.max_gap_s)
 
     def reset(self) -> None:
         """Forget all history (e.g. after a long tracking loss or a camera cut)."""

@@ -5,6 +5,11 @@ Public API::
     from spinecoach.synth import simulate, render_clip, render_frames, render_pose_image
     from spinecoach.synth import SCENARIOS, GroundTruth
 
+The fixed scenarios above are the golden clips of the fast tests.  For a broad development
+corpus, :mod:`spinecoach.synth.randomise` draws a whole clip from a seed (body, clothes, room,
+light, camera, video format, tempo, holds, foot placement, cut, zoom, occlusion, a passer-by)
+with the same kind of exact truth: ``random_spec``, ``simulate_random``, ``render_random``.
+
 Conventions (see :mod:`spinecoach.synth.scene3d` and :mod:`spinecoach.synth.truth`):
 
 - ``facing`` is the image side the head is on for the lying exercises (hip-hinge, bridge,

@@ -13,7 +13,7 @@ from spinecoach.errors import InputError, UnknownExerciseError
 from spinecoach.synth.background import render_background
 from spinecoach.synth.figure import figure_capsules
 from spinecoach.synth.kinematics import Clip, build_clip, clip_landmarks, clip_truth, frame_state
-from spinecoach.synth.raster import Canvas, draw, render_mask
+from spinecoach.synth.raster import Canvas, draw_many, render_mask
 from spinecoach.synth.scenarios import SCENARIOS
 from spinecoach.synth.truth import GroundTruth
 from spinecoach.synth.video import write_video
@@ -152,8 +152,7 @@ def _frames(clip: Clip, seed: int, indices: Sequence[int] | None = None) -> Iter
     rng = np.random.default_rng(seed + 1)
     for i in range(len(clip.states)) if indices is None else indices:
         canvas = Canvas.blank(background)
-        for cap in figure_capsules(clip.states[i], clip.place):
-            draw(canvas, clip.camera, cap)
+        draw_many(canvas, clip.camera, figure_capsules(clip.states[i], clip.place))
         dy, dx = (int(k) for k in rng.integers(0, NOISE_PAD, size=2))
         grain = noise[int(rng.integers(0, 2)), dy : dy + clip.height, dx : dx + clip.width]
         yield _to_uint8(canvas.rgb, grain)

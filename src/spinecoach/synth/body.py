@@ -8,7 +8,8 @@ centre; :func:`forward_kinematics` turns it into joint positions (:class:`Body2D
 
 Segment lengths follow Winter's anthropometric table (fractions of the stature ``H``):
 hip-to-shoulder 0.288 H, thigh 0.245 H, shank 0.246 H, upper arm 0.186 H, forearm 0.146 H,
-hand 0.108 H, foot 0.152 H.
+hand 0.108 H, foot 0.152 H.  :class:`BodyShape` holds one person's lengths and girth; its
+default is the 1.70 m reference adult every fixed scenario uses.
 
 ``mirrored`` says how the body's front relates to its long axis: a person standing and facing
 ``+s`` is not mirrored (front = long axis turned clockwise by 90 degrees), a person lying on
@@ -32,6 +33,8 @@ THIGH_M = 0.245 * STATURE_M
 SHANK_M = 0.246 * STATURE_M
 UPPER_ARM_M = 0.186 * STATURE_M
 FOREARM_M = 0.146 * STATURE_M
+HAND_M = 0.108 * STATURE_M
+FOOT_M = 0.152 * STATURE_M
 NECK_TO_HEAD_M = 0.20
 HEAD_RADIUS_M = 0.095
 LUMBAR_FRACTION = 0.35
@@ -42,6 +45,80 @@ HEEL_SPHERE = (-0.035, -0.025, 0.042)
 TOE_SPHERE = (0.14, -0.04, 0.028)
 HEEL_LANDMARK = (-0.07, -0.035)
 TOE_LANDMARK = (0.16, -0.045)
+
+
+@dataclass(frozen=True)
+class BodyShape:
+    """One person's segment lengths (metres), girth and overall size.
+
+    ``size`` is the stature relative to the 1.70 m reference and scales widths and radii with
+    the frame; ``girth`` scales the radii of trunk and limbs on top of it (slim < 1 < heavy).
+    The foot's contact geometry scales with ``foot_m``.
+    """
+
+    torso_m: float = TORSO_M
+    thigh_m: float = THIGH_M
+    shank_m: float = SHANK_M
+    upper_arm_m: float = UPPER_ARM_M
+    forearm_m: float = FOREARM_M
+    hand_m: float = HAND_M
+    foot_m: float = FOOT_M
+    neck_to_head_m: float = NECK_TO_HEAD_M
+    head_radius_m: float = HEAD_RADIUS_M
+    size: float = 1.0
+    girth: float = 1.0
+
+    @classmethod
+    def from_proportions(
+        cls,
+        stature_m: float,
+        proportions: dict[str, float] | None = None,
+        girth: float = 1.0,
+        head: float = 1.0,
+    ) -> BodyShape:
+        """Scale Winter's table to ``stature_m``; ``proportions`` multiply single segments.
+
+        Keys of ``proportions``: ``torso``, ``thigh``, ``shank``, ``upper_arm``, ``forearm``,
+        ``hand``, ``foot``, ``neck`` (each 1.0 when absent).
+        """
+        k = dict(proportions or {})
+        size = stature_m / STATURE_M
+        return cls(
+            torso_m=TORSO_M * size * k.get("torso", 1.0),
+            thigh_m=THIGH_M * size * k.get("thigh", 1.0),
+            shank_m=SHANK_M * size * k.get("shank", 1.0),
+            upper_arm_m=UPPER_ARM_M * size * k.get("upper_arm", 1.0),
+            forearm_m=FOREARM_M * size * k.get("forearm", 1.0),
+            hand_m=HAND_M * size * k.get("hand", 1.0),
+            foot_m=FOOT_M * size * k.get("foot", 1.0),
+            neck_to_head_m=NECK_TO_HEAD_M * size * k.get("neck", 1.0),
+            head_radius_m=HEAD_RADIUS_M * math.sqrt(size) * head,
+            size=size,
+            girth=girth,
+        )
+
+    @property
+    def radius(self) -> float:
+        """Scale of the trunk and limb radii relative to the reference adult."""
+        return self.size * self.girth
+
+    @property
+    def breadth(self) -> float:
+        """Scale of lateral widths (shoulders, hips, knees) relative to the reference adult."""
+        return self.size * math.sqrt(self.girth)
+
+    @property
+    def foot_scale(self) -> float:
+        """Foot length relative to the reference adult."""
+        return self.foot_m / FOOT_M
+
+    def foot_geometry(self, offset: tuple[float, ...]) -> tuple[float, ...]:
+        """Scale one of the reference foot offsets (``HEEL_SPHERE`` ...) to this foot."""
+        k = self.foot_scale
+        return tuple(x * k for x in offset)
+
+
+DEFAULT_SHAPE = BodyShape()
 
 
 def unit(angle_deg: float) -> FloatArray:
@@ -146,32 +223,36 @@ class Body2D:
     points: dict[str, FloatArray]
     dirs: dict[str, FloatArray]
     mirrored: bool
+    shape: BodyShape = DEFAULT_SHAPE
 
 
-def forward_kinematics(a: SegmentAngles, mirrored: bool) -> Body2D:
+def forward_kinematics(
+    a: SegmentAngles, mirrored: bool, shape: BodyShape = DEFAULT_SHAPE
+) -> Body2D:
     """Compute joint positions from segment angles."""
     hip = np.array([a.hip_s, a.hip_h])
     trunk_dir = unit(a.trunk)
     front = anterior(trunk_dir, mirrored)
-    shoulder = hip + TORSO_M * trunk_dir
+    torso = shape.torso_m
+    shoulder = hip + torso * trunk_dir
     pts: dict[str, FloatArray] = {
         "hip": hip,
-        "lumbar": hip + LUMBAR_FRACTION * TORSO_M * trunk_dir + a.lumbar_lift_m * front,
-        "chest": hip + CHEST_FRACTION * TORSO_M * trunk_dir + 0.4 * a.lumbar_lift_m * front,
+        "lumbar": hip + LUMBAR_FRACTION * torso * trunk_dir + a.lumbar_lift_m * front,
+        "chest": hip + CHEST_FRACTION * torso * trunk_dir + 0.4 * a.lumbar_lift_m * front,
         "shoulder": shoulder,
-        "head": shoulder + NECK_TO_HEAD_M * unit(a.head),
+        "head": shoulder + shape.neck_to_head_m * unit(a.head),
     }
     dirs: dict[str, FloatArray] = {"head": unit(a.head)}
     for side in ("l", "r"):
-        knee = hip + THIGH_M * unit(getattr(a, f"thigh_{side}"))
-        elbow = shoulder + UPPER_ARM_M * unit(getattr(a, f"upper_arm_{side}"))
+        knee = hip + shape.thigh_m * unit(getattr(a, f"thigh_{side}"))
+        elbow = shoulder + shape.upper_arm_m * unit(getattr(a, f"upper_arm_{side}"))
         pts[f"{side}_knee"] = knee
-        pts[f"{side}_ankle"] = knee + SHANK_M * unit(getattr(a, f"shank_{side}"))
+        pts[f"{side}_ankle"] = knee + shape.shank_m * unit(getattr(a, f"shank_{side}"))
         pts[f"{side}_elbow"] = elbow
-        pts[f"{side}_wrist"] = elbow + FOREARM_M * unit(getattr(a, f"forearm_{side}"))
+        pts[f"{side}_wrist"] = elbow + shape.forearm_m * unit(getattr(a, f"forearm_{side}"))
         dirs[f"{side}_foot"] = unit(getattr(a, f"foot_{side}"))
         dirs[f"{side}_hand"] = unit(getattr(a, f"hand_{side}"))
-    return Body2D(points=pts, dirs=dirs, mirrored=mirrored)
+    return Body2D(points=pts, dirs=dirs, mirrored=mirrored, shape=shape)
 
 
 def sole_normal(foot_dir: FloatArray, mirrored: bool) -> FloatArray:
@@ -190,8 +271,6 @@ def foot_point(
 def lowest_foot_h(body: Body2D, side: str) -> float:
     """Return the height of the lowest skin point of one foot (heel or toe sphere)."""
     ankle, foot = body.points[f"{side}_ankle"], body.dirs[f"{side}_foot"]
-    heights = [
-        float(foot_point(ankle, foot, body.mirrored, sph)[1]) - sph[2]
-        for sph in (HEEL_SPHERE, TOE_SPHERE)
-    ]
+    spheres = [body.shape.foot_geometry(sph) for sph in (HEEL_SPHERE, TOE_SPHERE)]
+    heights = [float(foot_point(ankle, foot, body.mirrored, sph)[1]) - sph[2] for sph in spheres]
     return min(heights)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from spinecoach.domain.landmarks import Side
-from spinecoach.synth.body import HEAD_RADIUS_M, TORSO_M, Body2D, FloatArray, forward_kinematics
+from spinecoach.synth.body import Body2D, FloatArray, forward_kinematics
 from spinecoach.synth.poses import BALL_RADIUS_M, ExerciseModel, exercise_model
 from spinecoach.synth.scenarios import build_script
 from spinecoach.synth.scene3d import (
@@ -20,7 +21,7 @@ from spinecoach.synth.scene3d import (
     project_landmarks,
     world_joints,
 )
-from spinecoach.synth.timeline import Script
+from spinecoach.synth.timeline import Rep, Script
 from spinecoach.synth.truth import (
     OWN_ANGLE,
     GroundTruth,
@@ -38,6 +39,7 @@ class FrameState:
     body: Body2D
     joints: dict[str, FloatArray]
     ball_centre: FloatArray | None
+    ball_radius_m: float = BALL_RADIUS_M
 
 
 @dataclass(frozen=True)
@@ -68,22 +70,25 @@ class Clip:
 
 def frame_state(model: ExerciseModel, place: Placement, params: dict[str, float]) -> FrameState:
     """Pose the person for one parameter set."""
-    body = forward_kinematics(model.pose(params), model.mirrored)
+    body = forward_kinematics(model.pose(params), model.mirrored, model.shape)
     joints = world_joints(body, place, model.elbow_lateral_m, model.wrist_lateral_m)
     ball = None if model.ball is None else place.world(model.ball(params))
-    return FrameState(params, body, joints, ball)
+    return FrameState(params, body, joints, ball, model.stance.ball_radius_m)
 
 
-def _framing_points(states: list[FrameState], model: ExerciseModel, place: Placement) -> FloatArray:
+def framing_points(states: list[FrameState], model: ExerciseModel, place: Placement) -> FloatArray:
+    """Return world points the framing must keep in view (the person, the ball, the wall)."""
     pts: list[FloatArray] = []
+    top = model.shape.head_radius_m + 0.03
     for st in states:
         if st.params.get("walk", 0.0) > 0.0:
             continue
         pts.extend(st.joints.values())
         head = st.joints["head_centre"]
-        pts.extend([head + [0, HEAD_RADIUS_M + 0.03, 0], head * [1, 0, 1]])
+        pts.extend([head + [0, top, 0], head * [1, 0, 1]])
         if st.ball_centre is not None:
-            pts.extend([st.ball_centre - BALL_RADIUS_M, st.ball_centre + BALL_RADIUS_M])
+            r = st.ball_radius_m
+            pts.extend([st.ball_centre - r, st.ball_centre + r])
     if model.side_wall_s is not None:
         pts.append(place.world(np.array([model.side_wall_s - 0.1, 0.0])))
     return np.array(pts)
@@ -107,7 +112,7 @@ def build_clip(
     t_s = np.arange(n) / fps
     states = [frame_state(model, place, script.at(float(t))) for t in t_s]
     camera = frame_camera(
-        _framing_points(states, model, place), width, height, model.camera_height_m
+        framing_points(states, model, place), width, height, model.camera_height_m
     )
     return Clip(exercise, scenario, fps, facing, model, place, script, t_s, states, camera)
 
@@ -124,6 +129,19 @@ def _r(t_s: float) -> float:
     return round(float(t_s), 6)
 
 
+def _rep_truth(r: Rep) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "start_s": _r(r.start_s),
+        "peak_s": _r(r.peak_s),
+        "end_s": _r(r.end_s),
+        "side": r.side,
+        "hold_s": _r(r.hold_s),
+    }
+    if r.params is not None:
+        out["params"] = dict(r.params)
+    return out
+
+
 def clip_truth(clip: Clip, landmarks: FloatArray) -> GroundTruth:
     """Return the ground truth of a simulated clip."""
     sc = clip.script
@@ -135,7 +153,7 @@ def clip_truth(clip: Clip, landmarks: FloatArray) -> GroundTruth:
         lift = np.array(
             [st.body.points["lumbar"][1] - st.body.points["hip"][1] for st in clip.states]
         )
-        per_frame[OWN_ANGLE["hip-hinge"]] = clean_series(lift / TORSO_M, 4)
+        per_frame[OWN_ANGLE["hip-hinge"]] = clean_series(lift / clip.model.shape.torso_m, 4)
     missing: NDArray[np.bool_] = np.asarray(~np.isfinite(landmarks[:, :, 0]).all(axis=1))
     by_side = None
     if clip.exercise == "hip-hinge":
@@ -152,16 +170,7 @@ def clip_truth(clip: Clip, landmarks: FloatArray) -> GroundTruth:
         near_side=clip.place.near_side,
         reps=len(sc.reps),
         reps_by_side=by_side,
-        repetitions=[
-            {
-                "start_s": _r(r.start_s),
-                "peak_s": _r(r.peak_s),
-                "end_s": _r(r.end_s),
-                "side": r.side,
-                "hold_s": _r(r.hold_s),
-            }
-            for r in sc.reps
-        ],
+        repetitions=[_rep_truth(r) for r in sc.reps],
         holds=[{"start_s": _r(a), "end_s": _r(b)} for a, b in sc.holds],
         faults=[
             {"code": f.code, "start_s": _r(f.start_s), "end_s": _r(f.end_s)} for f in sc.faults

@@ -1,9 +1,11 @@
 """From the sagittal plane to 3D, the pinhole camera, and BlazePose landmarks.
 
 World coordinates (metres): ``X`` to the right of the image, ``Y`` up, ``Z`` toward the camera;
-the person's mid-plane is ``Z = 0``, the floor ``Y = 0``.  The camera stands at
-``Z = CAMERA_DISTANCE_M`` looking along ``-Z`` with its axis horizontal (framing uses a shifted
-principal point, like a shift lens), so vertical lines stay vertical.
+the person's mid-plane is ``Z = 0``, the floor ``Y = 0``.  The fixed scenarios' camera stands
+at ``Z = CAMERA_DISTANCE_M`` looking along ``-Z`` with its axis horizontal (framing uses a
+shifted principal point, like a shift lens), so vertical lines stay vertical.  A camera may
+also carry a rotation (yaw, tilt, roll: the randomised clips); its own axes are then ``x``
+right, ``y`` up and ``z`` toward the viewer, like the world's.
 
 Facing: the canonical drawing has the head (lying) or nose and toes (standing) toward ``+X``
 (``facing="right"``); ``facing="left"`` turns the person half a turn about the vertical axis
@@ -12,13 +14,14 @@ Facing: the canonical drawing has the head (lying) or nose and toes (standing) t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from spinecoach.domain.landmarks import N_LANDMARKS, Landmark
 from spinecoach.synth.body import (
-    HEAD_RADIUS_M,
+    HAND_M,
     HEEL_LANDMARK,
     TOE_LANDMARK,
     Body2D,
@@ -40,6 +43,7 @@ class Placement:
 
     mirrored: bool
     facing_sign: float  # +1 for facing right, -1 for facing left
+    origin: tuple[float, float, float] = (0.0, 0.0, 0.0)  # world point of the sagittal origin
 
     @property
     def right_z(self) -> float:
@@ -48,7 +52,8 @@ class Placement:
 
     def world(self, sh: FloatArray, lateral_m: float = 0.0) -> FloatArray:
         """Return the world point of a sagittal point moved ``lateral_m`` to the person's right."""
-        return np.array([self.facing_sign * sh[0], sh[1], self.right_z * lateral_m])
+        ox, oy, oz = self.origin
+        return np.array([ox + self.facing_sign * sh[0], oy + sh[1], oz + self.right_z * lateral_m])
 
     def direction(self, sh: FloatArray) -> FloatArray:
         """Return the world direction of a sagittal direction."""
@@ -62,7 +67,11 @@ class Placement:
 
 @dataclass(frozen=True)
 class Camera:
-    """A pinhole camera at ``position`` looking along ``-Z``; pixels are ``(u, v)``, v down."""
+    """A pinhole camera at ``position``; pixels are ``(u, v)``, v down.
+
+    Without ``rotation`` it looks along ``-Z``; ``rotation`` (rows of a world-to-camera
+    rotation matrix) turns it.  Depth is measured along the camera's axis.
+    """
 
     f_px: float
     cx: float
@@ -70,14 +79,43 @@ class Camera:
     position: tuple[float, float, float]
     width: int
     height: int
+    rotation: tuple[tuple[float, float, float], ...] | None = None
+
+    def to_camera(self, pts: FloatArray) -> FloatArray:
+        """Return ``(..., 3)`` world points in the camera's own axes (origin at the camera)."""
+        rel: FloatArray = pts - np.asarray(self.position)
+        if self.rotation is None:
+            return rel
+        out: FloatArray = rel @ np.asarray(self.rotation).T
+        return out
 
     def project(self, pts: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Return pixel ``u``, ``v`` and depth (metres) of ``(N, 3)`` world points."""
+        if self.rotation is not None:
+            q = self.to_camera(pts)
+            depth_r: FloatArray = -q[..., 2]
+            u_r: FloatArray = self.cx + self.f_px * q[..., 0] / depth_r
+            v_r: FloatArray = self.cy - self.f_px * q[..., 1] / depth_r
+            return u_r, v_r, depth_r
         px, py, pz = self.position
         depth = pz - pts[..., 2]
         u = self.cx + self.f_px * (pts[..., 0] - px) / depth
         v = self.cy - self.f_px * (pts[..., 1] - py) / depth
         return u, v, depth
+
+    def ray_directions(self) -> FloatArray:
+        """Return the world direction ``(H, W, 3)`` of each pixel centre's ray (camera ``z``=-1)."""
+        uu, vv = np.meshgrid(
+            np.arange(self.width, dtype=np.float32) + 0.5,
+            np.arange(self.height, dtype=np.float32) + 0.5,
+        )
+        cam = np.stack(
+            [(uu - self.cx) / self.f_px, -(vv - self.cy) / self.f_px, -np.ones_like(uu)], axis=-1
+        )
+        if self.rotation is None:
+            return cam.astype(np.float64)
+        out: FloatArray = cam.astype(np.float64) @ np.asarray(self.rotation)
+        return out
 
     def scaled(self, k: float) -> Camera:
         """Return the same camera for an image ``k`` times the size."""
@@ -88,7 +126,26 @@ class Camera:
             self.position,
             max(1, round(self.width * k)),
             max(1, round(self.height * k)),
+            self.rotation,
         )
+
+
+def rotation_matrix(yaw_deg: float, pitch_deg: float, roll_deg: float) -> FloatArray:
+    """Return the world-to-camera rotation of a camera turned by yaw, pitch and roll.
+
+    ``yaw`` turns the camera about the vertical (positive: it looks toward ``-X``, i.e. it
+    stands on the ``+X`` side), ``pitch`` tilts it up (negative: looking down) and ``roll``
+    turns it about its axis (positive: the horizon rises on the right of the picture).
+    """
+    cy, sy = math.cos(math.radians(yaw_deg)), math.sin(math.radians(yaw_deg))
+    cp, sp = math.cos(math.radians(pitch_deg)), math.sin(math.radians(pitch_deg))
+    cr, sr = math.cos(math.radians(roll_deg)), math.sin(math.radians(roll_deg))
+    ry = np.array([[cy, 0.0, sy], [0.0, 1.0, 0.0], [-sy, 0.0, cy]])
+    rx = np.array([[1.0, 0.0, 0.0], [0.0, cp, -sp], [0.0, sp, cp]])
+    rz = np.array([[cr, sr, 0.0], [-sr, cr, 0.0], [0.0, 0.0, 1.0]])
+    cam_to_world = ry @ rx @ rz
+    out: FloatArray = cam_to_world.T
+    return out
 
 
 def frame_camera(
@@ -116,7 +173,7 @@ def _head_frame(body: Body2D, place: Placement) -> tuple[FloatArray, ...]:
 def face_points(body: Body2D, place: Placement) -> dict[str, FloatArray]:
     """Return world positions of the face landmarks and features (eyes, ears, nose, mouth)."""
     c, sup, ant, right = _head_frame(body, place)
-    r = HEAD_RADIUS_M
+    r = body.shape.head_radius_m
     pts = {"nose": c + (r + 0.022) * ant - 0.12 * r * sup, "head_centre": c}
     for name, sgn in (("left", -1.0), ("right", 1.0)):
         lat = sgn * right
@@ -149,10 +206,11 @@ def hand_points(
     """Return world positions of a hand's pinky, index and thumb landmarks."""
     hand = place.direction(body.dirs[f"{side}_hand"])
     thumb_dir = place.direction(anterior(body.dirs[f"{side}_hand"], body.mirrored))
+    k = body.shape.hand_m / HAND_M
     return {
-        "pinky": wrist + 0.10 * hand - 0.02 * thumb_dir,
-        "index": wrist + 0.12 * hand + 0.015 * thumb_dir,
-        "thumb": wrist + 0.06 * hand + 0.035 * thumb_dir,
+        "pinky": wrist + 0.10 * k * hand - 0.02 * k * thumb_dir,
+        "index": wrist + 0.12 * k * hand + 0.015 * k * thumb_dir,
+        "thumb": wrist + 0.06 * k * hand + 0.035 * k * thumb_dir,
     }
 
 
@@ -160,20 +218,21 @@ def world_joints(
     body: Body2D, place: Placement, elbow_lat_m: float, wrist_lat_m: float
 ) -> dict[str, FloatArray]:
     """Return world positions of every named joint (``left_knee`` ..., person's own sides)."""
-    pts = body.points
+    pts, shape = body.points, body.shape
+    w = shape.breadth
     out: dict[str, FloatArray] = {}
     for name, side, sgn in (("left", "l", -1.0), ("right", "r", 1.0)):
-        out[f"{name}_shoulder"] = place.world(pts["shoulder"], sgn * SHOULDER_HALF_M)
+        out[f"{name}_shoulder"] = place.world(pts["shoulder"], sgn * SHOULDER_HALF_M * w)
         out[f"{name}_elbow"] = place.world(pts[f"{side}_elbow"], sgn * elbow_lat_m)
         out[f"{name}_wrist"] = place.world(pts[f"{side}_wrist"], sgn * wrist_lat_m)
-        out[f"{name}_hip"] = place.world(pts["hip"], sgn * HIP_HALF_M)
-        out[f"{name}_knee"] = place.world(pts[f"{side}_knee"], sgn * KNEE_HALF_M)
-        out[f"{name}_ankle"] = place.world(pts[f"{side}_ankle"], sgn * KNEE_HALF_M)
+        out[f"{name}_hip"] = place.world(pts["hip"], sgn * HIP_HALF_M * w)
+        out[f"{name}_knee"] = place.world(pts[f"{side}_knee"], sgn * KNEE_HALF_M * w)
+        out[f"{name}_ankle"] = place.world(pts[f"{side}_ankle"], sgn * KNEE_HALF_M * w)
         ankle, foot = pts[f"{side}_ankle"], body.dirs[f"{side}_foot"]
-        heel = foot_point(ankle, foot, body.mirrored, HEEL_LANDMARK)
-        toe = foot_point(ankle, foot, body.mirrored, TOE_LANDMARK)
-        out[f"{name}_heel"] = place.world(heel, sgn * KNEE_HALF_M)
-        out[f"{name}_foot_index"] = place.world(toe, sgn * KNEE_HALF_M)
+        heel = foot_point(ankle, foot, body.mirrored, shape.foot_geometry(HEEL_LANDMARK))
+        toe = foot_point(ankle, foot, body.mirrored, shape.foot_geometry(TOE_LANDMARK))
+        out[f"{name}_heel"] = place.world(heel, sgn * KNEE_HALF_M * w)
+        out[f"{name}_foot_index"] = place.world(toe, sgn * KNEE_HALF_M * w)
         for key, val in hand_points(body, place, side, out[f"{name}_wrist"]).items():
             out[f"{name}_{key}"] = val
     out.update(face_points(body, place))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Rep:
     end_s: float
     side: str | None
     hold_s: float
+    params: dict[str, Any] | None = None  # how it was performed (randomised clips)
 
 
 @dataclass(frozen=True)

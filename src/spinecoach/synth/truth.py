@@ -114,10 +114,14 @@ class GroundTruth:
     stop: dict[str, Any] | None
     out_of_frame: list[list[float]]
     per_frame: dict[str, list[float | None]] = field(repr=False)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the truth as plain JSON-ready data."""
-        return asdict(self)
+        """Return the truth as plain JSON-ready data (``extra`` keys join the top level)."""
+        data = asdict(self)
+        extra = data.pop("extra")
+        data.update(extra)
+        return data
 
     def to_json(self, indent: int | None = None) -> str:
         """Return the truth as JSON (NaN angles become ``null``)."""

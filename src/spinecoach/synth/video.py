@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from spinecoach.errors import InputError
 
 FORMATS = ("mp4", "y4m", "mjpeg")
+DEFAULT_CRF = 20
 U8 = NDArray[np.uint8]
 
 
@@ -41,15 +42,21 @@ def write_y4m(path: Path, frames: Iterable[U8], fps: float, width: int, height: 
 
 
 def write_encoded(
-    path: Path, frames: Iterable[U8], fps: float, width: int, height: int, fmt: str
+    path: Path,
+    frames: Iterable[U8],
+    fps: float,
+    width: int,
+    height: int,
+    fmt: str,
+    crf: int = DEFAULT_CRF,
 ) -> int:
-    """Write H.264 mp4 or Motion-JPEG through PyAV; return the number of frames."""
+    """Write H.264 mp4 (quality ``crf``) or Motion-JPEG through PyAV; return the frame count."""
     rate = _rate(fps)
     if fmt == "mp4":
         container = av.open(str(path), mode="w", format="mp4")
         stream = container.add_stream("libx264", rate=rate)
         stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": "20", "preset": "veryfast"}
+        stream.options = {"crf": str(int(crf)), "preset": "veryfast"}
     else:
         container = av.open(str(path), mode="w", format="avi" if path.suffix == ".avi" else "mjpeg")
         stream = container.add_stream("mjpeg", rate=rate)
@@ -70,13 +77,24 @@ def write_encoded(
 
 
 def write_video(
-    path: Path, frames: Iterable[U8], fps: float, width: int, height: int, fmt: str
+    path: Path,
+    frames: Iterable[U8],
+    fps: float,
+    width: int,
+    height: int,
+    fmt: str,
+    crf: int = DEFAULT_CRF,
 ) -> int:
-    """Write ``frames`` (RGB uint8) to ``path`` in ``fmt``; return the number of frames."""
+    """Write ``frames`` (RGB uint8) to ``path`` in ``fmt``; return the number of frames.
+
+    ``crf`` is the H.264 quality of ``mp4`` (lower = better; 18..34 is plausible).
+    """
     if fmt not in FORMATS:
         raise InputError(f"unknown video format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt in ("mp4", "y4m") and (width % 2 or height % 2):
         raise InputError(f"{fmt} needs an even width and height, got {width}x{height}")
     if fmt == "y4m":
         return write_y4m(path, frames, fps, width, height)
-    return write_encoded(path, frames, fps, width, height, fmt)
+    if not 0 <= crf <= 51:
+        raise InputError(f"crf must be between 0 and 51, got {crf}")
+    return write_encoded(path, frames, fps, width, height, fmt, crf)

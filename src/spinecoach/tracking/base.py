@@ -1,10 +1,18 @@
 """The shared per-frame pipeline of every exercise tracker.
 
 ``update(frame)`` runs: visibility gating -> One Euro smoothing (reset after a long loss or a
-camera cut) -> :func:`features.compute_features` -> the tracking status (ok / lost / setup)
--> the exercise's own :meth:`ExerciseTracker.judge` -> debounced faults, cues and events.
+camera cut) -> :func:`features.compute_features` -> the frame's own fault judgement
+(:meth:`ExerciseTracker.frame_faults`, evaluated on every frame whatever the phase, reported
+as ``frames[].faults``) -> the tracking status -> the exercise's state machine
+(:meth:`ExerciseTracker.judge`) -> debounced faults, holds, cues and events.
+
+Tracking is switched off only when what the exercise *needs* is missing: the joints in
+``required`` (a bridge needs no ankle), a view it cannot count from, or a posture other than
+the exercise's held for a while at rest.  A posture check never switches tracking off in the
+middle of a movement (a bridge top looks like lying face down to a naive posture test).
 Untracked frames never count, never time a hold and never cue; an untracked stretch longer
-than ``lost_after_s`` abandons the rep in progress.
+than ``lost_after_s`` abandons the rep in progress.  A jump in ``t_s`` (a dropped stream, an
+edited file) is untracked time, never hold time.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import numpy as np
 from spinecoach.domain.exercises.spec import ExerciseSpec
 from spinecoach.domain.landmarks import Landmark, Side
 from spinecoach.domain.pose import FloatArray, PoseFrame
+from spinecoach.domain.thresholds import EngineThresholds, engine_thresholds
 from spinecoach.signals.filters import LandmarkSmoother, gate_by_visibility
 from spinecoach.tracking.features import Features, compute_features
 from spinecoach.tracking.state import (
@@ -32,9 +41,13 @@ from spinecoach.tracking.state import (
 from spinecoach.tracking.timing import CueLimiter, Debouncer, HoldTimer
 
 LOST_MESSAGE = "I can't see you. Move into the frame."
-CUT_JUMP = 0.25  # mean jump of the trunk joints (normalised) that means a camera cut
-HOLD_TOLERANCE_S = 0.25  # a hold this much short of the target still counts as done
 _TRUNK = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
+_MOVING = (Phase.MOVING, Phase.TARGET, Phase.RETURNING)
+_POSTURE_HINTS = {
+    "supine": "Lie on your back, side-on to the camera.",
+    "prone": "Get down on your forearms, side-on to the camera.",
+    "standing": "Stand up, side-on to the camera.",
+}
 
 
 @dataclass
@@ -43,22 +56,9 @@ class Judgement:
 
     phase: Phase
     hold_good: bool = False  # the hold timer runs on this frame
-    faults: set[str] = field(default_factory=set)  # continuous faults seen on this frame
+    faults: set[str] = field(default_factory=set)  # continuous faults that count on this frame
     rep: RepEvent | None = None
     rep_faults: tuple[str, ...] = ()  # rep-level faults of ``rep`` (reported over its span)
-
-
-@dataclass
-class RepInProgress:
-    """Book-keeping for the repetition under way."""
-
-    start_s: float
-    peak_s: float
-    peak_value: float
-    faults: set[str] = field(default_factory=set)
-    reached_target: bool = False
-    form_judged: bool = True  # False once any frame of the rep was seen obliquely
-    votes: list[int] = field(default_factory=lambda: [0, 0])
 
 
 @dataclass
@@ -70,29 +70,40 @@ class TrackerResult:
     faults: list[FaultEvent] = field(default_factory=list)
     stop: StopEvent | None = None
     untracked: list[list[float]] = field(default_factory=list)
-    setup_problems: dict[str, float] = field(default_factory=dict)  # message -> seconds
+    setup_problems: dict[str, float] = field(default_factory=dict)  # message -> frames
     frames: int = 0
     detected_frames: int = 0
     side_votes: list[int] = field(default_factory=lambda: [0, 0])
-    form_not_judged_s: float = 0.0  # tracked seconds in an oblique view
+    form_not_judged_s: float = 0.0  # tracked seconds in a view where form is not judged
     attempts: list[Attempt] = field(default_factory=list)  # plank attempts
 
 
 class ExerciseTracker:
-    """Base class: subclasses implement :meth:`judge` (and may override :meth:`setup_problem`).
+    """Base class: subclasses implement :meth:`judge` and :meth:`frame_faults`.
 
     Subclasses are registered by ``@register_tracker(kind)`` in ``tracking.registry``.
     """
 
     continuous_faults: tuple[str, ...] = ()
     key_angles: tuple[str, ...] = ()  # what an overlay shows; the report keeps every measure
+    required: tuple[str, ...] = ("shoulder", "hip", "knee", "ankle")  # near-side joints needed
+    counts_from_front = False  # True: a front view still counts (form is not judged)
+    # Joints that help but are not needed, and what is not judged without them (said in the
+    # report when they were missing on most tracked frames, e.g. a 17-point landmark table).
+    optional: dict[str, str] = {}
+    # Rep-based exercises: a continuous fault seen only outside any counted rep (getting into
+    # position, a movement that turned out not to be a rep) is not reported.  Stop rules are
+    # always kept.
+    faults_within_reps = False
 
-    def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
+    def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None,
+                 thresholds: EngineThresholds | None = None) -> None:
         """Create a tracker for ``spec``; ``target_hold_s`` overrides the file's hold target."""
         self.spec = spec
+        self.th = thresholds or engine_thresholds()
         timing = spec.timing
         self.target_hold_s = target_hold_s
-        self.smoother = LandmarkSmoother(max_gap_s=0.25)
+        self.smoother = LandmarkSmoother.from_thresholds(self.th.signals)
         self.side = Side.LEFT
         self.cues = CueLimiter(timing.cue_cooldown_s)
         self.hold = HoldTimer(timing.hold_grace_s)
@@ -106,29 +117,42 @@ class ExerciseTracker:
         self.reps_by_side = {"left": 0, "right": 0}
         self.phase = Phase.SETUP
         self.mask: np.ndarray | None = None
+        self.form_judged = True
         self._untracked_since: float | None = None
-        self._last_t_s: float | None = None
         self._last_tracked_s: float | None = None
         self._prev_trunk: FloatArray | None = None
-        self._rep_hold_closed_s = 0.0
-        self.form_judged = True
         self._prev_frame_t_s: float | None = None
-
-    def _frame_dt(self, t_s: float) -> float:
-        prev = self._prev_frame_t_s
-        return t_s - prev if prev is not None and 0 < t_s - prev < 1.0 else 0.0
+        self._rep_hold_closed_s = 0.0
+        self._posture_wrong_since: float | None = None
+        self._view = "side"  # the view believed (a new one must last switch_after_s)
+        self._view_candidate: tuple[str, float] | None = None
+        self._tracked_frames = 0
+        self._optional_missing = dict.fromkeys(self.optional, 0)
 
     # -- to implement -------------------------------------------------------------------
-    def judge(self, feats: Features, t_s: float) -> Judgement:
-        """Judge one tracked frame (posture, view and key joints are already fine)."""
+    def judge(self, feats: Features, frame_faults: set[str], t_s: float) -> Judgement:
+        """Judge one tracked frame; ``frame_faults`` is this frame's own fault judgement."""
         raise NotImplementedError
+
+    def frame_faults(self, feats: Features) -> set[str]:
+        """Faults that this frame's geometry shows on its own (no history, any phase)."""
+        return set()
 
     def abandon_rep(self) -> None:
         """Forget the rep under way (after a long tracking loss)."""
 
+    def on_cut(self) -> None:
+        """Hook: the camera cut to a new framing (windows over image positions restart)."""
+
     def notes(self) -> list[str]:
         """Limitations of this analysis to tell the user (e.g. a rule not judged)."""
         return []
+
+    def missing_joint_notes(self) -> list[str]:
+        """What was not judged because optional joints were missing on most frames."""
+        n = self._tracked_frames
+        return [self.optional[j] for j, missing in self._optional_missing.items()
+                if n and missing > n / 2]
 
     def adjust_hold(self, hold: HoldEvent) -> HoldEvent:
         """Hook: correct a closed hold interval before it is recorded."""
@@ -138,57 +162,89 @@ class ExerciseTracker:
         """At the end of the input, return a judgement completing a rep that counts anyway."""
         return None
 
-    def setup_problem(self, feats: Features) -> str | None:
-        """Return why this frame cannot be judged, or None."""
-        if not feats.in_frame:
-            joints = ", ".join(j.replace("_", " ") for j in feats.missing)
+    # -- setup checks ---------------------------------------------------------------------
+    def setup_problem(self, feats: Features, t_s: float) -> str | None:
+        """Return why this frame cannot be counted, or None."""
+        missing = feats.missing(self.required)
+        if missing:
+            joints = ", ".join(j.replace("_", " ") for j in missing)
             return f"I can't see your {joints}. Move so your whole body is in the frame."
-        if feats.view == "front":
+        if feats.view == "front" and not self.counts_from_front:
             return "Turn side-on to the camera so I can see your body from the side."
-        if feats.posture not in (self.spec.posture, "unknown"):
-            return self._posture_hint()
-        return None
+        return self._posture_problem(feats, t_s)
 
-    def _posture_hint(self) -> str:
-        return {
-            "supine": "Lie on your back, side-on to the camera.",
-            "prone": "Get down on your forearms, side-on to the camera.",
-            "standing": "Stand up, side-on to the camera.",
-        }[self.spec.posture]
+    def _posture_problem(self, feats: Features, t_s: float) -> str | None:
+        if feats.posture in (self.spec.posture, "unknown") or self.phase in _MOVING:
+            self._posture_wrong_since = None
+            return None
+        if self._posture_wrong_since is None:
+            self._posture_wrong_since = t_s
+        if t_s - self._posture_wrong_since < self.th.posture.mismatch_after_s:
+            return None
+        return _POSTURE_HINTS[self.spec.posture]
 
     # -- the pipeline ---------------------------------------------------------------------
     def update(self, frame: PoseFrame) -> FrameState:
         """Process one frame and return the state after it."""
         t_s = frame.t_s
         self.result.frames += 1
-        self._prev_frame_t_s, self._last_t_s = self._last_t_s, t_s
+        gap = (t_s - self._prev_frame_t_s) if self._prev_frame_t_s is not None else 0.0
+        self._prev_frame_t_s = t_s
         self.mask = frame.mask
-        gated = gate_by_visibility(frame.landmarks, self.spec.timing.min_visibility)
-        self._detect_cut(gated, t_s)
+        gated = gate_by_visibility(frame.landmarks, self.spec.timing.min_visibility,
+                                   self.th.signals.outside_margin)
+        self._detect_cut(gated)
         xy = self.smoother.update(gated[:, :2], t_s)
         smoothed = gated.copy()
         smoothed[:, :2] = xy
-        feats = compute_features(smoothed, frame.landmarks, frame.width, frame.height, self.side)
+        feats = compute_features(smoothed, frame.landmarks, frame.width, frame.height,
+                                 self.side, self.th)
         self.side = feats.side
+        feats.view = self._stable_view(feats.view, t_s)
+        if gap > self.spec.timing.lost_after_s:
+            self._lose_rep(t_s)  # the stream jumped: what happened in between is unknown
         if not feats.detected:
-            return self._untracked(t_s, Tracking.LOST, LOST_MESSAGE, feats)
+            return self._untracked(t_s, Tracking.LOST, LOST_MESSAGE, feats, set())
         self.result.detected_frames += 1
-        problem = self.setup_problem(feats)
+        faults = self.frame_faults(feats) if feats.view == "side" else set()
+        problem = self.setup_problem(feats, t_s)
         if problem is not None:
-            return self._untracked(t_s, Tracking.SETUP, problem, feats)
-        return self._tracked(t_s, feats)
+            return self._untracked(t_s, Tracking.SETUP, problem, feats, faults)
+        return self._tracked(t_s, feats, faults, gap)
 
-    def _detect_cut(self, gated: FloatArray, t_s: float) -> None:
+    def _stable_view(self, view: str, t_s: float) -> str:
+        """The view with hysteresis: one frame read as oblique does not change it."""
+        if view == self._view:
+            self._view_candidate = None
+        elif self._view_candidate is None or self._view_candidate[0] != view:
+            self._view_candidate = (view, t_s)
+        elif t_s - self._view_candidate[1] >= self.th.view.switch_after_s:
+            self._view, self._view_candidate = view, None
+        return self._view
+
+    def _detect_cut(self, gated: FloatArray) -> None:
         trunk = gated[_TRUNK, :2]
+        seen = np.isfinite(trunk[:, 0])
+        if not seen.any():
+            return  # compare the next trunk seen with the last one (a cut often drops a frame)
         if self._prev_trunk is not None:
-            both = np.isfinite(trunk[:, 0]) & np.isfinite(self._prev_trunk[:, 0])
-            if both.any():
-                jump = float(np.abs(trunk[both] - self._prev_trunk[both]).mean())
-                if jump > CUT_JUMP:
+            both = seen & np.isfinite(self._prev_trunk[:, 0])
+            torso = _torso_norm(trunk)
+            if both.any() and torso > 0:
+                jump = float(np.abs(trunk[both] - self._prev_trunk[both]).mean()) / torso
+                if jump > self.th.signals.cut_jump:
                     self.smoother.reset()
+                    self.on_cut()
         self._prev_trunk = trunk
 
-    def _untracked(self, t_s: float, tracking: Tracking, problem: str, f: Features) -> FrameState:
+    def _lose_rep(self, t_s: float) -> None:
+        self._end_open_rep()
+        self._close_intervals()
+        self.abandon_rep()
+        self.phase = Phase.SETUP
+
+    def _untracked(self, t_s: float, tracking: Tracking, problem: str, f: Features,
+                   frame_faults: set[str]) -> FrameState:
         if self._untracked_since is None:
             self._untracked_since = t_s
             self.result.untracked.append([t_s, t_s])
@@ -197,34 +253,50 @@ class ExerciseTracker:
         if tracking is Tracking.SETUP:
             self.result.setup_problems[problem] = self.result.setup_problems.get(problem, 0) + 1
         if t_s - self._untracked_since >= self.spec.timing.lost_after_s:
-            self._end_open_rep()
-            self._close_intervals()
-            self.abandon_rep()
-            self.phase = Phase.SETUP
-        return self._state(t_s, Phase.UNTRACKED, tracking, problem, f, Judgement(Phase.UNTRACKED))
+            self._lose_rep(t_s)
+        return self._state(t_s, Phase.UNTRACKED, tracking, problem, f,
+                           Judgement(Phase.UNTRACKED), frame_faults)
 
     def _close_intervals(self) -> None:
         hold = self.hold.close()
         if hold is not None:
-            hold = self.adjust_hold(hold)
-            self.result.holds.append(hold)
-            self._rep_hold_closed_s += hold.duration_s
+            self._record_hold(hold)
         for deb in self.debouncers.values():
             event = deb.close()
             if event is not None:
                 self.result.faults.append(event)
 
-    def _tracked(self, t_s: float, feats: Features) -> FrameState:
+    def _record_hold(self, hold: HoldEvent) -> HoldEvent:
+        hold = self.adjust_hold(hold)
+        self.result.holds.append(hold)
+        self._rep_hold_closed_s += hold.duration_s
+        return hold
+
+    def _tracked(self, t_s: float, feats: Features, frame_faults: set[str],
+                 gap_s: float) -> FrameState:
         self._untracked_since = None
         self._last_tracked_s = t_s
+        self._tracked_frames += 1
+        for joint in self._optional_missing:
+            self._optional_missing[joint] += joint not in feats.visible
         self.result.side_votes[feats.side] += 1
         self.form_judged = feats.view == "side"
-        if not self.form_judged:
-            self.result.form_not_judged_s += self._frame_dt(t_s)
-        judgement = self.judge(feats, t_s)
+        if not self.form_judged and 0 < gap_s <= self.spec.timing.lost_after_s:
+            self.result.form_not_judged_s += gap_s
+        judgement = self.judge(feats, frame_faults if self.form_judged else set(), t_s)
         self.phase = judgement.phase
-        cue = None
-        stop = None
+        cue, stop = self._debounce(judgement, t_s)
+        hold_event = self.hold.update(judgement.hold_good, t_s)
+        if hold_event is not None:
+            hold_event = self._record_hold(hold_event)
+        if judgement.rep is not None:
+            cue = self._record_rep(judgement) or cue
+        state = self._state(t_s, judgement.phase, Tracking.OK, None, feats, judgement,
+                            frame_faults)
+        return replace(state, cue=cue, hold=hold_event, stop=stop)
+
+    def _debounce(self, judgement: Judgement, t_s: float) -> tuple[str | None, StopEvent | None]:
+        cue = stop = None
         for code, deb in self.debouncers.items():
             was_active = deb.active
             event = deb.update(code in judgement.faults, t_s)
@@ -234,17 +306,9 @@ class ExerciseTracker:
                 rule = self.spec.fault(code)
                 cue = self.cues.offer(rule.cue, t_s, urgent=rule.stops_set) or cue
                 if rule.stops_set and self.result.stop is None:
-                    stop = StopEvent(code, t_s, rule.message)
+                    stop = StopEvent(code, deb.first_true_s or t_s, rule.message)
                     self.result.stop = stop
-        hold_event = self.hold.update(judgement.hold_good, t_s)
-        if hold_event is not None:
-            hold_event = self.adjust_hold(hold_event)
-            self.result.holds.append(hold_event)
-            self._rep_hold_closed_s += hold_event.duration_s
-        if judgement.rep is not None:
-            cue = self._record_rep(judgement) or cue
-        state = self._state(t_s, judgement.phase, Tracking.OK, None, feats, judgement)
-        return _with(state, cue=cue, hold=hold_event, stop=stop)
+        return cue, stop
 
     def _record_rep(self, judgement: Judgement) -> str | None:
         rep = judgement.rep
@@ -269,9 +333,14 @@ class ExerciseTracker:
         """Start counting hold seconds for a new rep."""
         self._rep_hold_closed_s = 0.0
 
+    def hold_short(self, hold_s: float) -> bool:
+        """True when ``hold_s`` falls short of the target by more than measurement error."""
+        target = self.effective_target_hold_s
+        return target is not None and hold_s < target - self.th.holds.tolerance_s
+
     def _state(
         self, t_s: float, phase: Phase, tracking: Tracking, problem: str | None,
-        feats: Features, judgement: Judgement,
+        feats: Features, judgement: Judgement, frame_faults: set[str],
     ) -> FrameState:
         active = tuple(code for code, deb in self.debouncers.items() if deb.active)
         return FrameState(
@@ -279,9 +348,9 @@ class ExerciseTracker:
             reps=self.rep_count, reps_by_side=dict(self.reps_by_side),
             hold_s=round(self.current_hold_s(), 3), target_hold_s=self.effective_target_hold_s,
             faults=active, cue=None,
-            angles={k: round(v, 1 if k.endswith("_deg") else 3)
+            angles={str(k): round(v, 1 if k.endswith("_deg") else 3)
                     for k, v in feats.angles.items() if math.isfinite(v)},
-            rep=judgement.rep, frame_faults=tuple(sorted(judgement.faults)),
+            rep=judgement.rep, frame_faults=tuple(sorted(frame_faults)),
             key_angles=self.key_angles,
         )
 
@@ -296,7 +365,17 @@ class ExerciseTracker:
         """Close every open interval at the end of the input and return the result."""
         self._end_open_rep()
         self._close_intervals()
+        if self.faults_within_reps:
+            self.result.faults = [f for f in self.result.faults if self._inside_a_rep(f)]
         return self.result
+
+    def _inside_a_rep(self, fault: FaultEvent) -> bool:
+        if self.spec.fault(fault.code).stops_set:
+            return True
+        end = fault.end_s if fault.end_s is not None else fault.start_s
+        slack = self.spec.timing.fault_min_s + self.spec.timing.fault_release_s
+        return any(rep.start_s - slack <= end and fault.start_s <= rep.end_s + slack
+                   for rep in self.result.reps)
 
     def _end_open_rep(self) -> None:
         if self._last_tracked_s is None:
@@ -306,15 +385,18 @@ class ExerciseTracker:
             self._record_rep(judgement)
 
 
-def _with(state: FrameState, **changes: object) -> FrameState:
-    return replace(state, **changes)  # type: ignore[arg-type]
+def _torso_norm(trunk: FloatArray) -> float:
+    """Shoulder-to-hip distance (normalised image units) of whichever side is seen."""
+    lengths = [float(np.hypot(*(trunk[i] - trunk[i + 2]))) for i in (0, 1)]
+    finite = [x for x in lengths if math.isfinite(x)]
+    return max(finite) if finite else math.nan
 
 
-def vote_side(rep: RepInProgress, previous: str | None) -> str:
+def vote_side(votes: list[int], previous: str | None, share: float) -> str:
     """Return the side of a hip-hinge rep from per-frame votes, with an alternation check."""
-    left, right = rep.votes
+    left, right = votes
     total = left + right
-    if total and max(left, right) / total >= 0.65:
+    if total and max(left, right) / total >= share:
         return "left" if left > right else "right"
     if previous is not None:
         return "right" if previous == "left" else "left"

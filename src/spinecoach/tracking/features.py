@@ -5,13 +5,15 @@ body nearer the camera.  The near side is the one whose key joints BlazePose see
 is re-chosen every frame when the difference is clear, so a left/right label swap changes the
 side used instead of mixing one leg's hip with the other leg's knee.
 
-View checks (said to the user as setup problems instead of producing wrong numbers):
-- *side-on*: the distance between the two shoulders (and the two hips) is small compared with
-  the trunk length when seen from the side; from the front it is about as long as the trunk.
-  Oblique views (in between) still count reps and holds but form angles are not judged there
-  (2D angles of limbs pointing at the camera collapse); front views are a setup problem;
-- *whole body in frame*: every key joint of the near side is visible and not at the edge,
-  where BlazePose invents joints it cannot see.
+Every measure is relative to the person (angles, or heights in their own trunk or thigh
+lengths), so the camera's distance, the image size and the person's size do not matter.
+A measure whose joints are not seen is NaN; which joints an exercise *needs* is the
+tracker's business (a bridge needs no ankle), so nothing here turns a frame "untracked".
+
+View (said to the user as setup advice; see ``thresholds.toml`` ``[view]``):
+- *side-on*: the shoulders (and the hips) nearly overlap compared with the trunk length;
+- *oblique*: in between: reps and holds are counted, form angles are not judged;
+- *front*: about a trunk length apart.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from spinecoach.domain.codes import AngleName
 from spinecoach.domain.geometry import (
     Point,
     angle_deg,
@@ -31,12 +34,15 @@ from spinecoach.domain.geometry import (
 )
 from spinecoach.domain.landmarks import Landmark, Side, sided
 from spinecoach.domain.pose import FloatArray
+from spinecoach.domain.thresholds import EngineThresholds
 
-KEY_JOINTS = ("shoulder", "hip", "knee", "ankle")
-EDGE_MARGIN = 0.01  # key joints closer than this to the image edge are not trusted
-SIDE_MAX_RATIO = 0.35  # shoulder (and hip) separation / trunk length: below = side-on
-OBLIQUE_MAX_RATIO = 0.65  # below = oblique (reps and holds counted, angles not judged)
-SIDE_SWITCH_MARGIN = 0.15  # visibility-sum difference needed to change the near side
+KEY_JOINTS = ("shoulder", "hip", "knee", "ankle")  # used to choose the near side
+NEAR_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "foot_index")
+ARM_JOINTS = ("elbow", "wrist")  # chosen on their own: the model may swap the arms' labels
+
+
+Measure = AngleName
+"""The per-frame measures (report ``frames[].angles`` keys): the domain's :class:`AngleName`."""
 
 
 @dataclass
@@ -45,26 +51,26 @@ class Features:
 
     detected: bool
     side: Side
-    in_frame: bool  # every key joint of the near side visible and inside the image
-    missing: tuple[str, ...]  # key joints that are not (for the setup message)
+    visible: frozenset[str]  # near-side joints seen and inside the image
     side_on_ratio: float  # NaN when the far side is not seen (then it is side-on)
-    posture: str  # "supine", "prone", "standing" or "unknown"
+    view: str  # "side", "oblique" or "front"
+    posture: str  # this frame's evidence: "supine", "prone", "standing" or "unknown"
     torso_px: float
+    thigh_px: float
     angles: dict[str, float] = field(default_factory=dict)
     ankle_lift: tuple[float, float] = (math.nan, math.nan)  # per Side, in thigh lengths
     knee_by_side: tuple[float, float] = (math.nan, math.nan)
-    hip_above_floor: float = math.nan  # hip height above the elbow-toes line / torso length
     camera_height_ratio: float = math.nan  # lying down: far/near joint height gap / torso
-    near_px: dict[str, Point] = field(default_factory=dict)  # near-side key joints, pixels
+    near_px: dict[str, Point] = field(default_factory=dict)  # near-side joints, pixels
     image_width: int = 0
 
-    @property
-    def view(self) -> str:
-        """``"side"``, ``"oblique"`` or ``"front"``; side when the far side is not seen."""
-        ratio = self.side_on_ratio
-        if not ratio >= SIDE_MAX_RATIO:  # also NaN: the far side is hidden, so side-on
-            return "side"
-        return "oblique" if ratio < OBLIQUE_MAX_RATIO else "front"
+    def missing(self, required: tuple[str, ...]) -> tuple[str, ...]:
+        """The joints of ``required`` not seen on this frame."""
+        return tuple(j for j in required if j not in self.visible)
+
+    def measure(self, name: Measure) -> float:
+        """One measure, NaN when unknown."""
+        return self.angles.get(name, math.nan)
 
 
 def _pt(px: FloatArray, lm: Landmark) -> Point:
@@ -75,71 +81,75 @@ def _finite(p: Point) -> bool:
     return math.isfinite(p[0]) and math.isfinite(p[1])
 
 
-def choose_side(raw: FloatArray, previous: Side) -> Side:
+def choose_side(raw: FloatArray, previous: Side, margin: float) -> Side:
     """Return the side whose key joints are better seen (sticky unless clearly better)."""
     vis = np.nan_to_num(raw[:, 3], nan=0.0)
     score = [sum(float(vis[sided(j, s)]) for j in KEY_JOINTS) for s in (Side.LEFT, Side.RIGHT)]
     diff = score[Side.LEFT] - score[Side.RIGHT]
-    if abs(diff) < SIDE_SWITCH_MARGIN:
+    if abs(diff) < margin:
         return previous
     return Side.LEFT if diff > 0 else Side.RIGHT
 
 
-def _missing_joints(px: FloatArray, norm: FloatArray, side: Side) -> tuple[str, ...]:
-    missing = []
-    for joint in KEY_JOINTS:
-        lm = sided(joint, side)
-        x, y = norm[lm, 0], norm[lm, 1]
-        inside = EDGE_MARGIN <= x <= 1 - EDGE_MARGIN and EDGE_MARGIN <= y <= 1 - EDGE_MARGIN
-        if not (np.isfinite(px[lm, 0]) and inside):
-            missing.append(joint)
-    return tuple(missing)
+def arm_side(raw: FloatArray, side: Side, margin: float) -> Side:
+    """The side whose elbow and wrist are better seen (the body's near side unless clearly not).
 
-
-def _side_on_ratio(px: FloatArray, torso_px: float) -> float:
-    ratios = []
-    for left, right in (
-        (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
-        (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
-    ):
-        d = distance(_pt(px, left), _pt(px, right))
-        if math.isfinite(d):
-            ratios.append(d / torso_px)
-    return float(np.mean(ratios)) if ratios else math.nan
-
-
-def _camera_height_ratio(px: FloatArray, torso_px: float) -> float:
-    """Vertical gap between the left and right shoulders (and hips), in trunk lengths.
-
-    Lying down and filmed from the floor, the far side sits right behind the near side (a
-    small gap); a camera looking down from above shows the far side higher in the image.
+    Side-on, the pose model sometimes labels the near arm "left" and the near leg "right";
+    an arm is one chain (elbow, wrist), so taking it whole from the better-seen side never
+    mixes joints of two limbs.
     """
+    vis = np.nan_to_num(raw[:, 3], nan=0.0)
+    score = [sum(float(vis[sided(j, s)]) for j in ARM_JOINTS) for s in (Side.LEFT, Side.RIGHT)]
+    return side.other if score[side.other] - score[side] > margin else side
+
+
+def _visible(px: FloatArray, norm: FloatArray, sides: dict[str, Side],
+             edge: float) -> frozenset[str]:
+    seen = set()
+    for joint in NEAR_JOINTS:
+        lm = sided(joint, sides[joint])
+        x, y = norm[lm, 0], norm[lm, 1]
+        if np.isfinite(px[lm, 0]) and edge <= x <= 1 - edge and edge <= y <= 1 - edge:
+            seen.add(joint)
+    return frozenset(seen)
+
+
+def _pair_gaps(px: FloatArray, torso_px: float, axis: int | None) -> float:
+    """Mean left-right shoulder and hip separation in trunk lengths (``axis`` None = 2D)."""
     gaps = []
-    for left, right in (
-        (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
-        (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
-    ):
-        gap = abs(float(px[left, 1]) - float(px[right, 1]))
-        if math.isfinite(gap):
-            gaps.append(gap / torso_px)
+    for left, right in ((Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
+                        (Landmark.LEFT_HIP, Landmark.RIGHT_HIP)):
+        a, b = _pt(px, left), _pt(px, right)
+        d = distance(a, b) if axis is None else abs(a[axis] - b[axis])
+        if math.isfinite(d):
+            gaps.append(d / torso_px)
     return float(np.mean(gaps)) if gaps else math.nan
 
 
-def _posture(shoulder: Point, hip: Point, knee: Point, px: FloatArray, torso_px: float) -> str:
+def _view(ratio: float, th: EngineThresholds) -> str:
+    if not ratio >= th.view.side_max_ratio:  # also NaN: the far side is hidden, so side-on
+        return "side"
+    return "oblique" if ratio < th.view.oblique_max_ratio else "front"
+
+
+def _posture(shoulder: Point, hip: Point, knee: Point, px: FloatArray, torso_px: float,
+             th: EngineThresholds) -> str:
     trunk_elev = elevation_deg(hip, shoulder)
     if math.isnan(trunk_elev):
         return "unknown"
-    if trunk_elev > 50:
+    if trunk_elev > th.posture.standing_min_deg:
         return "standing"
-    if trunk_elev > 40:
+    if trunk_elev > th.posture.lying_max_deg:
         return "unknown"
-    knee_up = height_above_line(knee, shoulder, hip) / torso_px
     nose, ear = _pt(px, Landmark.NOSE), _mean_ear(px)
     face_up = ear[1] - nose[1]  # > 0: nose above the ears in the image
-    if math.isfinite(face_up) and abs(face_up) > 0.08 * torso_px:
+    if math.isfinite(face_up) and abs(face_up) > th.posture.face_min_torso * torso_px:
         return "supine" if face_up > 0 else "prone"
+    knee_up = height_above_line(knee, shoulder, hip) / torso_px
     if math.isfinite(knee_up):
-        return "supine" if knee_up > 0.3 else "prone"
+        # Knees well above the trunk line say "on the back"; knees on the line say nothing
+        # (a bridge top, a plank and lying flat all have them there).
+        return "supine" if knee_up > th.posture.knee_up_min_torso else "unknown"
     return "unknown"
 
 
@@ -153,7 +163,8 @@ def _mean_ear(px: FloatArray) -> Point:
 
 
 def compute_features(
-    smoothed: FloatArray, raw: FloatArray, width: int, height: int, previous_side: Side
+    smoothed: FloatArray, raw: FloatArray, width: int, height: int, previous_side: Side,
+    thresholds: EngineThresholds,
 ) -> Features:
     """Compute the features of one frame.
 
@@ -167,58 +178,90 @@ def compute_features(
         Image size in pixels.
     previous_side
         The near side chosen on the previous frame.
+    thresholds
+        The engine-wide thresholds table.
     """
     detected = bool(np.isfinite(raw[:, 0]).any())
-    side = choose_side(raw, previous_side) if detected else previous_side
+    margin = thresholds.view.side_switch_margin
+    side = choose_side(raw, previous_side, margin) if detected else previous_side
     px = smoothed[:, :2] * np.array([width, height], dtype=float)
-    shoulder, hip = _pt(px, sided("shoulder", side)), _pt(px, sided("hip", side))
-    knee, ankle = _pt(px, sided("knee", side)), _pt(px, sided("ankle", side))
+    arms = arm_side(raw, side, margin) if detected else side
+    sides = {j: arms if j in ARM_JOINTS else side for j in NEAR_JOINTS}
+    near = {j: _pt(px, sided(j, sides[j])) for j in NEAR_JOINTS}
+    shoulder, hip, knee = near["shoulder"], near["hip"], near["knee"]
     torso_px = distance(shoulder, hip)
-    missing = _missing_joints(px, smoothed, side) if detected else KEY_JOINTS
+    ok = torso_px > 0
+    ratio = _pair_gaps(px, torso_px, None) if ok else math.nan
     feats = Features(
         detected=detected,
         side=side,
-        in_frame=detected and not missing,
-        missing=missing,
-        side_on_ratio=_side_on_ratio(px, torso_px) if torso_px > 0 else math.nan,
-        posture=_posture(shoulder, hip, knee, px, torso_px) if torso_px > 0 else "unknown",
+        visible=_visible(px, smoothed, sides, thresholds.view.edge_margin) if detected
+        else frozenset(),
+        side_on_ratio=ratio,
+        view=_view(ratio, thresholds),
+        posture=_posture(shoulder, hip, knee, px, torso_px, thresholds) if ok else "unknown",
         torso_px=torso_px,
-        camera_height_ratio=_camera_height_ratio(px, torso_px) if torso_px > 0 else math.nan,
-        near_px={"shoulder": shoulder, "hip": hip, "knee": knee, "ankle": ankle},
+        thigh_px=distance(hip, knee),
+        camera_height_ratio=_pair_gaps(px, torso_px, 1) if ok else math.nan,
+        near_px=near,
         image_width=width,
     )
-    if torso_px > 0:
-        _add_angles(feats, px, shoulder, hip, knee, ankle)
+    if ok:
+        _add_measures(feats, px, thresholds.measures.planted_foot_gap_thigh)
     return feats
 
 
-def _add_angles(
-    feats: Features, px: FloatArray, shoulder: Point, hip: Point, knee: Point, ankle: Point
-) -> None:
-    up = (0.0, -1.0)
-    down = (0.0, 1.0)
-    feats.angles = {
-        "knee_deg": angle_deg(hip, knee, ankle),
-        "hip_deg": angle_deg(shoulder, hip, knee),
-        "line_dev_deg": signed_line_deviation_deg(shoulder, hip, ankle, down),
-        "hip_ext_deg": signed_line_deviation_deg(shoulder, hip, knee, up),
-        "thigh_deg": elevation_deg(knee, hip),
-        "tilt_deg": abs(elevation_deg(ankle, shoulder)),
-    }
-    elbow = _pt(px, sided("elbow", feats.side))
-    elbow = elbow if _finite(elbow) else _pt(px, sided("wrist", feats.side))
-    toes = _pt(px, sided("foot_index", feats.side))
-    toes = toes if _finite(toes) else ankle
-    feats.hip_above_floor = height_above_line(hip, elbow, toes) / feats.torso_px
-    feats.angles["hip_height"] = feats.hip_above_floor
+def _or(p: Point, fallback: Point) -> Point:
+    return p if _finite(p) else fallback
+
+
+def _add_measures(feats: Features, px: FloatArray, gap_thigh: float) -> None:
+    n = feats.near_px
+    shoulder, hip, knee, ankle = n["shoulder"], n["hip"], n["knee"], n["ankle"]
+    torso = feats.torso_px
+    elbow = _or(n["elbow"], n["wrist"])
+    toes = _or(n["foot_index"], ankle)
+    a = feats.angles
+    a[Measure.KNEE_DEG] = angle_deg(hip, knee, ankle)
+    a[Measure.HIP_DEG] = angle_deg(shoulder, hip, knee)
+    leg_end = _or(ankle, knee)  # with the feet out of frame the straight leg's knee will do
+    a[Measure.LINE_DEV_DEG] = signed_line_deviation_deg(shoulder, hip, leg_end, (0.0, 1.0))
+    a[Measure.THIGH_DEG] = elevation_deg(knee, hip)
+    a[Measure.TILT_DEG] = abs(elevation_deg(leg_end, shoulder))
+    a[Measure.HIP_FLOOR] = height_above_line(hip, elbow, toes) / torso
+    a[Measure.KNEE_FLOOR] = height_above_line(knee, elbow, toes) / torso
+    a[Measure.HIP_OVER_ANKLE] = (ankle[1] - hip[1]) / torso
     lifts, knees = [], []
     for s in (Side.LEFT, Side.RIGHT):
         s_hip, s_knee = _pt(px, sided("hip", s)), _pt(px, sided("knee", s))
         s_ankle = _pt(px, sided("ankle", s))
         thigh = distance(s_hip, s_knee)
-        ref_hip = s_hip if _finite(s_hip) else hip
-        lift = height_above_line(s_ankle, shoulder, ref_hip) / thigh if thigh > 0 else math.nan
-        lifts.append(lift)
+        ref_hip = _or(s_hip, hip)
+        lifts.append(height_above_line(s_ankle, shoulder, ref_hip) / thigh if thigh > 0
+                     else math.nan)
         knees.append(angle_deg(s_hip, s_knee, s_ankle))
     feats.ankle_lift = (lifts[0], lifts[1])
     feats.knee_by_side = (knees[0], knees[1])
+    _add_bridge_measures(feats, px, gap_thigh)
+
+
+def _add_bridge_measures(feats: Features, px: FloatArray, gap_thigh: float) -> None:
+    """Hip extension and hip lift on the *planted* leg.
+
+    In a marching bridge one knee comes up to the chest: its thigh no longer lines up with
+    the trunk, so the leg whose ankle is lower in the image (the foot on the floor) is used
+    when the two ankles are clearly apart; otherwise the near leg.
+    """
+    n = feats.near_px
+    shoulder, hip, knee, ankle = n["shoulder"], n["hip"], n["knee"], n["ankle"]
+    far = feats.side.other
+    far_knee, far_ankle = _pt(px, sided("knee", far)), _pt(px, sided("ankle", far))
+    if _finite(far_ankle) and _finite(ankle) and _finite(far_knee) and feats.thigh_px > 0:
+        if far_ankle[1] - ankle[1] > gap_thigh * feats.thigh_px:  # the near foot is lifted
+            knee, ankle = far_knee, far_ankle
+    foot = _or(n["heel"], ankle) if ankle == n["ankle"] else ankle
+    feats.angles[Measure.HIP_EXT_DEG] = signed_line_deviation_deg(
+        shoulder, hip, knee, (0.0, -1.0))
+    thigh = distance(hip, knee)
+    feats.angles[Measure.HIP_LIFT] = (height_above_line(hip, shoulder, foot) / thigh
+                                      if thigh > 0 else math.nan)

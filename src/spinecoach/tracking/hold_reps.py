@@ -1,251 +1,308 @@
 """Trackers for exercises done as "move to a target, hold, come back": bridge and ball squat.
 
-Both follow one signal with hysteresis: START -> MOVING (left the start band) -> TARGET
-(inside the target band: the hold timer runs while form is good) -> RETURNING -> START, which
-completes the rep.  A rep that never reaches the target is still a rep, with a fault
-(``incomplete_extension`` / ``too_shallow``); ``hold_too_short`` is given only to reps with no
-other fault, so one mistake is reported once.
+Reps are excursions of one signal from the person's own start position
+(:class:`~spinecoach.tracking.excursion.Excursion`): the bridge's hip extension, the squat's
+knee bend (straight-kneed standing whether the feet are under the hips or well ahead of them
+against the ball, which an absolute thigh angle is not).  A second signal must agree (the
+hips lift; the hips drop, in trunk lengths) so a glitch of one joint estimate is not a rep.
+The phases are START (at rest) -> MOVING -> TARGET (on the plateau at the top / bottom) ->
+RETURNING -> START.
+
+The hold is timed on the plateau while the signal is still (slower than the exercise's rate
+or than the noise measured at rest, whichever is larger) and the form is good.  Clinical
+limits stay absolute: a bridge top below ``full_extension_deg`` is ``incomplete_extension``,
+above ``over_extension_deg`` is ``over_extension``; a squat whose deepest thigh stays above
+``shallow_above_deg`` is ``too_shallow``, one below ``too_deep_below_deg`` is ``too_deep``.
+``hold_too_short`` is given only to reps with no other fault, so one mistake is reported
+once, and only when the hold falls short by more than the engine-wide hold tolerance.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
-from spinecoach.domain.exercises.spec import BridgeCriteria, ExerciseSpec, SquatCriteria
-from spinecoach.tracking.base import (
-    HOLD_TOLERANCE_S,
-    ExerciseTracker,
-    Judgement,
-    RepInProgress,
+from spinecoach.domain.exercises.spec import (
+    BridgeCriteria,
+    ExerciseSpec,
+    RepSignal,
+    SquatCriteria,
 )
-from spinecoach.tracking.features import Features
+from spinecoach.tracking.base import ExerciseTracker, Judgement
+from spinecoach.tracking.excursion import Excursion, ExcursionRep, Stillness
+from spinecoach.tracking.features import Features, Measure
 from spinecoach.tracking.registry import register_tracker
-from spinecoach.tracking.state import Phase, RepEvent
-from spinecoach.tracking.timing import StillnessGate
+from spinecoach.tracking.state import HoldEvent, Phase, RepEvent
+
+
+@dataclass
+class _Channel:
+    """One counting signal with its rep detector and speed window."""
+
+    measure: Measure
+    sign: float
+    params: RepSignal
+    excursion: Excursion
+    stillness: Stillness
+
+
+@dataclass
+class _Rep:
+    """Book-keeping for the repetition under way."""
+
+    start_s: float
+    faults: set[str] = field(default_factory=set)
+    form_judged: bool = True  # False once any frame of it was not seen side-on
+    extreme: float = math.nan  # the depth measure's most extreme value (judged frames only)
+    agree_low: float = math.nan  # the confirming signal's range over the rep (and at rest)
+    agree_best: float = math.nan
+    reached_plateau: bool = False
 
 
 class _HoldRepTracker(ExerciseTracker):
-    """Shared machinery; subclasses define the signal, the bands and the faults."""
+    """Shared machinery; subclasses define the signals, the bands and the faults."""
 
-    signal_name = ""
-    shortfall_fault = ""  # the rep-level fault for a rep that never reaches the target
-    depth_fault = ""  # the continuous fault that spoils the hold (over-extension, too deep)
-    higher_is_target = True  # bridge: the signal rises to the target; squat: it falls
+    signal = Measure.HIP_EXT_DEG  # the counting signal
+    sign = 1.0  # +1: it rises toward the target; -1: it falls
+    agree = Measure.HIP_LIFT  # the confirming signal
+    agree_sign = 1.0
+    depth = Measure.HIP_EXT_DEG  # the clinically judged measure at the target
+    depth_sign = 1.0  # +1: the target is a maximum of ``depth``; -1: a minimum
+    shortfall_fault = ""  # rep-level fault: the target band never reached
+    depth_fault = ""  # continuous fault past the target (over-extension, too deep)
+    c: BridgeCriteria | SquatCriteria
+    faults_within_reps = True
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """See :class:`ExerciseTracker`."""
         super().__init__(spec, target_hold_s=target_hold_s)
-        self.rep: RepInProgress | None = None
-        self.seen_start = False
-        self.stillness = StillnessGate(float(getattr(spec.criteria, "still_deg_per_s", 20.0)))
+        self.channels = {"main": self._channel(self.signal, self.sign, self.c.reps)}
+        front = self.front_signal()
+        if front is not None:
+            self.channels["front"] = self._channel(*front)
+        self.active = "main"
+        self.rep: _Rep | None = None
+        self.agree_rest = math.nan  # the confirming signal's value at rest
+
+    def _channel(self, measure: Measure, sign: float, params: RepSignal) -> _Channel:
+        return _Channel(measure, sign, params, Excursion.for_signal(params, sign, self.th.reps),
+                        Stillness(params.still_window_s))
+
+    @property
+    def excursion(self) -> Excursion:
+        """The active channel's rep detector."""
+        return self.channels[self.active].excursion
+
+    @property
+    def stillness(self) -> Stillness:
+        """The active channel's speed window."""
+        return self.channels[self.active].stillness
 
     # Subclass hooks -------------------------------------------------------------------
-    def at_start(self, value: float) -> bool:
-        """True when ``value`` is in the start band."""
+    def front_signal(self) -> tuple[Measure, float, RepSignal] | None:
+        """The signal that counts reps in a front view, if the exercise has one."""
+        return None
+
+    def agreement_min(self, rep: _Rep) -> float:
+        """How far the confirming signal must move for a rep to count."""
         raise NotImplementedError
 
-    def left_start(self, value: float) -> bool:
-        """True when ``value`` shows a rep has begun."""
-        raise NotImplementedError
-
-    def enters_target(self, value: float) -> bool:
-        """True when ``value`` enters the target band."""
-        raise NotImplementedError
-
-    def leaves_target(self, value: float) -> bool:
-        """True when ``value`` leaves the target band (with hysteresis)."""
-        raise NotImplementedError
-
-    def depth_faulty(self, value: float) -> bool:
-        """True when ``value`` is past the target (over-extension, too deep)."""
+    def shortfall(self, extreme: float) -> bool:
+        """True when the rep's most extreme depth value never reached the target band."""
         raise NotImplementedError
 
     # The state machine ------------------------------------------------------------------
     def abandon_rep(self) -> None:
         """Forget the rep under way."""
         self.rep = None
+        for ch in self.channels.values():
+            ch.excursion.reset()
+            ch.stillness.reset()
+
+    def on_cut(self) -> None:
+        """A camera cut: a new view reads the same body at other angles, so the rep under
+        way is dropped and the rest level is learnt again (as after a tracking loss)."""
+        self.abandon_rep()
+
+    def _select_channel(self, feats: Features) -> _Channel:
+        """The front-view channel in a front view (when there is one), else the main one."""
+        wanted = "front" if feats.view == "front" and "front" in self.channels else "main"
+        if wanted != self.active:
+            self.abandon_rep()  # a rep seen half from each view is not counted
+            self.active = wanted
+        return self.channels[wanted]
+
+    def adjust_hold(self, hold: HoldEvent) -> HoldEvent:
+        """Stillness is judged on a window ending now: the interval is half a window earlier."""
+        lag = 0.5 * self.channels[self.active].params.still_window_s
+        return HoldEvent(hold.start_s - lag, hold.end_s - lag)
 
     def finish_open(self, t_s: float) -> Judgement | None:
-        """A recording that ends while coming back up from the target counts that rep.
-
-        The user went down, reached the target and is on the way back when the file ends (a
-        clip cut as they stand up); a rep still going down or held at the bottom does not
-        count.
-        """
-        if self.rep is None or self.phase is not Phase.RETURNING:
+        """A recording that ends on the way back from the target counts that rep."""
+        ev = self.excursion.finish(t_s)
+        if ev is None or self.rep is None:
             return None
         judgement = Judgement(Phase.START)
-        self._complete(judgement, t_s)
+        self._complete(judgement, ev)
         return judgement
 
-    def _better(self, a: float, b: float) -> bool:
-        return a > b if self.higher_is_target else a < b
-
-    def judge(self, feats: Features, t_s: float) -> Judgement:
+    def judge(self, feats: Features, frame_faults: set[str], t_s: float) -> Judgement:
         """Advance the state machine by one tracked frame."""
-        value = feats.angles.get(self.signal_name, math.nan)
+        ch = self._select_channel(feats)
+        value = feats.measure(ch.measure)
         if math.isnan(value):
-            return Judgement(self.phase if self.phase != Phase.UNTRACKED else Phase.SETUP)
-        judged = self.form_judged
-        faults = {self.depth_fault} if judged and self.depth_faulty(value) else set()
-        phase = self._next_phase(value, t_s)
-        judgement = Judgement(phase, faults=faults)
-        still = self.stillness.update(value, t_s)
+            return Judgement(self.phase if self.phase is not Phase.UNTRACKED else Phase.SETUP)
+        x = ch.sign * value
+        ex, r = ch.excursion, ch.params
+        self.stillness.update(x, t_s)
+        event = ex.update(x, t_s)
+        if ex.state == "prelude":
+            return Judgement(Phase.SETUP)
+        if ex.state == "rest" and event is None:
+            self.stillness.learn_noise(self.stillness.speed, self.th.holds.noise_adapt)
+            self.rep = None
+            if x - ex.rest < 0.25 * r.enter:  # settled at rest, not already on the way
+                self.agree_rest = self.agree_sign * feats.measure(self.agree)
+            return Judgement(Phase.START)
+        if self.rep is None:
+            self.rep = _Rep(start_s=ex.start_s, agree_low=self.agree_rest)
+            self.reset_rep_hold()
         rep = self.rep
-        if rep is not None:
-            rep.faults |= faults
-            rep.form_judged &= judged
-            rep.reached_target |= phase is Phase.TARGET
-            if self._better(value, rep.peak_value):
-                rep.peak_value, rep.peak_s = value, t_s
-            judgement.hold_good = phase is Phase.TARGET and not faults and still
-            if phase is Phase.START:
-                self._complete(judgement, t_s)
-        self.observe_start(value, phase)
-        return judgement
+        self._observe(rep, feats)
+        faults = {self.depth_fault} & frame_faults
+        rep.faults |= faults
+        if event is not None:
+            judgement = Judgement(Phase.START)
+            self._complete(judgement, event)
+            return judgement
+        band = max(r.plateau_min, r.plateau_fraction * ex.amplitude)
+        near_peak = ex.state == "out" and x >= ex.peak - band
+        still = self.stillness.is_still(r.still_per_s, self.th.holds.noise_factor)
+        rep.reached_plateau |= near_peak and still
+        if near_peak and rep.reached_plateau:
+            target_ok = not self.form_judged or not self.shortfall(rep.extreme)
+            return Judgement(Phase.TARGET, hold_good=still and target_ok and not faults,
+                             faults=faults)
+        phase = Phase.RETURNING if ex.state == "settling" or rep.reached_plateau \
+            else Phase.MOVING
+        return Judgement(phase, faults=faults)
 
-    def observe_start(self, value: float, phase: Phase) -> None:
-        """Hook: learn the user's own start value (bridge)."""
+    def _observe(self, rep: _Rep, feats: Features) -> None:
+        rep.form_judged &= self.form_judged
+        depth = self.depth_sign * feats.measure(self.depth)
+        if self.form_judged and math.isfinite(depth):
+            rep.extreme = depth if math.isnan(rep.extreme) else max(rep.extreme, depth)
+        agree = self.agree_sign * feats.measure(self.agree)
+        if math.isfinite(agree):
+            rep.agree_low = agree if math.isnan(rep.agree_low) else min(rep.agree_low, agree)
+            rep.agree_best = agree if math.isnan(rep.agree_best) else max(rep.agree_best, agree)
 
+    def _agrees(self, rep: _Rep) -> bool:
+        """The confirming signal moved enough over the rep (its range: a rep already under
+        way when the recording began has its low point on the way back)."""
+        if math.isnan(rep.agree_low) or math.isnan(rep.agree_best):
+            return True  # the confirming signal was not measurable: the main one decides
+        return rep.agree_best - rep.agree_low >= self.agreement_min(rep)
 
-    def _next_phase(self, value: float, t_s: float) -> Phase:
-        phase = self.phase
-        if phase in (Phase.SETUP, Phase.UNTRACKED):
-            if self.at_start(value):
-                return Phase.START
-            if not self.seen_start and self.enters_target(value):
-                # The recording began mid-rep, at the target (e.g. a wall sit already held).
-                # Never after a loss: a rep half seen is not counted.
-                self.rep = RepInProgress(start_s=t_s, peak_s=t_s, peak_value=value)
-                self.reset_rep_hold()
-                return Phase.TARGET
-            return Phase.SETUP
-        if phase is Phase.START:
-            self.seen_start = True
-            if self.left_start(value):
-                self.rep = RepInProgress(start_s=t_s, peak_s=t_s, peak_value=value)
-                self.reset_rep_hold()
-                return Phase.TARGET if self.enters_target(value) else Phase.MOVING
-            return Phase.START
-        if phase is Phase.MOVING:
-            if self.enters_target(value):
-                return Phase.TARGET
-            return Phase.START if self.at_start(value) else Phase.MOVING
-        if phase is Phase.TARGET:
-            return Phase.RETURNING if self.leaves_target(value) else Phase.TARGET
-        # RETURNING
-        if self.at_start(value):
-            return Phase.START
-        return Phase.TARGET if self.enters_target(value) else Phase.RETURNING
-
-    def _complete(self, judgement: Judgement, t_s: float) -> None:
+    def _complete(self, judgement: Judgement, event: ExcursionRep) -> None:
         rep = self.rep
         assert rep is not None
         self.rep = None
+        if not self._agrees(rep):
+            return
         hold_s = self.current_hold_s()
         rep_faults: list[str] = []
-        if not rep.form_judged:
-            pass  # seen obliquely: depth and hold are not judged (the report says so)
-        elif not rep.reached_target and self.depth_fault not in rep.faults:
-            rep_faults.append(self.shortfall_fault)
-        target = self.effective_target_hold_s or 0.0
-        if (rep.form_judged and rep.reached_target and not rep_faults and not rep.faults
-                and hold_s < target - HOLD_TOLERANCE_S):
-            rep_faults.append("hold_too_short")
+        extreme = self.depth_sign * rep.extreme if math.isfinite(rep.extreme) else math.nan
+        if rep.form_judged:
+            if self.shortfall(rep.extreme) and self.depth_fault not in rep.faults:
+                rep_faults.append(self.shortfall_fault)
+            if not rep_faults and not rep.faults and self.hold_short(hold_s):
+                rep_faults.append("hold_too_short")
         all_faults = tuple(sorted(rep.faults | set(rep_faults)))
+        metrics = {"form_judged": float(rep.form_judged),
+                   "duration_s": round(event.offset_s - event.onset_s, 3)}
+        if math.isfinite(extreme):
+            metrics[f"{self.depth}_at_peak"] = round(extreme, 1)
         judgement.rep = RepEvent(
-            index=self.rep_count + 1, start_s=rep.start_s, peak_s=rep.peak_s, end_s=t_s,
-            side=None, hold_s=round(hold_s, 3),
-            good_form=rep.form_judged and not all_faults, faults=all_faults,
-            metrics={f"{self.signal_name}_at_peak": round(rep.peak_value, 1),
-                     "form_judged": float(rep.form_judged)},
+            index=self.rep_count + 1, start_s=event.onset_s, peak_s=event.peak_s,
+            end_s=event.offset_s, side=None, hold_s=round(hold_s, 3),
+            good_form=rep.form_judged and not all_faults, faults=all_faults, metrics=metrics,
         )
         judgement.rep_faults = tuple(rep_faults)
 
 
 @register_tracker("bridge")
 class BridgeTracker(_HoldRepTracker):
-    """Bridges on ``hip_ext_deg``; the rest value is learnt from the user's own start."""
+    """Bridges: reps on the hip extension, confirmed by the hips lifting off the floor."""
 
-    signal_name = "hip_ext_deg"
     key_angles = ("hip_ext_deg", "knee_deg")
+    required = ("shoulder", "hip", "knee")  # the ankle helps (hip lift) but is not needed
+    optional = {"ankle": "The ankles were not seen: the hips lifting was not used to confirm "
+                         "each bridge."}
     shortfall_fault = "incomplete_extension"
     depth_fault = "over_extension"
     continuous_faults = ("over_extension",)
+    c: BridgeCriteria
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """See :class:`ExerciseTracker`."""
-        super().__init__(spec, target_hold_s=target_hold_s)
         assert isinstance(spec.criteria, BridgeCriteria)
         self.c = spec.criteria
-        self.rest_deg: float | None = None
+        super().__init__(spec, target_hold_s=target_hold_s)
 
-    def observe_start(self, value: float, phase: Phase) -> None:
-        """Track the resting hip angle while at rest (not while the hips start to rise)."""
-        if phase is not Phase.START or value >= self.c.rest_max_deg:
-            return
-        if self.rest_deg is None or value < self.rest_deg:
-            self.rest_deg = value
-        elif value < self.rest_deg + self.c.lift_deg / 3:
-            self.rest_deg = 0.95 * self.rest_deg + 0.05 * value
+    def frame_faults(self, feats: Features) -> set[str]:
+        """Hips pushed above the shoulder-knee line while lying (not standing)."""
+        if feats.posture == "standing":
+            return set()
+        return {"over_extension"} if feats.measure(Measure.HIP_EXT_DEG) > \
+            self.c.over_extension_deg else set()
 
-    def _rest(self) -> float:
-        return self.rest_deg if self.rest_deg is not None else self.c.rest_max_deg - 15.0
+    def agreement_min(self, rep: _Rep) -> float:
+        """The hips must lift."""
+        return self.c.agree_min_lift
 
-    def at_start(self, value: float) -> bool:
-        """Hips down: below the rest band, or back near the learnt rest value."""
-        return value < self.c.rest_max_deg and value < self._rest() + 0.5 * self.c.lift_deg
-
-    def left_start(self, value: float) -> bool:
-        """Hips lifted clearly above the learnt rest value."""
-        return value > self._rest() + self.c.lift_deg
-
-    def enters_target(self, value: float) -> bool:
-        """At the top."""
-        return value > self.c.top_enter_deg
-
-    def leaves_target(self, value: float) -> bool:
-        """Coming down from the top."""
-        return value < self.c.top_exit_deg
-
-    def depth_faulty(self, value: float) -> bool:
-        """Hips pushed above the shoulder-knee line."""
-        return value > self.c.over_extension_deg
+    def shortfall(self, extreme: float) -> bool:
+        """The top never reached the straight line (within the tolerance)."""
+        return math.isfinite(extreme) and extreme < self.c.full_extension_deg
 
 
 @register_tracker("ball_squat")
 class SquatTracker(_HoldRepTracker):
-    """Ball wall squats on ``thigh_deg`` (falls from ~85 standing to ~15-30 at the bottom)."""
+    """Ball wall squats: reps on the knees bending, confirmed by the hips dropping."""
 
-    signal_name = "thigh_deg"
     key_angles = ("thigh_deg", "knee_deg")
+    signal = Measure.KNEE_DEG
+    sign = -1.0
+    agree = Measure.HIP_OVER_ANKLE
+    agree_sign = -1.0
+    depth = Measure.THIGH_DEG
+    depth_sign = -1.0
+    required = ("shoulder", "hip", "knee", "ankle")
+    counts_from_front = True  # from the front the hips' drop still counts (depth not judged)
     shortfall_fault = "too_shallow"
     depth_fault = "too_deep"
-    higher_is_target = False
     continuous_faults = ("too_deep",)
+    c: SquatCriteria
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """See :class:`ExerciseTracker`."""
-        super().__init__(spec, target_hold_s=target_hold_s)
         assert isinstance(spec.criteria, SquatCriteria)
         self.c = spec.criteria
+        super().__init__(spec, target_hold_s=target_hold_s)
 
-    def at_start(self, value: float) -> bool:
-        """Standing."""
-        return value > self.c.standing_above_deg
+    def front_signal(self) -> tuple[Measure, float, RepSignal] | None:
+        """From the front the knee angle collapses; the hip's drop still shows each squat."""
+        return Measure.HIP_OVER_ANKLE, -1.0, self.c.front_reps
 
-    def left_start(self, value: float) -> bool:
-        """Going down."""
-        return value < self.c.descending_below_deg
+    def frame_faults(self, feats: Features) -> set[str]:
+        """Thighs at or past horizontal."""
+        return {"too_deep"} if feats.measure(Measure.THIGH_DEG) < self.c.too_deep_below_deg \
+            else set()
 
-    def enters_target(self, value: float) -> bool:
-        """Deep enough."""
-        return value < self.c.bottom_enter_deg
+    def agreement_min(self, rep: _Rep) -> float:
+        """The hips must drop (trunk lengths)."""
+        return self.c.agree_min_drop
 
-    def leaves_target(self, value: float) -> bool:
-        """Rising out of the depth band."""
-        return value > self.c.bottom_exit_deg
-
-    def depth_faulty(self, value: float) -> bool:
-        """Thighs at or below horizontal."""
-        return value < self.c.too_deep_below_deg
+    def shortfall(self, extreme: float) -> bool:
+        """The deepest thigh angle stayed above the target band (``extreme`` is -thigh)."""
+        return math.isfinite(extreme) and -extreme > self.c.shallow_above_deg

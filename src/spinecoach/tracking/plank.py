@@ -8,20 +8,30 @@ from the start is still seen, and reported as sagging.  Inside an attempt the ho
 only on good-form frames held still; sag, pike and knees down pause it and are faults.
 Each attempt is reported (``attempts`` in the report) with its good-form seconds; a plank
 has no repetitions, so ``reps`` stays 0.
+
+The form of each frame is judged on its own (``frame_faults``, in every phase, so a short
+table of plank landmarks from another tool is judged frame by frame): knees down when the
+knee is both bent and down near the floor line (a bent-looking knee alone is often the pose
+model's error on a straight leg), else sag or pike from the shoulder-hip-ankle line.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 from spinecoach.domain.exercises.spec import ExerciseSpec, PlankCriteria
-from spinecoach.tracking.base import ExerciseTracker, Judgement, RepInProgress
-from spinecoach.tracking.features import Features
+from spinecoach.tracking.base import ExerciseTracker, Judgement
+from spinecoach.tracking.excursion import Stillness
+from spinecoach.tracking.features import Features, Measure
 from spinecoach.tracking.registry import register_tracker
 from spinecoach.tracking.state import Attempt, HoldEvent, Phase
-from spinecoach.tracking.timing import StillnessGate
 
-EXIT_HYSTERESIS = 0.05  # torso lengths: the hips must drop this far below entry to end it
+
+@dataclass
+class _Attempt:
+    start_s: float
+    faults: set[str] = field(default_factory=set)
 
 
 @register_tracker("plank")
@@ -30,51 +40,68 @@ class PlankTracker(ExerciseTracker):
 
     continuous_faults = ("hip_sag", "hip_pike", "knees_down")
     key_angles = ("line_dev_deg", "knee_deg")
+    required = ("shoulder", "hip", "knee")  # with the feet out of frame the knee ends the line
+    optional = {
+        "ankle": "The ankles were not seen: the body line was judged from shoulder, hip and "
+                 "knee, and knees down was not judged.",
+        "foot_index": "The toes were not seen: the floor line under the body was taken from "
+                      "the elbows to the ankles.",
+        "elbow": "The elbows were not seen: the floor line under the body was taken from the "
+                 "wrists, or not measured.",
+    }
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """See :class:`ExerciseTracker`."""
         super().__init__(spec, target_hold_s=target_hold_s)
         assert isinstance(spec.criteria, PlankCriteria)
         self.c = spec.criteria
-        self.attempt: RepInProgress | None = None
-        self.stillness = StillnessGate(self.c.still_deg_per_s)
+        self.attempt: _Attempt | None = None
+        self.stillness = Stillness(self.c.still_window_s)
         self.settled = False
-        self.hip_motion = StillnessGate(math.inf)
+        self.hip_motion = Stillness(self.c.still_window_s)
         self.motion_since_s: float | None = None
+        self.own_line_deg = math.nan  # the person's own body line when holding well
 
     def abandon_rep(self) -> None:
         """Forget the attempt under way (its closed holds stay recorded)."""
         self.attempt = None
 
-    def _frame_faults(self, feats: Features) -> set[str]:
-        dev = feats.angles.get("line_dev_deg", math.nan)
-        knee = feats.angles.get("knee_deg", math.nan)
-        faults = set()
-        if dev > self.c.sag_deg:
-            faults.add("hip_sag")
-        if dev < -self.c.pike_deg:
-            faults.add("hip_pike")
-        if knee < self.c.min_knee_deg:
+    def frame_faults(self, feats: Features) -> set[str]:
+        """Sag, pike or knees down, from this frame alone, whenever the body is near level."""
+        if feats.posture == "standing" or not feats.measure(Measure.TILT_DEG) < self.c.max_tilt_deg:
+            return set()
+        knee = feats.measure(Measure.KNEE_DEG)
+        knee_floor = feats.measure(Measure.KNEE_FLOOR)
+        if knee < self.c.min_knee_deg and not knee_floor >= self.c.knee_floor_max:
             return {"knees_down"}  # the shoulder-hip-ankle line means nothing on the knees
-        return faults
+        dev = feats.measure(Measure.LINE_DEV_DEG)
+        bend = dev - self.own_line_deg  # NaN until the person's own line is known
+        if dev > self.c.sag_deg or bend > self.c.relative_deg:
+            return {"hip_sag"}
+        if dev < -self.c.pike_deg or bend < -self.c.relative_deg:
+            return {"hip_pike"}
+        return set()
 
-    def judge(self, feats: Features, t_s: float) -> Judgement:
+    def judge(self, feats: Features, frame_faults: set[str], t_s: float) -> Judgement:
         """Advance by one tracked frame."""
-        tilt = feats.angles.get("tilt_deg", math.nan)
-        hip_h = feats.hip_above_floor
-        lift = self.c.min_hip_lift - (EXIT_HYSTERESIS if self.attempt is not None else 0.0)
-        knee = feats.angles.get("knee_deg", math.nan)
-        up = hip_h > lift and tilt < self.c.max_tilt_deg
-        if self.attempt is not None and not up and (knee < self.c.min_knee_deg
+        tilt = feats.measure(Measure.TILT_DEG)
+        hip_h = feats.measure(Measure.HIP_FLOOR)
+        lift = self.c.min_hip_lift - (self.c.exit_hysteresis if self.attempt is not None
+                                      else 0.0)
+        # Up on forearms and toes: the hips well above the floor line, or (a sagging plank,
+        # hips low) the knees still off it.  Lying down, the thighs are on the floor.
+        legs_up = feats.measure(Measure.KNEE_FLOOR) > self.c.knee_floor_max
+        up = (hip_h > lift or legs_up) and tilt < self.c.max_tilt_deg
+        if self.attempt is not None and not up and ("knees_down" in frame_faults
                                                     or math.isnan(hip_h)):
             # Knees down mid-attempt is a fault, not the end; an unknown hip height (the
             # floor line's joints hidden for a moment) is not "lying down" either.
             up = tilt < self.c.max_tilt_deg
-        faults = self._frame_faults(feats) if up and self.form_judged else set()
+        faults = frame_faults if up else set()
         if self.attempt is None:
             if not up:
                 return Judgement(Phase.START)
-            self.attempt = RepInProgress(start_s=t_s, peak_s=t_s, peak_value=0.0)
+            self.attempt = _Attempt(start_s=t_s)
             self.settled = False
             self.reset_rep_hold()
         elif not up:
@@ -82,22 +109,53 @@ class PlankTracker(ExerciseTracker):
             self._complete(judgement, t_s)
             return judgement
         self.attempt.faults |= faults
-        self.stillness.update(feats.angles.get("line_dev_deg", math.nan), t_s)
-        self.hip_motion.update(100.0 * hip_h, t_s)  # hip height in % of the trunk
-        # Settling into position (slower than still_deg_per_s) starts a hold; once settled,
-        # only real movement (the line bending fast, or the hips rising or dropping) or a
-        # fault ends it, so the pose model's slower drift on a still body does not.
-        speed = self.stillness.speed
-        if speed < self.c.still_deg_per_s:
+        good = self._settle(feats, faults, t_s)
+        if good:
+            self._learn_own_line(feats.measure(Measure.LINE_DEV_DEG))
+        return Judgement(Phase.TARGET, hold_good=good, faults=faults)
+
+    def _learn_own_line(self, dev: float) -> None:
+        """Follow the body line of good holds (a running median, within the good band).
+
+        The pose model reads a straight body a few degrees off straight, differently for each
+        body and camera; a sag or pike is also judged as a bend of ``relative_deg`` away from
+        the person's own line, so a reading of -11 on a straight plank and +6 on a sagging one
+        is a sag even though +6 is inside the absolute band.
+        """
+        if not -self.c.pike_deg < dev < self.c.sag_deg:
+            return
+        if math.isnan(self.own_line_deg):
+            self.own_line_deg = dev
+        else:
+            step = 0.2 if dev > self.own_line_deg else -0.2
+            self.own_line_deg += step
+
+    def _settle(self, feats: Features, faults: set[str], t_s: float) -> bool:
+        """Settling into position starts a hold; only real movement or a fault ends it.
+
+        Speeds are slopes over a short window (the pose model's frame-to-frame jitter
+        averages out): the body line slower than ``still_deg_per_s`` settles; faster than
+        ``moving_deg_per_s``, or the hips rising or dropping faster than
+        ``hip_moving_per_s``, unsettles, so the model's slow drift on a still body does not.
+        """
+        speed = self.stillness.update(feats.measure(Measure.LINE_DEV_DEG), t_s)
+        hip_speed = self.hip_motion.update(feats.measure(Measure.HIP_FLOOR), t_s)
+        moving = speed >= self.c.still_deg_per_s or hip_speed >= self.c.hip_still_per_s
+        if not moving:
             self.motion_since_s = None
-        elif self.motion_since_s is None:
+        elif self.motion_since_s is None and math.isfinite(speed):
             self.motion_since_s = t_s
-        hips_moving = self.hip_motion.speed > 100.0 * self.c.hip_moving_per_s
+        hips_moving = math.isfinite(hip_speed) and hip_speed > self.c.hip_moving_per_s
         if faults or speed > self.c.moving_deg_per_s or hips_moving:
             self.settled = False
         elif speed < self.c.still_deg_per_s:
             self.settled = True
-        return Judgement(Phase.TARGET, hold_good=self.settled, faults=faults)
+        return self.settled
+
+    def on_cut(self) -> None:
+        """A camera cut: speeds restart from the new framing."""
+        self.stillness.reset()
+        self.hip_motion.reset()
 
     def adjust_hold(self, hold: HoldEvent) -> HoldEvent:
         """End the hold where the movement that ended it began.
@@ -105,11 +163,14 @@ class PlankTracker(ExerciseTracker):
         A hold ends live once movement is clear (a fault, the line bending fast, the hips
         moving, lying down); the interval recorded ends where that movement began, so the
         way down is not counted as holding.  Slow drift that did not end the hold is not cut.
+        Speeds are judged on a window ending now, so both ends are half a window earlier.
         """
+        lag = 0.5 * self.c.still_window_s
+        end = hold.end_s
         start = self.motion_since_s
         if start is not None and hold.start_s < start < hold.end_s:
-            return HoldEvent(hold.start_s, start)
-        return hold
+            end = start
+        return HoldEvent(hold.start_s - lag, end - lag)
 
     def _complete(self, judgement: Judgement, t_s: float) -> None:
         """End the attempt: record it (a plank has holds and attempts, not reps)."""

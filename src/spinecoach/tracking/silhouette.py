@@ -19,16 +19,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from spinecoach.domain.geometry import Point
-
-_LUMBAR_FRACTIONS = np.linspace(0.5, 0.9, 9)  # along shoulder -> hip
-_UPPER_BACK_FRACTION = 0.2
-_BUTTOCK_FRACTION = 1.05
+from spinecoach.domain.thresholds import SilhouetteThresholds
 
 
 def _lowest_body_row(
-    mask: NDArray[np.float32], col: int, row_from: int, row_to: int
+    mask: NDArray[np.float32], col: int, row_from: int, row_to: int, level: float
 ) -> float:
-    column = mask[row_from:row_to, col] > 0.5
+    column = mask[row_from:row_to, col] > level
     if not column.any():
         return math.nan
     last = len(column) - 1 - int(np.argmax(column[::-1]))
@@ -36,7 +33,8 @@ def _lowest_body_row(
 
 
 def lumbar_gap(
-    mask: NDArray[np.float32], shoulder_px: Point, hip_px: Point, image_width: int
+    mask: NDArray[np.float32], shoulder_px: Point, hip_px: Point, image_width: int,
+    where: SilhouetteThresholds,
 ) -> float:
     """Return the lower-back gap above the floor line, in trunk lengths (NaN if unknown).
 
@@ -48,6 +46,8 @@ def lumbar_gap(
         Near-side shoulder and hip in full-image pixels.
     image_width
         Width of the full image (to scale pixels to the mask).
+    where
+        Where along shoulder -> hip to look (the engine-wide ``[silhouette]`` table).
     """
     scale = mask.shape[1] / image_width
     sx, sy = shoulder_px[0] * scale, shoulder_px[1] * scale
@@ -55,22 +55,22 @@ def lumbar_gap(
     torso = math.hypot(hx - sx, hy - sy)
     if not torso > 4:  # too small to measure (also catches NaN)
         return math.nan
-    row_from = max(0, int(min(sy, hy) - 0.6 * torso))
-    row_to = min(mask.shape[0], int(max(sy, hy) + 0.6 * torso))
+    row_from = max(0, int(min(sy, hy) - where.search_torso * torso))
+    row_to = min(mask.shape[0], int(max(sy, hy) + where.search_torso * torso))
 
     def bottom_at(fraction: float) -> tuple[float, float]:
         x = sx + fraction * (hx - sx)
         col = int(round(x))
         if not 0 <= col < mask.shape[1]:
             return x, math.nan
-        return x, _lowest_body_row(mask, col, row_from, row_to)
+        return x, _lowest_body_row(mask, col, row_from, row_to, where.mask_level)
 
-    x0, y0 = bottom_at(_UPPER_BACK_FRACTION)
-    x1, y1 = bottom_at(_BUTTOCK_FRACTION)
+    x0, y0 = bottom_at(where.upper_back)
+    x1, y1 = bottom_at(where.buttock)
     if math.isnan(y0) or math.isnan(y1) or x1 == x0:
         return math.nan
     gaps = []
-    for fraction in _LUMBAR_FRACTIONS:
+    for fraction in np.linspace(where.lumbar_from, where.lumbar_to, where.lumbar_samples):
         x, y = bottom_at(float(fraction))
         line_y = y0 + (y1 - y0) * (x - x0) / (x1 - x0)
         gaps.append(line_y - y)  # rows: the floor line is below (larger y) the lifted edge

@@ -6,7 +6,6 @@ thresholds hold at 10, 30 or 60 fps and for variable frame rates.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from spinecoach.tracking.state import FaultEvent, HoldEvent
@@ -59,27 +58,29 @@ class HoldTimer:
     """Times a hold only while the position is right, bridging breaks shorter than grace.
 
     ``update(good, t_s)`` is called every frame the person is tracked.  Good-form time is
-    accumulated frame to frame; a break shorter than ``grace_s`` is forgiven (its time is not
-    counted but the hold continues), a longer break closes the interval.
+    accumulated frame to frame; a break shorter than ``grace_s`` is forgiven and its time is
+    counted (one noisy frame inside a steady hold is measurement noise, not a break), a
+    longer break closes the interval at its last good frame.
     """
 
     grace_s: float
     start_s: float | None = None
     last_good_s: float | None = None
     good_s: float = 0.0
-    _prev_t_s: float | None = None
 
     def update(self, good: bool, t_s: float) -> HoldEvent | None:
         """Feed one frame; return the closed interval when a real break ends a hold."""
-        prev, self._prev_t_s = self._prev_t_s, t_s
         if good:
+            closed = None
+            if self.last_good_s is not None and t_s - self.last_good_s > self.grace_s:
+                closed = self.close()  # frames missing for longer than grace: a real break
             if self.start_s is None:
                 self.start_s = t_s
                 self.good_s = 0.0
-            elif prev is not None and self.last_good_s == prev:
-                self.good_s += t_s - prev
+            elif self.last_good_s is not None:
+                self.good_s += t_s - self.last_good_s  # a break shorter than grace_s counts
             self.last_good_s = t_s
-            return None
+            return closed
         if self.last_good_s is not None and t_s - self.last_good_s > self.grace_s:
             return self.close()
         return None
@@ -91,7 +92,6 @@ class HoldTimer:
             if self.last_good_s > self.start_s:
                 event = HoldEvent(self.start_s, self.last_good_s)
         self.start_s = self.last_good_s = None
-        self._prev_t_s = None
         return event
 
     @property
@@ -124,30 +124,3 @@ class CueLimiter:
                 return None
         self.last_s, self.last_text = t_s, text
         return text
-
-
-@dataclass
-class StillnessGate:
-    """True while a signal (degrees) moves slower than ``max_deg_per_s``: a real hold.
-
-    Moving through the target band on the way up or down is not holding it.  The speed is
-    averaged over two frames so one noisy frame does not break a hold.
-    """
-
-    max_deg_per_s: float
-    _prev: tuple[float, float] | None = None
-    _speed: float | None = None
-
-    def update(self, value: float, t_s: float) -> bool:
-        """Feed one sample; return whether the signal is still."""
-        prev, self._prev = self._prev, (t_s, value)
-        if prev is None or t_s <= prev[0]:
-            return False
-        speed = abs(value - prev[1]) / (t_s - prev[0])
-        self._speed = speed if self._speed is None else 0.5 * self._speed + 0.5 * speed
-        return self._speed < self.max_deg_per_s
-
-    @property
-    def speed(self) -> float:
-        """The averaged speed in degrees per second (infinite before two samples)."""
-        return math.inf if self._speed is None else self._speed

@@ -30,7 +30,7 @@ from spinecoach.session.repository import Repository
 from spinecoach.settings import Settings, load_settings
 from spinecoach.web import routes_api, routes_media, routes_pages, routes_ws, wiring
 from spinecoach.web.context import AppContext
-from spinecoach.web.jobs import AnalysisJobs, Analyzer, analyze_upload
+from spinecoach.web.jobs import AnalysisJobs, Analyzer, EngineAnalyzer
 from spinecoach.web.live import EstimatorFactory, JpegDecoder, TrackerFactory
 from spinecoach.web.local_user import Clock, LocalUser, utc_now
 from spinecoach.web.pictures import PictureRenderer, PictureService, synth_renderer
@@ -93,7 +93,7 @@ def create_app(
         speech=SpeechService(settings.speech, settings.data_dir / "cache" / "speech"),
         pictures=PictureService(settings.data_dir / "cache" / "pictures",
                                 picture_renderer or synth_renderer),
-        jobs=AnalysisJobs(analyzer or analyze_upload, settings.data_dir / "uploads"),
+        jobs=AnalysisJobs(analyzer or EngineAnalyzer(), settings.data_dir / "uploads"),
     )
     app = FastAPI(
         title="spinecoach",

@@ -2,6 +2,12 @@
 
 The uploaded file is written to a private temporary directory, analysed, and deleted when the
 job ends whatever happens: the video is never stored, only the numbers of the report.
+
+The real analyzer, :class:`EngineAnalyzer` (one per app), runs pose estimation on one
+:class:`~spinecoach.pose.pool.PosePool` (the one ``spinecoach analyze`` uses for a batch),
+shared by every upload of this process: it starts with the first upload, so MediaPipe loads
+once per worker rather than once per video, and stops when the app shuts down.  Up to two
+uploads are analysed at a time, so one's decoding and report overlap the other's pose work.
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spinecoach.errors import SpinecoachError
 from spinecoach.session.analysis_report import AnalysisReport
 from spinecoach.web.schemas import AnalysisJob
+
+if TYPE_CHECKING:
+    from spinecoach.pose.pool import PosePool
 
 _log = logging.getLogger(__name__)
 
@@ -26,14 +36,53 @@ Analyzer = Callable[[Path, str, ProgressCallback], AnalysisReport]
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".y4m", ".mjpeg", ".mpg")
 
 
-def analyze_upload(path: Path, exercise_id: str, progress: ProgressCallback) -> AnalysisReport:
-    """Run :func:`spinecoach.compose.analyze_file`, as ``spinecoach analyze`` does."""
-    from spinecoach.compose import analyze_file
+class EngineAnalyzer:
+    """:func:`spinecoach.compose.analyze_file` on a pose pool shared by all uploads.
 
-    def on_progress(done: int, total: int | None) -> None:
-        progress(done / total if total else 0.0)
+    Parameters
+    ----------
+    workers
+        Pose worker processes (default: the cores available).
+    pool_factory
+        Starts the pool (default: BlazePose workers); a test seam.
+    """
 
-    return analyze_file(path, exercise_id, progress=on_progress).analysis
+    def __init__(
+        self, workers: int | None = None, *, pool_factory: Callable[[], PosePool] | None = None
+    ) -> None:
+        self._workers = workers
+        self._pool_factory = pool_factory
+        self._pool: PosePool | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, path: Path, exercise_id: str, progress: ProgressCallback) -> AnalysisReport:
+        """Analyse one upload (the :data:`Analyzer` signature)."""
+        from spinecoach.compose import analyze_file
+
+        def on_progress(done: int, total: int | None) -> None:
+            progress(done / total if total else 0.0)
+
+        return analyze_file(path, exercise_id, progress=on_progress,
+                            pool=self._running_pool()).analysis
+
+    def _running_pool(self) -> PosePool:
+        from spinecoach.compose import start_pose_pool
+
+        with self._lock:
+            if self._pool is not None and self._pool.broken:
+                self._pool.close()
+                self._pool = None
+            if self._pool is None:
+                factory = self._pool_factory or (lambda: start_pose_pool(self._workers))
+                self._pool = factory()
+            return self._pool
+
+    def close(self) -> None:
+        """Stop the pool's workers (a later upload starts them again)."""
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
 
 
 @dataclass
@@ -47,14 +96,14 @@ class _Job:
 
 
 class AnalysisJobs:
-    """Runs one analysis at a time in a background thread."""
+    """Runs up to two analyses at a time in background threads."""
 
     def __init__(self, analyzer: Analyzer, work_dir: Path) -> None:
         self.analyzer = analyzer
         self.work_dir = work_dir
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
 
     def new_upload_path(self, suffix: str) -> Path:
         """Return a fresh private path for an upload."""
@@ -92,8 +141,11 @@ class AnalysisJobs:
             path.unlink(missing_ok=True)
 
     def shutdown(self) -> None:
-        """Stop accepting jobs."""
+        """Stop accepting jobs and stop the analyzer's pose workers, if it has any."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+        close = getattr(self.analyzer, "close", None)
+        if callable(close):
+            close()
 
     @staticmethod
     def _view(job: _Job) -> AnalysisJob:

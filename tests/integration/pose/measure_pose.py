@@ -118,9 +118,10 @@ def lag_frames(raw: np.ndarray, smooth: np.ndarray) -> float:
 
 def signals_smoothed(xy: np.ndarray, width: int, height: int, fps: float) -> np.ndarray:
     """Run ``spinecoach.signals``' One Euro smoother over raw pixel tracks."""
+    from spinecoach.domain.thresholds import engine_thresholds
     from spinecoach.signals.filters import LandmarkSmoother
 
-    smoother = LandmarkSmoother()
+    smoother = LandmarkSmoother.from_thresholds(engine_thresholds().signals)
     out = np.empty_like(xy)
     for i in range(len(xy)):
         full = np.full((33, 2), np.nan)

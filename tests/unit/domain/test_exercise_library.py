@@ -40,8 +40,8 @@ def _raw(exercise_id: str) -> dict:
 
 def test_unknown_or_misspelt_keys_are_rejected():
     data = _raw("bridge")
-    data["criteria"]["top_enter_degs"] = data["criteria"].pop("top_enter_deg")
-    with pytest.raises(ValidationError, match="top_enter_deg"):
+    data["criteria"]["full_extension_degs"] = data["criteria"].pop("full_extension_deg")
+    with pytest.raises(ValidationError, match="full_extension_deg"):
         ExerciseSpec.model_validate(data)
     data = _raw("plank")
     data["colour"] = "blue"
@@ -58,3 +58,13 @@ def test_specs_are_frozen():
 def test_unknown_exercise_names_the_valid_ones():
     with pytest.raises(UnknownExerciseError, match="hip-hinge, bridge, plank, ball-squat"):
         get_exercise("situps")
+
+
+def test_the_engine_wide_thresholds_table_is_validated():
+    from spinecoach.domain.thresholds import EngineThresholds, engine_thresholds
+
+    table = engine_thresholds().model_dump()
+    assert table["holds"]["tolerance_s"] > 0
+    table["holds"]["tolerance_secs"] = table["holds"].pop("tolerance_s")
+    with pytest.raises(ValidationError, match="tolerance_s"):
+        EngineThresholds.model_validate(table)

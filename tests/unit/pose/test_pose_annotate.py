@@ -91,7 +91,7 @@ def test_angle_keys_find_their_joints(sequence: PoseSequence) -> None:
     assert _angle_anchor("hip_deg", landmarks) in (Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
     assert _angle_anchor("trunk_tilt_deg", landmarks) is None
     assert _angle_anchor("hip_ext_deg", landmarks) is None
-    assert _angle_anchor("hip_height", landmarks) is None
+    assert _angle_anchor("hip_lift", landmarks) is None
     landmarks = landmarks.copy()
     landmarks[Landmark.LEFT_KNEE, 3], landmarks[Landmark.RIGHT_KNEE, 3] = 0.2, 0.9
     assert _angle_anchor("knee_deg", landmarks) is Landmark.RIGHT_KNEE

@@ -156,3 +156,23 @@ def test_real_third_party_csv_reads_with_fps() -> None:
     assert len(seq) == 853
     assert np.isfinite(seq.landmarks[:, Landmark.LEFT_KNEE, :]).all()
     assert np.isnan(seq.landmarks[:, Landmark.LEFT_WRIST]).all()
+
+
+def test_17_point_arrays_are_read_with_their_layout(tmp_path):
+    from spinecoach.errors import LandmarkFileError
+    from spinecoach.pose.landmark_io import LAYOUTS, read_landmarks
+
+    rng = np.random.default_rng(3)
+    array = rng.uniform(0.2, 0.8, (5, 17, 3))
+    path = tmp_path / "other_tool.npy"
+    np.save(path, array)
+    seq = read_landmarks(path, fps=30, layout="coco17")
+    order = list(LAYOUTS["coco17"])
+    assert np.allclose(seq.landmarks[:, order, :2], array[..., :2])
+    assert np.allclose(seq.landmarks[:, order, 3], array[..., 2])  # the score is visibility
+    others = [i for i in range(33) if i not in order]
+    assert np.isnan(seq.landmarks[:, others, 0]).all()
+    with pytest.raises(LandmarkFileError, match="--layout"):
+        read_landmarks(path, fps=30)
+    with pytest.raises(LandmarkFileError, match="unknown layout"):
+        read_landmarks(path, fps=30, layout="openpose25")

@@ -1,6 +1,9 @@
 import numpy as np
 
+from spinecoach.domain.thresholds import engine_thresholds
 from spinecoach.signals.filters import LandmarkSmoother, gate_by_visibility
+
+SIGNALS = engine_thresholds().signals
 
 
 def _pose(v=0.9):
@@ -13,7 +16,7 @@ def test_low_visibility_and_out_of_frame_become_nan():
     pose = _pose()
     pose[3, 3] = 0.1
     pose[5, 0] = 1.2  # invented outside the image
-    gated = gate_by_visibility(pose, 0.5)
+    gated = gate_by_visibility(pose, 0.5, SIGNALS.outside_margin)
     assert np.isnan(gated[3, :3]).all() and np.isnan(gated[5, :3]).all()
     assert np.isfinite(gated[0, :3]).all()
     assert gated is not pose  # input untouched
@@ -22,7 +25,7 @@ def test_low_visibility_and_out_of_frame_become_nan():
 
 def test_still_noise_is_reduced_and_a_step_is_followed_with_little_lag():
     rng = np.random.default_rng(0)
-    smoother = LandmarkSmoother()
+    smoother = LandmarkSmoother.from_thresholds(SIGNALS)
     out = []
     for i in range(60):
         xy = np.full((33, 2), 0.5) + rng.normal(0, 0.005, (33, 2))
@@ -35,7 +38,7 @@ def test_still_noise_is_reduced_and_a_step_is_followed_with_little_lag():
 
 
 def test_gaps_are_held_up_to_the_limit_then_nan():
-    smoother = LandmarkSmoother(max_gap_s=0.2)
+    smoother = LandmarkSmoother.from_thresholds(SIGNALS.model_copy(update={"max_gap_s": 0.2}))
     xy = np.full((33, 2), 0.4)
     smoother.update(xy, 0.0)
     missing = xy.copy()

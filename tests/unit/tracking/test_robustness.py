@@ -66,8 +66,7 @@ def test_invented_shoulders_at_the_frame_edge_are_untracked():
     assert all(s.cue is None for s in edge)
 
 
-def test_a_front_view_is_a_setup_problem_not_a_wrong_number():
-    _, frames = frames_of("ball-squat", "good")
+def _seen_from_the_front(frames):
     front = []
     for f in frames:
         lm = f.landmarks.copy()
@@ -78,10 +77,23 @@ def test_a_front_view_is_a_setup_problem_not_a_wrong_number():
             lm[left, 0] = mid_x + 0.4 * torso
             lm[right, 0] = mid_x - 0.4 * torso
         front.append(PoseFrame(f.t_s, lm, f.width, f.height))
-    states, _ = _states("ball-squat", front)
-    assert all(s.tracking is Tracking.SETUP for s in states[5:])
+    return front
+
+
+def test_a_front_view_is_a_setup_problem_not_a_wrong_number():
+    _, frames = frames_of("bridge", "good")
+    states, _ = _states("bridge", _seen_from_the_front(frames))
+    assert all(s.tracking is Tracking.SETUP for s in states[20:])
     assert "side-on" in (states[-1].setup_problem or "")
     assert states[-1].reps == 0
+
+
+def test_squats_seen_from_the_front_are_counted_but_depth_is_not_judged():
+    truth, frames = frames_of("ball-squat", "too_deep")
+    report = analyse("ball-squat", _seen_from_the_front(frames))
+    assert report["reps"] == truth["reps"]
+    assert not report["faults"]  # too deep cannot be seen from the front
+    assert report["tracking"]["form_not_judged_s"] > 0.8 * frames[-1].t_s
 
 
 def test_cues_are_one_at_a_time_and_rate_limited():

@@ -1,7 +1,10 @@
 import numpy as np
 import pytest
 
+from spinecoach.domain.thresholds import engine_thresholds
 from spinecoach.tracking.silhouette import lumbar_gap
+
+WHERE = engine_thresholds().silhouette
 
 
 def _supine_mask(gap_rows: int) -> np.ndarray:
@@ -14,13 +17,13 @@ def _supine_mask(gap_rows: int) -> np.ndarray:
 
 
 def test_flat_back_has_no_gap_and_an_arch_is_measured_in_trunk_lengths():
-    flat = lumbar_gap(_supine_mask(0), (20.0, 45.0), (80.0, 45.0), 120)
-    arched = lumbar_gap(_supine_mask(6), (20.0, 45.0), (80.0, 45.0), 120)
+    flat = lumbar_gap(_supine_mask(0), (20.0, 45.0), (80.0, 45.0), 120, WHERE)
+    arched = lumbar_gap(_supine_mask(6), (20.0, 45.0), (80.0, 45.0), 120, WHERE)
     assert flat == pytest.approx(0.0, abs=1e-6)
     assert arched == pytest.approx(6 / 60, abs=0.02)
 
 
 def test_unknown_when_the_body_is_not_in_the_mask():
     empty = np.zeros((100, 120), np.float32)
-    assert np.isnan(lumbar_gap(empty, (20.0, 45.0), (80.0, 45.0), 120))
-    assert np.isnan(lumbar_gap(_supine_mask(0), (np.nan, 45.0), (80.0, 45.0), 120))
+    assert np.isnan(lumbar_gap(empty, (20.0, 45.0), (80.0, 45.0), 120, WHERE))
+    assert np.isnan(lumbar_gap(_supine_mask(0), (np.nan, 45.0), (80.0, 45.0), 120, WHERE))

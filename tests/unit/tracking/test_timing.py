@@ -32,7 +32,8 @@ def test_hold_survives_one_bad_frame_but_not_a_real_break():
     timer = HoldTimer(grace_s=0.35)
     events = _feed(timer, [True] * 60 + [False] + [True] * 59)
     assert events == [] and timer.holding
-    assert timer.current_s() == pytest.approx(118 / FPS - 1 / FPS, abs=0.05)
+    # The forgiven frame is measurement noise inside a steady hold: its time counts.
+    assert timer.current_s() == pytest.approx(119 / FPS, abs=0.05)
     events = _feed(timer, [False] * 30, t0=120 / FPS)
     assert len(events) == 1 and events[0].start_s == 0.0
     assert events[0].end_s == pytest.approx(119 / FPS)

@@ -62,31 +62,45 @@ class Timing(_Frozen):
     min_visibility: float = Field(default=0.5, ge=0, le=1)
 
 
+class RepSignal(_Frozen):
+    """How repetitions are found in one signal, relative to the person's own rest level.
+
+    See ``tracking.excursion``: a rep starts ``enter`` above rest, must reach
+    ``min_amplitude`` above it, and ends once back by ``return_fraction`` of its own range.
+    Units are the signal's (degrees, or trunk / thigh lengths).
+    """
+
+    rest_prior: float  # the typical rest value, used until the person's own is seen
+    enter: float = Field(gt=0)
+    min_amplitude: float = Field(gt=0)
+    return_fraction: float = Field(gt=0, lt=1)
+    plateau_fraction: float = Field(ge=0, lt=1)  # within this share of the range of the peak
+    plateau_min: float = Field(ge=0)  # (and at least this close) = at the target plateau
+    still_per_s: float = Field(gt=0)  # a hold is timed while slower than this (or the noise)
+    still_window_s: float = Field(gt=0, le=2)  # speed = slope over this window
+    held_start_is_rep: bool = True  # a recording that starts held away from rest is a rep
+
+
 class HeelTapCriteria(_Frozen):
-    """Supine hip hinge (heel taps) thresholds; heights in thigh lengths."""
+    """Supine hip hinge (heel taps); ankle heights above the trunk line in thigh lengths."""
 
     kind: Literal["heel_tap"]
-    tabletop_min_lift: float  # both ankles at least this high = tabletop start position
-    lowering_below_lift: float  # an ankle below this = a leg is lowering
-    tap_below_lift: float  # an ankle below this = the heel reached the floor
-    return_above_lift: float  # the lowered ankle back above this = rep complete
+    reps: RepSignal  # on the lowering of the lower ankle (rest = its tabletop height)
     max_knee_deg: float  # moving knee opening past this = knee_angle fault
-    min_rep_s: float  # a tap-and-return quicker than this = too_fast
+    min_rep_s: float  # a tap-and-return quicker than this (onset to offset) = too_fast
     arch_gap_rise: float  # lower-back gap rise (fraction of torso length) = lumbar_arch
     max_camera_height: float  # far/near joint height gap (torsos) above which the camera is
     #                           looking down and the floor contour cannot be judged
 
 
 class BridgeCriteria(_Frozen):
-    """Bridge thresholds on ``hip_ext_deg``."""
+    """Bridge thresholds; reps on ``hip_ext_deg``, confirmed by the hip lift."""
 
     kind: Literal["bridge"]
-    rest_max_deg: float  # hips down: hip_ext below this
-    lift_deg: float  # hip_ext this far above the learnt rest value = rising
-    top_enter_deg: float  # hip_ext above this = at the top (full extension)
-    top_exit_deg: float  # hysteresis: leaves the top below this
+    reps: RepSignal
+    agree_min_lift: float  # the hips must also rise this far (thigh lengths) when measurable
+    full_extension_deg: float  # a rep whose top stays below this = incomplete_extension
     over_extension_deg: float  # hip_ext above this = hips pushed past the line
-    still_deg_per_s: float  # the hold is timed only while the hip angle moves slower
     target_hold_s: float
 
 
@@ -95,26 +109,30 @@ class PlankCriteria(_Frozen):
 
     kind: Literal["plank"]
     max_tilt_deg: float  # shoulder-ankle line steeper than this = not in a plank
-    min_knee_deg: float  # knees straighter than this = legs straight
+    min_knee_deg: float  # knees bent more than this ...
+    knee_floor_max: float  # ... and this close to the floor line (trunk lengths) = knees down
     sag_deg: float  # line_dev above this = hip_sag
     pike_deg: float  # line_dev below minus this = hip_pike
+    relative_deg: float  # or bent this far from the person's own line in good holds
     min_hip_lift: float  # hip above the elbow-toes floor line (torso lengths) = up in a plank
+    exit_hysteresis: float  # the hips must drop this much further (torso lengths) to end it
     still_deg_per_s: float  # a hold starts once the body line moves slower than this
     moving_deg_per_s: float  # and ends when it moves faster than this (or on a fault)
     hip_moving_per_s: float  # or when the hips rise or drop faster (torso lengths per second)
+    hip_still_per_s: float  # hips slower than this are still (where a movement began)
+    still_window_s: float = Field(gt=0, le=2)  # speeds are slopes over this window
     target_hold_s: float
 
 
 class SquatCriteria(_Frozen):
-    """Ball wall squat thresholds on ``thigh_deg``."""
+    """Ball wall squat thresholds; reps on the knee bend, confirmed by the hip's drop."""
 
     kind: Literal["ball_squat"]
-    standing_above_deg: float  # thigh steeper than this = standing
-    descending_below_deg: float  # below this = a rep has begun
-    bottom_enter_deg: float  # below this = in the target depth band
-    bottom_exit_deg: float  # hysteresis: leaves the band above this
-    too_deep_below_deg: float  # below this = thighs at or past horizontal
-    still_deg_per_s: float  # the hold is timed only while the thigh angle moves slower
+    reps: RepSignal  # on ``knee_deg`` (sign flipped: bending = a rise)
+    front_reps: RepSignal  # in a front view, on ``hip_over_ankle`` (sign flipped)
+    agree_min_drop: float  # the hips must also drop this far (trunk lengths)
+    shallow_above_deg: float  # a rep whose deepest thigh stays above this = too_shallow
+    too_deep_below_deg: float  # thigh below this = at or past horizontal (too_deep)
     target_hold_s: float
 
 
