@@ -1,10 +1,12 @@
-"""H.264 video files that browsers play: the one encoder of annotated and other videos.
+"""H.264 video files that browsers play: the one encoder of annotated and rendered videos.
 
 :class:`H264Writer` encodes RGB frames with libx264 (yuv420p, ``+faststart``) through PyAV.
 Frames are timed by their ``t_s`` (millisecond time base), so a variable-frame-rate input keeps
-its timing; a frame whose time does not advance is moved one millisecond on.  yuv420p needs even
-sizes, so an odd width or height is cropped by a pixel, and a frame of another size is resized
-to the writer's size.
+its timing; a frame whose time does not advance is moved one millisecond on.  A constant-rate
+file (a rendered clip, :mod:`spinecoach.synth.video`) is timed by frame number instead
+(``constant_rate=True``: the time base is one frame), so its frame times are exact.  yuv420p
+needs even sizes, so an odd width or height is cropped by a pixel, and a frame of another size
+is resized to the writer's size.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ class H264Writer(ClosedOnExit):
         x264 constant rate factor (lower = better quality, bigger file; 23 is x264's default).
     preset
         x264 speed preset; ``"veryfast"`` keeps encoding well ahead of real time.
+    constant_rate
+        Time every frame by its number at ``fps`` (``t_s`` is ignored).
+    container_format
+        The container (default: from the suffix).
 
     Raises
     ------
@@ -58,6 +64,8 @@ class H264Writer(ClosedOnExit):
         *,
         crf: int = 23,
         preset: str = "veryfast",
+        constant_rate: bool = False,
+        container_format: str | None = None,
     ) -> None:
         if fps <= 0 or width < 2 or height < 2:
             raise ValueError(
@@ -69,13 +77,17 @@ class H264Writer(ClosedOnExit):
         self.path = Path(path)
         self.fps = float(fps)
         self.width, self.height = width - width % 2, height - height % 2
-        self._container: Any = av.open(str(self.path), mode="w", options={"movflags": "+faststart"})
+        self._container: Any = av.open(str(self.path), mode="w", format=container_format,
+                                       options={"movflags": "+faststart"})
         rate = Fraction(self.fps).limit_denominator(1001)
         stream = self._container.add_stream("libx264", rate=rate)
         stream.width, stream.height = self.width, self.height
         stream.pix_fmt = "yuv420p"
-        stream.time_base = _TIME_BASE
-        stream.codec_context.time_base = _TIME_BASE
+        self._time_base = 1 / rate if constant_rate else _TIME_BASE
+        if not constant_rate:
+            stream.time_base = _TIME_BASE
+            stream.codec_context.time_base = _TIME_BASE
+        self._constant_rate = constant_rate
         stream.options = {"crf": str(crf), "preset": preset}
         self._stream = stream
         self._last_pts = -1
@@ -86,10 +98,13 @@ class H264Writer(ClosedOnExit):
         if self._container is None:
             raise ValueError("the video writer is closed")
         frame = self._av.VideoFrame.from_ndarray(self._fit(image_rgb), format="rgb24")
-        if t_s is None or not np.isfinite(t_s):
-            t_s = self.frames_written / self.fps
-        pts = max(round(t_s * 1000), self._last_pts + 1)
-        frame.pts, frame.time_base = pts, _TIME_BASE
+        if self._constant_rate:
+            pts = self.frames_written
+        else:
+            if t_s is None or not np.isfinite(t_s):
+                t_s = self.frames_written / self.fps
+            pts = max(round(t_s * 1000), self._last_pts + 1)
+        frame.pts, frame.time_base = pts, self._time_base
         self._last_pts = pts
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
