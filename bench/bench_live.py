@@ -55,7 +55,7 @@ def _free_port() -> int:
 
 def make_frames(seconds: float, fps: float, exercise: str = "bridge") -> list[bytes]:
     """Render a synthetic clip of ``exercise`` and JPEG-encode its frames."""
-    from spinecoach.pose.annotate import encode_jpeg
+    from spinecoach.pose.jpeg import encode_jpeg
     from spinecoach.synth import render_frames
 
     count = int(seconds * fps)

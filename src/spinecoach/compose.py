@@ -20,7 +20,7 @@ from spinecoach.domain.pose import PoseFrame
 from spinecoach.errors import SpinecoachError
 from spinecoach.pose import LANDMARK_SUFFIXES, VIDEO_SUFFIXES
 from spinecoach.session.analysis import AnalysisRun, Progress, analyze_poses
-from spinecoach.session.analysis_report import SourceInfo
+from spinecoach.session.analysis_report import RunInfo, SourceInfo
 from spinecoach.session.ports import Image, PoseEstimator
 from spinecoach.tracking.state import FrameState
 
@@ -176,7 +176,7 @@ def analyze_file(
     if path.suffix.lower() in LANDMARK_SUFFIXES:
         run = _analyze_landmarks(path, exercise_id, fps=fps, keep_frames=keep_frames,
                                  layout=layout)
-        run.report["run"] = _run_note(None, time.perf_counter() - start)
+        run.analysis = run.analysis.ran(_run_note(None, time.perf_counter() - start))
         return run
     kept: list[PoseFrame] = []
     with ExitStack() as stack:
@@ -196,9 +196,8 @@ def analyze_file(
                             on_state=_on_state(stream, hook) if hook else None)
     run.timings.pose_s = stream.timings.pose_s
     run.poses = kept
-    run.report["source"]["analysed_fps"] = round(source.fps, 3)
-    run.report["source"]["analysed_frames"] = run.timings.frames
-    run.report["run"] = _run_note(stream, time.perf_counter() - start)
+    run.analysis = run.analysis.analysed(source.fps, run.timings.frames).ran(
+        _run_note(stream, time.perf_counter() - start))
     if save_landmarks is not None:
         _save_landmarks(kept, save_landmarks)
     return run
@@ -273,15 +272,15 @@ def _analyze_task(task: FileTask, options: dict[str, Any]) -> FileResult:
     return result
 
 
-def _run_note(stream: PoseStream | None, wall_s: float) -> dict[str, Any]:
+def _run_note(stream: PoseStream | None, wall_s: float) -> RunInfo:
     """The report's ``run`` entry: how the analysis ran."""
     if stream is None:
-        return {"pose_workers": 0, "pose_in": "none (landmark table)", "wall_s": round(wall_s, 3)}
+        return RunInfo(pose_workers=0, pose_in="none (landmark table)", wall_s=round(wall_s, 3))
     workers = stream.workers
-    return {"pose_workers": workers,
-            "pose_in": "this process" if workers == 1 else f"{workers} worker processes",
-            "redetect_every_frames": stream.chunking.frames,
-            "overlap_frames": stream.chunking.overlap, "wall_s": round(wall_s, 3)}
+    return RunInfo(pose_workers=workers,
+                   pose_in="this process" if workers == 1 else f"{workers} worker processes",
+                   redetect_every_frames=stream.chunking.frames,
+                   overlap_frames=stream.chunking.overlap, wall_s=round(wall_s, 3))
 
 
 def _observed(

@@ -15,18 +15,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spinecoach.cli import command, exit_code_for
-from spinecoach.domain.exercises import EXERCISE_IDS, get_exercise
+from spinecoach.domain.exercises import exercise_ids, get_exercise
 from spinecoach.errors import InputError
 
 if TYPE_CHECKING:
     from spinecoach.compose import FileResult, FileTask
     from spinecoach.pose.pool import PosePool
+    from spinecoach.session.analysis_report import AnalysisReport
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", type=Path, nargs="+",
                    help="video files, landmark tables (.csv / .npy) or directories of videos")
-    p.add_argument("--exercise", "-e", required=True, help=f"one of: {', '.join(EXERCISE_IDS)}")
+    p.add_argument("--exercise", "-e", required=True, help=f"one of: {', '.join(exercise_ids())}")
     p.add_argument("--json", metavar="PATH",
                    help="write the JSON report to PATH ('-' = stdout; a directory for several "
                         "inputs, '-' then prints a list)")
@@ -120,7 +121,7 @@ def _analyze_one(args: argparse.Namespace, path: Path) -> int:
 
     report = run.report
     if args.save:
-        _save(args, path, report)
+        _save(args, path, run.analysis)
     if args.json == "-":
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
     elif args.json:
@@ -158,8 +159,8 @@ def _run_batch(args: argparse.Namespace, inputs: list[Path], pool: PosePool | No
                             on_result=on_result)
     reports = [r.run.report if r.run else None for r in results]
     for result, report in zip(results, reports, strict=True):
-        if report is not None and args.save:
-            _save(args, result.task.path, report)
+        if result.run is not None and args.save:
+            _save(args, result.task.path, result.run.analysis)
         if report is not None and args.json not in (None, "-"):
             _json_path(Path(args.json), result.task.path, inputs).write_text(
                 json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -266,21 +267,17 @@ def batch_table(results: list[FileResult]) -> str:
     return "\n".join(lines)
 
 
-def _save(args: argparse.Namespace, path: Path, report: dict[str, object]) -> None:
-    """Store the analysis as a session, after the same safety check as every entry point."""
-    from datetime import datetime
+def _save(args: argparse.Namespace, path: Path, report: AnalysisReport) -> None:
+    """Store the analysis as a session (the service checks the safety guard first)."""
+    from datetime import UTC, datetime
 
     from spinecoach.session import services
-    from spinecoach.session.guards import assert_may_exercise
     from spinecoach.settings import load_settings
     from spinecoach.storage import open_repository
-    from spinecoach.storage.analysis import save_analysis
 
-    now = datetime.now().astimezone()
+    now = datetime.now(UTC)
     with open_repository(load_settings()) as repo:
         user = services.ensure_user(repo, args.user or services.DEFAULT_USER_NAME, now)
         assert user.id is not None
-        assert_may_exercise(repo, user.id, now.date(), require_today=False)
-        session = save_analysis(repo, user.id, report, exercise_id=args.exercise,
-                                source_path=str(path))
+        session = services.save_analysis(repo, user.id, report, source_path=str(path), now=now)
     sys.stdout.write(f"Saved as session {session.id}.\n")

@@ -12,22 +12,24 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spinecoach.cli import command
+from spinecoach.domain.dates import local_date
 from spinecoach.errors import InputError
 from spinecoach.reports.adherence import DEFAULT_PLANNED_DAYS_PER_WEEK
 from spinecoach.reports.data import HistoryData, load_history
+from spinecoach.reports.period import REPORT_DAYS, last_days, load_summary
 from spinecoach.reports.summary import HistorySummary, summarise
 from spinecoach.session import services
-from spinecoach.session.guards import local_date
 
 if TYPE_CHECKING:
+    from spinecoach.session.records import User
     from spinecoach.session.repository import Repository
 
-DEFAULT_DAYS = 28
+DEFAULT_DAYS = REPORT_DAYS
 MAX_DAYS = 3660
 
 
@@ -84,24 +86,14 @@ def _add_plan(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _period(days: int, today: date) -> tuple[date, date, datetime]:
-    start = today - timedelta(days=days - 1)
-    # a day of margin: records are filtered again by their local day in summarise()
-    since = datetime.combine(start - timedelta(days=1), time.min, tzinfo=UTC)
-    return start, today, since
-
-
-def _load(repo: Repository, name: str | None, since: datetime | None) -> HistoryData:
-    user = services.ensure_user(repo, name or services.DEFAULT_USER_NAME, datetime.now(UTC))
-    return load_history(repo, user, since)
+def _user(repo: Repository, name: str | None) -> User:
+    return services.ensure_user(repo, name or services.DEFAULT_USER_NAME, datetime.now(UTC))
 
 
 def _summary(args: argparse.Namespace, repo: Repository, days: int) -> HistorySummary:
-    now = datetime.now(UTC)
-    start, end, since = _period(days, local_date(now))
-    data = _load(repo, args.user, since)
     per_week = getattr(args, "per_week", DEFAULT_PLANNED_DAYS_PER_WEEK)
-    return summarise(data, start=start, end=end, now=now, planned_days_per_week=per_week)
+    return load_summary(repo, _user(repo, args.user), datetime.now(UTC), days=days,
+                        planned_days_per_week=per_week)[1]
 
 
 def _first_day(data: HistoryData, today: date) -> date:
@@ -155,10 +147,10 @@ def export(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     today = local_date(now)
     with _repository() as repo:
-        start, _, since = _period(args.days or 1, today)
-        data = _load(repo, args.user, since if args.days else None)
-    if args.days is None:
-        start = _first_day(data, today)
+        user = _user(repo, args.user)
+        period = last_days(user, now, args.days or 1)
+        data = load_history(repo, user, period.since if args.days else None)
+    start = period.start if args.days else _first_day(data, today)
     summary = summarise(data, start=start, end=today, now=now)
     if args.format == "csv":
         files = export_csv(data, args.out)

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from spinecoach.cli import command
 from spinecoach.domain.checkin import CheckInWhen, parse_flag, parse_location, parse_pain
+from spinecoach.domain.dates import local_date
 from spinecoach.domain.safety.outcomes import NOT_A_CLINICIAN, Outcome
 from spinecoach.domain.safety.questionnaire import AnswerKind, Question, load_questionnaire
 from spinecoach.domain.safety.screening import AnswerValue, asked_questions, parse_answer
 from spinecoach.errors import InputError
 from spinecoach.session import services
-from spinecoach.session.guards import local_date
 from spinecoach.session.records import ScreeningKind, User
 
 if TYPE_CHECKING:

@@ -10,14 +10,19 @@ import webbrowser
 
 from spinecoach.cli import command
 from spinecoach.errors import InputError, MissingExtraError
-from spinecoach.settings import load_settings
+from spinecoach.settings import Settings, env_name, load_settings
 
 _BROWSER_DELAY_S = 1.5
 
 
+def _help(field: str) -> str:
+    info = Settings.model_fields[field]
+    return f"{info.description} (default {info.default}, or ${env_name(field)})"
+
+
 def _configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    parser.add_argument("--host", help=_help("host"))
+    parser.add_argument("--port", type=int, help=_help("port"))
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     parser.add_argument("--get", metavar="PATH",
                         help="answer one GET request in-process, print the body and exit")

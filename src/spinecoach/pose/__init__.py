@@ -16,8 +16,9 @@ Modules (import the one you need; importing this package loads nothing heavy):
 ``webcam``               :class:`WebcamSource`: a camera via OpenCV
 ``landmark_io``          ``read_landmarks`` / ``write_landmarks_csv``: CSV and ``.npy`` tables
 ``overlay``              ``draw_overlay``: the coach's drawing on one frame
-``annotate``             :class:`AnnotatedVideoWriter` (H.264 mp4), ``encode_jpeg`` /
-                         ``decode_jpeg``
+``annotate``             :class:`AnnotatedVideoWriter` (the overlay, as H.264 mp4)
+``jpeg``                 ``encode_jpeg`` / ``decode_jpeg``: frames of the live WebSocket
+``prefetch``             :class:`Prefetched`: a ``FrameSource`` decoded ahead in a thread
 
 MediaPipe, OpenCV and PyAV are imported lazily, inside the functions that use them.
 :data:`LANDMARK_SUFFIXES` and :data:`VIDEO_SUFFIXES` name the inputs ``analyze`` reads.

@@ -1,101 +1,19 @@
-"""Annotated videos and JPEG frames: the visual outputs of the pose layer.
-
-:class:`AnnotatedVideoWriter` draws the coach's overlay (see :mod:`spinecoach.pose.overlay`)
-on each frame and encodes the result as H.264 (libx264, yuv420p, ``+faststart``) in an
-``.mp4`` that browsers play.  Frames are timed by their ``t_s`` (millisecond time base), so a
-variable-frame-rate input keeps its timing; a frame whose time does not advance is moved one
-millisecond on.  yuv420p needs even sizes, so an odd width or height is cropped by a pixel, and
-a frame of another size is resized to the writer's size.
-
-:func:`encode_jpeg` / :func:`decode_jpeg` carry frames over the web app's live WebSocket.
-"""
+"""Annotated videos: the coach's overlay (:mod:`spinecoach.pose.overlay`) drawn on each frame,
+encoded by :class:`~spinecoach.pose.h264.H264Writer` in an ``.mp4`` that browsers play."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-from pathlib import Path
-from types import TracebackType
-from typing import Any
-
-import numpy as np
-
 from spinecoach.domain.pose import PoseFrame
-from spinecoach.errors import InputError
+from spinecoach.pose.h264 import H264Writer
 from spinecoach.pose.overlay import LOST_MESSAGE, draw_overlay
 from spinecoach.session.ports import Image
 from spinecoach.tracking.state import FrameState
 
-__all__ = [
-    "AnnotatedVideoWriter",
-    "LOST_MESSAGE",
-    "decode_jpeg",
-    "draw_overlay",
-    "encode_jpeg",
-]
-
-_TIME_BASE = Fraction(1, 1000)
+__all__ = ["AnnotatedVideoWriter", "LOST_MESSAGE", "draw_overlay"]
 
 
-def _cv2() -> Any:
-    """Import OpenCV lazily."""
-    import cv2
-
-    return cv2
-
-
-class AnnotatedVideoWriter:
-    """Write frames with the coach's overlay to a browser-playable H.264 ``.mp4``.
-
-    Parameters
-    ----------
-    path
-        Output file (overwritten).  The container follows the suffix; use ``.mp4``.
-    fps
-        Nominal frame rate (used for timing when a frame has no usable ``t_s``).
-    width, height
-        Frame size in pixels (odd values are rounded down to even).
-    crf
-        x264 constant rate factor (lower = better quality, bigger file; 23 is x264's default).
-    preset
-        x264 speed preset; ``"veryfast"`` keeps encoding well ahead of real time.
-
-    Raises
-    ------
-    ValueError
-        If ``fps`` or the size is not positive.
-    """
-
-    def __init__(
-        self,
-        path: str | Path,
-        fps: float,
-        width: int,
-        height: int,
-        *,
-        crf: int = 23,
-        preset: str = "veryfast",
-    ) -> None:
-        if fps <= 0 or width < 2 or height < 2:
-            raise ValueError(
-                f"need fps > 0 and a size of at least 2x2, got {fps}, {width}x{height}"
-            )
-        import av
-
-        self._av = av
-        self.path = Path(path)
-        self.fps = float(fps)
-        self.width, self.height = width - width % 2, height - height % 2
-        self._container: Any = av.open(str(self.path), mode="w", options={"movflags": "+faststart"})
-        rate = Fraction(self.fps).limit_denominator(1001)
-        stream = self._container.add_stream("libx264", rate=rate)
-        stream.width, stream.height = self.width, self.height
-        stream.pix_fmt = "yuv420p"
-        stream.time_base = _TIME_BASE
-        stream.codec_context.time_base = _TIME_BASE
-        stream.options = {"crf": str(crf), "preset": preset}
-        self._stream = stream
-        self._last_pts = -1
-        self.frames_written = 0
+class AnnotatedVideoWriter(H264Writer):
+    """Write frames with the coach's overlay to a browser-playable H.264 ``.mp4``."""
 
     def write(self, image_rgb: Image, pose: PoseFrame, state: FrameState | None = None) -> None:
         """Draw the overlay for ``pose`` / ``state`` on ``image_rgb`` and encode it.
@@ -103,88 +21,3 @@ class AnnotatedVideoWriter:
         The frame is timed by ``pose.t_s``.
         """
         self.write_raw(draw_overlay(image_rgb, pose, state), pose.t_s)
-
-    def write_raw(self, image_rgb: Image, t_s: float | None = None) -> None:
-        """Encode ``image_rgb`` as it is, at ``t_s`` (None: the next frame at ``fps``)."""
-        if self._container is None:
-            raise ValueError("AnnotatedVideoWriter is closed")
-        frame = self._av.VideoFrame.from_ndarray(self._fit(image_rgb), format="rgb24")
-        if t_s is None or not np.isfinite(t_s):
-            t_s = self.frames_written / self.fps
-        pts = max(round(t_s * 1000), self._last_pts + 1)
-        frame.pts, frame.time_base = pts, _TIME_BASE
-        self._last_pts = pts
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
-        self.frames_written += 1
-
-    def _fit(self, image: Image) -> Image:
-        """Crop or resize ``image`` to the writer's size."""
-        height, width = image.shape[:2]
-        if (width, height) == (self.width, self.height):
-            return image
-        if (width - width % 2, height - height % 2) == (self.width, self.height):
-            return np.ascontiguousarray(image[: self.height, : self.width])
-        cv2 = _cv2()
-        resized: Image = cv2.resize(image, (self.width, self.height), interpolation=cv2.INTER_AREA)
-        return resized
-
-    def close(self) -> None:
-        """Flush the encoder and finish the file (idempotent)."""
-        if self._container is None:
-            return
-        try:
-            for packet in self._stream.encode(None):
-                self._container.mux(packet)
-        finally:
-            self._container.close()
-            self._container = None
-
-    def __enter__(self) -> AnnotatedVideoWriter:
-        """Enter the context: the writer itself."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Finish the file."""
-        self.close()
-
-
-def encode_jpeg(image: Image, *, quality: int = 80) -> bytes:
-    """Encode an RGB uint8 image as JPEG bytes (``quality`` 0..100)."""
-    cv2 = _cv2()
-    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ValueError(f"expected an RGB uint8 (H, W, 3) image, got {image.shape} {image.dtype}")
-    ok, buffer = cv2.imencode(
-        ".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, int(quality)]
-    )
-    if not ok:
-        raise ValueError("JPEG encoding failed")
-    return bytes(buffer.tobytes())
-
-
-def decode_jpeg(data: bytes) -> Image:
-    """Decode JPEG bytes to an RGB uint8 (H, W, 3) image.
-
-    Raises
-    ------
-    InputError
-        If ``data`` is empty or not a decodable JPEG.
-    """
-    cv2 = _cv2()
-    if not data:
-        raise InputError("empty image data")
-    if data[:3] != b"\xff\xd8\xff":
-        raise InputError("not a JPEG image (missing the JPEG start marker)")
-    if data.rfind(b"\xff\xd9") < 3:
-        raise InputError("malformed JPEG image: truncated (no end-of-image marker)")
-    array = np.frombuffer(data, dtype=np.uint8)
-    bgr = cv2.imdecode(array, cv2.IMREAD_COLOR)
-    if bgr is None or bgr.ndim != 3 or bgr.size == 0:
-        raise InputError("malformed JPEG image: it cannot be decoded")
-    rgb: Image = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    return rgb

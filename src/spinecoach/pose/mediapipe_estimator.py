@@ -36,7 +36,6 @@ import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -45,7 +44,7 @@ from numpy.typing import NDArray
 from spinecoach.domain.landmarks import N_LANDMARKS
 from spinecoach.domain.pose import PoseFrame, PoseSequence, empty_pose
 from spinecoach.errors import MissingExtraError
-from spinecoach.session.ports import FrameSource, Image, PoseEstimator
+from spinecoach.session.ports import ClosedOnExit, FrameSource, Image, PoseEstimator
 
 __all__ = [
     "MediaPipeEstimator", "estimate_source", "shrink_image", "shrunk_size", "to_sequence",
@@ -170,7 +169,7 @@ def shrunk_size(
     return max(1, round(width * factor)), max(1, round(height * factor))
 
 
-class MediaPipeEstimator:
+class MediaPipeEstimator(ClosedOnExit):
     """BlazePose (full) landmarks for each image; see the module docstring.
 
     Parameters
@@ -320,19 +319,6 @@ class MediaPipeEstimator:
         if self._model is not None:
             self._model.close()
             self._model = None
-
-    def __enter__(self) -> MediaPipeEstimator:
-        """Enter the context: the estimator itself."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Release the model."""
-        self.close()
 
 
 def _landmarks_array(pose_landmarks: Any) -> NDArray[np.float64]:

@@ -21,11 +21,11 @@ import numpy as np
 from spinecoach.domain.landmarks import SIDED_JOINTS, SKELETON_EDGES, Landmark, Side, sided
 from spinecoach.domain.pose import FloatArray, PoseFrame
 from spinecoach.session.ports import Image
+from spinecoach.tracking.base import LOST_MESSAGE
 from spinecoach.tracking.state import FrameState, Tracking
 
 __all__ = ["LOST_MESSAGE", "draw_overlay"]
 
-LOST_MESSAGE = "I can't see you \u2014 move into the frame"
 MIN_VISIBILITY = 0.5
 
 _Colour = tuple[int, int, int]
@@ -149,7 +149,7 @@ def _angle_anchor(key: str, landmarks: FloatArray) -> Landmark | None:
     """The joint of an angle key ``[left_|right_]<joint>_deg`` (``"knee_deg"``), else None.
 
     Without a side, the better-seen side is used (the trackers measure on the near side).
-    Other keys (``"line_dev_deg"``, ``"hip_height"``) belong to no single joint.
+    Other keys (``"line_dev_deg"``, ``"hip_lift"``) belong to no single joint.
     """
     if not key.endswith("_deg"):
         return None
@@ -254,7 +254,7 @@ def _banner_message(state: FrameState) -> tuple[str, _Colour] | None:
     if state.stop is not None:
         return f"STOP: {state.stop.message}", _BAD
     if state.tracking is Tracking.LOST:
-        return LOST_MESSAGE, _BAD
+        return state.setup_problem or LOST_MESSAGE, _BAD
     if state.tracking is Tracking.SETUP:
         return state.setup_problem or "Get into the start position, side-on to the camera", _WARN
     if state.cue:

@@ -42,7 +42,6 @@ from collections.abc import Iterable
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
-from types import TracebackType
 from typing import Any
 
 from spinecoach.domain.pose import PoseFrame
@@ -54,7 +53,7 @@ from spinecoach.pose.pool_worker import (
     worker_main,
 )
 from spinecoach.pose.shared_frames import FrameSlots
-from spinecoach.session.ports import Image
+from spinecoach.session.ports import ClosedOnExit, Image
 
 __all__ = [
     "ChunkEstimator",
@@ -210,7 +209,7 @@ class PoolJob:
                 self._cond.notify_all()
 
 
-class PosePool:
+class PosePool(ClosedOnExit):
     """Worker processes for pose estimation (see the module docstring).
 
     Workers start on first use; close the pool (or use it as a context manager) to stop them.
@@ -330,19 +329,6 @@ class PosePool:
             self._collector.join(timeout=_STOP_TIMEOUT_S)
         for conn in self._conns:
             conn.close()
-
-    def __enter__(self) -> PosePool:
-        """Enter the context: the pool itself."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Stop the workers."""
-        self.close()
 
     # -- internals ---------------------------------------------------------------------
     def _spawn(self, ctx: BaseContext) -> None:

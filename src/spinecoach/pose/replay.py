@@ -22,19 +22,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import TracebackType
 
 import numpy as np
 from numpy.typing import NDArray
 
 from spinecoach.domain.landmarks import N_LANDMARKS
 from spinecoach.domain.pose import PoseFrame, PoseSequence, empty_pose
-from spinecoach.session.ports import Image
+from spinecoach.session.ports import ClosedOnExit, Image
 
 __all__ = ["ProbeEstimator", "ReplayEstimator", "ReplayFrame", "ReplaySource"]
 
 
-class ReplayEstimator:
+class ReplayEstimator(ClosedOnExit):
     """A :class:`~spinecoach.session.ports.PoseEstimator` that plays recorded landmarks.
 
     Parameters
@@ -119,19 +118,6 @@ class ReplayEstimator:
         """Mark the fake as closed (further calls raise, like a released model)."""
         self._closed = True
 
-    def __enter__(self) -> ReplayEstimator:
-        """Enter the context: the estimator itself."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the estimator."""
-        self.close()
-
 
 class ProbeEstimator:
     """A fake estimator whose output describes its input and its tracking state.
@@ -205,7 +191,7 @@ class ReplayFrame:
     image: Image
 
 
-class ReplaySource:
+class ReplaySource(ClosedOnExit):
     """A :class:`~spinecoach.session.ports.FrameSource` of blank images at a recording's times.
 
     Parameters
@@ -261,15 +247,3 @@ class ReplaySource:
         """Mark the source as closed."""
         self._closed = True
 
-    def __enter__(self) -> ReplaySource:
-        """Enter the context: the source itself."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the source."""
-        self.close()

@@ -39,7 +39,6 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import TypeVar
 
 from spinecoach.domain.pose import PoseFrame
@@ -49,7 +48,7 @@ from spinecoach.pose.pool import ChunkEstimator, PoolJob, PosePool
 from spinecoach.pose.prefetch import Prefetched
 from spinecoach.pose.shared_frames import slots_that_fit
 from spinecoach.pose.video import VideoFileSource, open_video
-from spinecoach.session.ports import Image
+from spinecoach.session.ports import ClosedOnExit, Image
 
 __all__ = [
     "DEFAULT_CHUNKING",
@@ -123,7 +122,7 @@ class StreamTimings:
     frames: int = 0
 
 
-class PoseStream:
+class PoseStream(ClosedOnExit):
     """The ordered poses of one video file; create with :func:`stream_video_poses`.
 
     Iterate it once.  Close it (or use it as a context manager) to release the file, the
@@ -188,19 +187,6 @@ class PoseStream:
         self.source.close()
         if self._own_pool and self._pool is not None:
             self._pool.close()
-
-    def __enter__(self) -> PoseStream:
-        """Enter the context: the stream itself."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the stream."""
-        self.close()
 
     # -- one process -------------------------------------------------------------------
     def _in_process(self) -> Iterator[PoseFrame]:

@@ -22,13 +22,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import numpy as np
 
 from spinecoach.errors import UnreadableVideoError
-from spinecoach.session.ports import Image
+from spinecoach.session.ports import ClosedOnExit, Image
 
 __all__ = ["VideoFrame", "VideoInfo", "VideoFileSource", "open_video", "probe_video"]
 
@@ -145,7 +144,7 @@ def _frame_rotation_deg(frame: Any) -> int:
     return round(rotation / 90) % 4 * 90
 
 
-class VideoFileSource:
+class VideoFileSource(ClosedOnExit):
     """A video file as a frame source (see the module docstring).
 
     Use :func:`open_video` to create one.  Iterating decodes the file from the start; it can
@@ -237,18 +236,6 @@ class VideoFileSource:
             self._container = None
         self._first, self._pending = None, None
 
-    def __enter__(self) -> VideoFileSource:
-        """Enter the context: the source itself."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the file."""
-        self.close()
 
     # -- internals ---------------------------------------------------------------------
     def _open(self) -> tuple[Any, Any]:

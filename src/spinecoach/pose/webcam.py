@@ -14,13 +14,12 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 import numpy as np
 
 from spinecoach.errors import CameraError
-from spinecoach.session.ports import Image
+from spinecoach.session.ports import ClosedOnExit, Image
 
 __all__ = ["WebcamFrame", "WebcamSource"]
 
@@ -54,7 +53,7 @@ def _quiet_opencv() -> Iterator[Any]:
         logging_api.setLogLevel(old_level)
 
 
-class WebcamSource:
+class WebcamSource(ClosedOnExit):
     """Frames from a local camera.
 
     Parameters
@@ -177,15 +176,3 @@ class WebcamSource:
             self._capture.release()
             self._capture = None
 
-    def __enter__(self) -> WebcamSource:
-        """Enter the context: the source itself."""
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Release the camera."""
-        self.close()

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
 
+from spinecoach.session.history import SessionHistory, assemble, assemble_sets
 from spinecoach.session.records import (
     CheckIn,
     HoldRecord,
@@ -23,6 +23,7 @@ from spinecoach.session.records import (
     SetRecord,
     StopEventRecord,
     User,
+    VideoAnalysis,
 )
 from spinecoach.session.repository import Repository
 
@@ -41,7 +42,23 @@ class HistoryData:
     screenings: list[ScreeningRecord] = field(default_factory=list)
     prescriptions: list[Prescription] = field(default_factory=list)
     programme_changes: list[ProgrammeChange] = field(default_factory=list)
-    video_analyses: list[Any] = field(default_factory=list)  # see ProvenanceReader
+    video_analyses: list[VideoAnalysis] = field(default_factory=list)
+
+    def session_histories(self, sessions: Sequence[SessionRecord]) -> list[SessionHistory] | None:
+        """The ``sessions`` with what this data holds of them; None if one is not in it."""
+        known = {s.id for s in self.sessions}
+        if any(s.id not in known for s in sessions):
+            return None
+        wanted = {s.id for s in sessions}
+        sets = [s for s in self.sets if s.session_id in wanted]
+        ids = {s.id for s in sets}
+        return assemble(
+            sessions,
+            assemble_sets(sets, (r for r in self.repetitions if r.set_id in ids),
+                          (h for h in self.holds if h.set_id in ids), self.stop_events),
+            (c for c in self.checkins if c.session_id in wanted),
+            (e for e in self.stop_events if e.session_id in wanted),
+        )
 
     def sets_by_session(self) -> dict[int, list[SetRecord]]:
         """The sets of each session id."""
@@ -65,70 +82,28 @@ class HistoryData:
         return grouped
 
 
-@runtime_checkable
-class BulkReader(Protocol):
-    """A repository that reads the children of many sessions / sets at once (the SQL one)."""
-
-    def sets_of_sessions(self, session_ids: Sequence[int]) -> list[SetRecord]:
-        """The sets of many sessions."""
-
-    def repetitions_of_sets(self, set_ids: Sequence[int]) -> list[RepetitionRecord]:
-        """The repetitions of many sets."""
-
-    def holds_of_sets(self, set_ids: Sequence[int]) -> list[HoldRecord]:
-        """The holds of many sets."""
-
-
-@runtime_checkable
-class ProvenanceReader(Protocol):
-    """A repository that also keeps where video sessions came from (the SQL one).
-
-    The items are frozen dataclasses with ``id``, ``session_id``, ``exercise_id``,
-    ``source_path``, ``fps``, ``frames``, ``duration_s`` and ``summary``.
-    """
-
-    def video_analyses_of_sessions(self, session_ids: Sequence[int]) -> list[Any]:
-        """The video analyses behind many sessions."""
-
-
-def _children(
-    repo: Repository, session_ids: list[int]
-) -> tuple[list[SetRecord], list[RepetitionRecord], list[HoldRecord]]:
-    if isinstance(repo, BulkReader):
-        sets = repo.sets_of_sessions(session_ids)
-        set_ids = [s.id for s in sets if s.id is not None]
-        return sets, repo.repetitions_of_sets(set_ids), repo.holds_of_sets(set_ids)
-    sets = [s for session_id in session_ids for s in repo.sets_of(session_id)]
-    set_ids = [s.id for s in sets if s.id is not None]
-    reps = [rep for set_id in set_ids for rep in repo.repetitions_of(set_id)]
-    return sets, reps, [hold for set_id in set_ids for hold in repo.holds_of(set_id)]
-
-
 def load_history(repo: Repository, user: User, since: datetime | None = None) -> HistoryData:
     """Read every record of ``user`` (those at or after ``since`` when given).
 
     Prescriptions are the whole history (a dose set before ``since`` may still be in force).
-    A repository that is also a :class:`BulkReader` is read in a few queries instead of a few
-    per session.
+    The children of the sessions are read in bulk: a bounded number of statements.
     """
     if user.id is None:
         raise ValueError("the user has no id: store it first")
     sessions = repo.sessions(user.id, since)
     session_ids = [s.id for s in sessions if s.id is not None]
-    sets, repetitions, holds = _children(repo, session_ids)
-    videos = (
-        repo.video_analyses_of_sessions(session_ids) if isinstance(repo, ProvenanceReader) else []
-    )
+    sets = repo.sets_of_sessions(session_ids)
+    set_ids = [s.id for s in sets if s.id is not None]
     return HistoryData(
         user=user,
         sessions=sessions,
         sets=sets,
-        repetitions=repetitions,
-        holds=holds,
+        repetitions=repo.repetitions_of_sets(set_ids),
+        holds=repo.holds_of_sets(set_ids),
         checkins=repo.checkins(user.id, since),
         stop_events=repo.stop_events(user.id, since),
         screenings=repo.screenings(user.id, since),
         prescriptions=repo.prescription_history(user.id),
         programme_changes=repo.programme_changes(user.id, since),
-        video_analyses=videos,
+        video_analyses=repo.video_analyses_of_sessions(session_ids),
     )

@@ -18,7 +18,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from spinecoach.domain.programme import Dose
+from spinecoach.domain.dose import Dose
 from spinecoach.errors import InputError
 from spinecoach.reports.data import HistoryData
 from spinecoach.reports.serialise import summary_to_dict
@@ -34,6 +34,7 @@ from spinecoach.session.records import (
     SetRecord,
     StopEventRecord,
     User,
+    VideoAnalysis,
 )
 
 EXPORT_FORMAT = "spinecoach-export"
@@ -109,18 +110,12 @@ _RECORD_TYPES: dict[str, type[Any]] = {
     "repetitions": RepetitionRecord,
     "holds": HoldRecord,
     "stop_events": StopEventRecord,
+    "video_analyses": VideoAnalysis,
 }
-
-
-_VIDEO_ANALYSIS_COLUMNS = [
-    "id", "session_id", "exercise_id", "source_path", "fps", "frames", "duration_s", "summary",
-]
 
 
 def columns_of(name: str) -> list[str]:
     """The CSV columns of table ``name`` (so an empty table still has its header)."""
-    if name == "video_analyses":
-        return list(_VIDEO_ANALYSIS_COLUMNS)
     columns = ["id"]
     for item in dataclasses.fields(_RECORD_TYPES[name]):
         if item.name == "id":
@@ -132,18 +127,26 @@ def columns_of(name: str) -> list[str]:
     return columns
 
 
+def _csv_files(data: HistoryData) -> dict[str, str]:
+    return {f"{name}.csv": _csv_text(rows, columns_of(name)) for name, rows in tables(data).items()}
+
+
+def csv_zip(data: HistoryData) -> bytes:
+    """Every table as a CSV file in a zip archive, in memory (the web app's download)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in _csv_files(data).items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
 def export_csv(data: HistoryData, out: Path) -> list[str]:
     """Write one CSV per table into ``out`` (a directory, or a ``.zip`` file); return names."""
-    files = {
-        f"{name}.csv": _csv_text(rows, columns_of(name))
-        for name, rows in tables(data).items()
-    }
+    files = _csv_files(data)
     try:
         if out.suffix.lower() == ".zip":
             out.parent.mkdir(parents=True, exist_ok=True)
-            with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                for name, text in files.items():
-                    archive.writestr(name, text)
+            out.write_bytes(csv_zip(data))
         else:
             out.mkdir(parents=True, exist_ok=True)
             for name, text in files.items():

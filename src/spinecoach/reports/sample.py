@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from spinecoach.domain.checkin import CheckInWhen, SymptomLocation
+from spinecoach.domain.codes import FaultCode, StopCode
 from spinecoach.domain.safety.outcomes import Outcome
 from spinecoach.session.records import (
     CheckIn,
@@ -59,7 +60,7 @@ def _reps(repo: Repository, set_id: int, exercise: str, day: int) -> None:
         repo.add_repetition(RepetitionRecord(
             set_id=set_id, index=index, side=None, start_s=index * 6.0,
             peak_s=index * 6.0 + 1.5, end_s=index * 6.0 + 5.0, hold_s=hold_s, good_form=good,
-            faults=() if good else ("hold_too_short",), metrics=metrics))
+            faults=() if good else (FaultCode.HOLD_TOO_SHORT,), metrics=metrics))
 
 
 def _exercise(repo: Repository, session_id: int, exercise: str, at: datetime, day: int) -> None:
@@ -88,7 +89,7 @@ def _session_day(repo: Repository, user_id: int, at: datetime, day: int) -> None
     if day == PERIPHERALISATION_DAY:
         status = SessionStatus.STOPPED
         repo.add_stop_event(StopEventRecord(
-            user_id=user_id, at=end, code="peripheralisation",
+            user_id=user_id, at=end, code=StopCode.PERIPHERALISATION,
             message="Leg symptoms spread further down the leg.", session_id=session_id,
             exercise_id="ball-squat"))
     repo.add_checkin(_checkin(user_id, session_id, end, CheckInWhen.AFTER, week, day))

@@ -134,29 +134,17 @@ def summarise(
     )
     screenings = [s for s in data.screenings if local_day(s.taken_at, tz) <= end]
     return HistorySummary(
-        user_name=data.user.name,
-        start=start,
-        end=end,
-        generated_at=now,
-        planned_days_per_week=planned_days_per_week,
-        calendar=calendar,
-        weeks=weeks,
-        adherence=overall_adherence(weeks),
-        sessions_done=len(done_sessions(sessions)),
-        sessions_total=len(sessions),
-        checkins=checkins,
-        back_pain=pain_change(checkins, "back"),
-        leg_pain=pain_change(checkins, "leg"),
-        shifts=symptom_shifts(checkins),
-        pain_responses=session_pain_responses(checkins),
-        trends=exercise_trends(period),
-        stops=[s for s in data.stop_events if inside(s.at)],
+        user_name=data.user.name, start=start, end=end, generated_at=now,
+        planned_days_per_week=planned_days_per_week, calendar=calendar, weeks=weeks,
+        adherence=overall_adherence(weeks), sessions_done=len(done_sessions(sessions)),
+        sessions_total=len(sessions), checkins=checkins,
+        back_pain=pain_change(checkins, "back"), leg_pain=pain_change(checkins, "leg"),
+        shifts=symptom_shifts(checkins), pain_responses=session_pain_responses(checkins),
+        trends=exercise_trends(period), stops=[s for s in data.stop_events if inside(s.at)],
         doses=_doses(data, end),
-        programme_changes=[
-            (c.at, c.exercise_id, c.reason) for c in data.programme_changes if inside(c.at)
-        ],
+        programme_changes=[(c.at, c.exercise_id, c.reason)
+                           for c in data.programme_changes if inside(c.at)],
         tz=tz,
         latest_screening=(
-            (screenings[-1].taken_at, screenings[-1].outcome.value) if screenings else None
-        ),
+            (screenings[-1].taken_at, screenings[-1].outcome.value) if screenings else None),
     )

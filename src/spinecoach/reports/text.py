@@ -92,6 +92,13 @@ def calendar_lines(summary: HistorySummary) -> list[str]:
     return lines
 
 
+def history_notes(summary: HistorySummary) -> list[str]:
+    """Plain sentences for the history page: adherence, pain, leg symptoms, each exercise."""
+    notes = [describe_adherence(summary), describe_pain_change(summary.back_pain, "back"),
+             describe_pain_change(summary.leg_pain, "leg"), describe_shifts(summary)]
+    return notes + [describe_trend(t) for t in summary.trends.values() if t.points]
+
+
 def render_text(summary: HistorySummary) -> str:
     """The whole history as plain text."""
     lines = [

@@ -1,7 +1,8 @@
-"""Run the analysis engine over a recording: frames -> poses -> tracker -> report.
+"""Analyse a recording: frames -> poses -> the exercise's tracker -> an :class:`AnalysisReport`.
 
 Only ports are used here (``FrameSource``, ``PoseEstimator``); the adapters are built by the
-composition root (``spinecoach.compose``), which the CLI and the web app share.
+composition root (``spinecoach.compose``), which the CLI and the web app share.  The report is
+built by :mod:`.analysis_report`; saving it as a session is :mod:`.video_sessions`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from typing import Any
 from spinecoach.domain.exercises.spec import ExerciseSpec
 from spinecoach.domain.pose import PoseFrame
 from spinecoach.errors import NoPersonError
-from spinecoach.session.analysis_report import SourceInfo, build_report, frame_record
+from spinecoach.session.analysis_report import (
+    AnalysisReport,
+    FrameRecord,
+    SourceInfo,
+    build_report,
+    frame_record,
+)
 from spinecoach.session.ports import Frame, FrameSource, PoseEstimator
 from spinecoach.tracking.engine import create_tracker
 from spinecoach.tracking.state import FrameState
@@ -36,9 +43,14 @@ class AnalysisTimings:
 class AnalysisRun:
     """The report plus what the caller may want beside it."""
 
-    report: dict[str, Any]
+    analysis: AnalysisReport
     poses: list[PoseFrame] = field(default_factory=list)
     timings: AnalysisTimings = field(default_factory=AnalysisTimings)
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The report as the JSON document of ``spinecoach analyze --json``."""
+        return self.analysis.to_json()
 
 
 def analyze_poses(
@@ -52,7 +64,7 @@ def analyze_poses(
 ) -> AnalysisRun:
     """Analyse poses that are already estimated (a landmark file, a replay)."""
     tracker = create_tracker(spec, target_hold_s=target_hold_s)
-    frames: list[dict[str, Any]] = []
+    frames: list[FrameRecord] = []
     timings = AnalysisTimings()
     for pose in poses:
         t0 = time.perf_counter()
@@ -67,7 +79,7 @@ def analyze_poses(
     _require_person(result.detected_frames, source)
     report = build_report(spec, source, result, frames if keep_frames else None,
                           notes=tracker.notes() + tracker.missing_joint_notes())
-    return AnalysisRun(report=report, timings=timings)
+    return AnalysisRun(analysis=report, timings=timings)
 
 
 def analyze_source(

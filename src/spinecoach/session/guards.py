@@ -15,49 +15,88 @@
 stays stopped until tomorrow (symptom stops only; a tracker's form stop such as
 ``lumbar_arch`` ends the set, as the article says).  Nothing can override these: front
 ends only show the message.
+
+Every rule reads one :class:`DaySafety`, loaded in three statements, so the status banner,
+today's plan and the guards cannot disagree.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from spinecoach.domain.codes import SYMPTOM_STOP_CODES
+from spinecoach.domain.dates import local_date
 from spinecoach.domain.safety.outcomes import NOT_A_CLINICIAN, Outcome
-from spinecoach.domain.safety.stops import SYMPTOM_STOP_CODES
 from spinecoach.errors import SafetyBlockError
 from spinecoach.session.records import ScreeningKind, ScreeningRecord, StopEventRecord
 from spinecoach.session.repository import Repository
 
-
-def local_date(moment: datetime) -> date:
-    """The calendar date of ``moment`` in this machine's time zone (the user's day)."""
-    return moment.astimezone().date()
+RECHECK_DUE = "Please answer today's quick safety check before you start."
 
 
-def stops_on(repo: Repository, user_id: int, day: date) -> list[StopEventRecord]:
-    """Return the user's symptom stop events whose local date is ``day``.
+@dataclass(frozen=True)
+class DaySafety:
+    """What the guards read for one user on one day.
 
-    Form stops from a tracker (``lumbar_arch``) end that set only, as the article says, and
-    are left out.
+    Attributes
+    ----------
+    day
+        The user's calendar date.
+    latest_full, latest
+        The newest full screening, and the newest screening of any kind.
+    stops
+        Today's symptom stops (form stops from a tracker end a set only and are left out).
     """
-    since = datetime.combine(day - timedelta(days=1), time.min, tzinfo=UTC)
-    return [
-        e
-        for e in repo.stop_events(user_id, since=since)
-        if local_date(e.at) == day and e.code in SYMPTOM_STOP_CODES
-    ]
 
+    day: date
+    latest_full: ScreeningRecord | None
+    latest: ScreeningRecord | None
+    stops: tuple[StopEventRecord, ...]
 
-def screening_block(repo: Repository, user_id: int) -> str | None:
-    """Return why screening blocks exercise, or None when the latest screenings are ``ok``."""
-    latest_full = repo.latest_screening(user_id, ScreeningKind.FULL)
-    if latest_full is None:
-        return "Please answer the safety questions before your first session."
-    if latest_full.outcome is not Outcome.OK:
-        return _blocked_message(latest_full, "Answer the full safety questions again")
-    latest = repo.latest_screening(user_id)
-    if latest is not None and latest.outcome is not Outcome.OK:
-        return _blocked_message(latest, "Answer the safety questions again")
-    return None
+    @property
+    def screening_block(self) -> str | None:
+        """Why screening blocks exercise, or None when the latest screenings are ``ok``."""
+        if self.latest_full is None:
+            return "Please answer the safety questions before your first session."
+        if self.latest_full.outcome is not Outcome.OK:
+            return _blocked_message(self.latest_full, "Answer the full safety questions again")
+        if self.latest is not None and self.latest.outcome is not Outcome.OK:
+            return _blocked_message(self.latest, "Answer the safety questions again")
+        return None
+
+    @property
+    def recheck_due(self) -> bool:
+        """No screening (re-check or full) has been taken today."""
+        return self.latest is None or local_date(self.latest.taken_at) != self.day
+
+    @property
+    def day_stop(self) -> StopEventRecord | None:
+        """The first stop of today that names no exercise: it stops the whole day."""
+        return next((e for e in self.stops if e.exercise_id is None), None)
+
+    @property
+    def stopped_exercises(self) -> dict[str, str]:
+        """The exercises stopped today, each with the message of its first stop."""
+        stopped: dict[str, str] = {}
+        for event in self.stops:
+            if event.exercise_id is not None:
+                stopped.setdefault(event.exercise_id, event.message)
+        return stopped
+
+    def refusal(self, exercise_id: str | None = None, *, require_today: bool = True) -> str | None:
+        """Why exercise (or ``exercise_id``) may not start now, or None when it may."""
+        if (block := self.screening_block) is not None:
+            return block
+        if require_today and self.recheck_due:
+            return RECHECK_DUE
+        if (stop := self.day_stop) is not None:
+            return (f"Exercise is stopped for today. {stop.message} Rest, and check in again "
+                    "tomorrow.")
+        if exercise_id is not None and exercise_id in (stopped := self.stopped_exercises):
+            return (f"This exercise is stopped for today. {stopped[exercise_id]} Try again "
+                    "tomorrow.")
+        return None
 
 
 def _blocked_message(record: ScreeningRecord, again: str) -> str:
@@ -66,6 +105,22 @@ def _blocked_message(record: ScreeningRecord, again: str) -> str:
         f"Exercise is paused. {record.outcome.advice} (Safety check of {when}.) "
         f"{again} once a clinician has seen you and your symptoms have changed. "
         f"{NOT_A_CLINICIAN}"
+    )
+
+
+def day_safety(repo: Repository, user_id: int, today: date) -> DaySafety:
+    """Load what the guards need for ``today`` (three statements)."""
+    since = datetime.combine(today - timedelta(days=1), time.min, tzinfo=UTC)
+    stops = tuple(
+        e
+        for e in repo.stop_events(user_id, since=since)
+        if local_date(e.at) == today and e.code in SYMPTOM_STOP_CODES
+    )
+    return DaySafety(
+        day=today,
+        latest_full=repo.latest_screening(user_id, ScreeningKind.FULL),
+        latest=repo.latest_screening(user_id),
+        stops=stops,
     )
 
 
@@ -87,36 +142,15 @@ def assert_may_exercise(
         on for anything that starts a session; saving the analysis of an older recording
         may turn it off.
     """
-    reason = screening_block(repo, user_id)
+    reason = day_safety(repo, user_id, today).refusal(require_today=require_today)
     if reason is not None:
         raise SafetyBlockError(reason)
-    if require_today:
-        latest = repo.latest_screening(user_id)
-        if latest is None or local_date(latest.taken_at) != today:
-            raise SafetyBlockError("Please answer today's quick safety check before you start.")
-    for event in stops_on(repo, user_id, today):
-        if event.exercise_id is None:
-            raise SafetyBlockError(
-                f"Exercise is stopped for today. {event.message} Rest, and check in again tomorrow."
-            )
 
 
 def assert_may_do_exercise(
     repo: Repository, user_id: int, exercise_id: str, today: date, *, require_today: bool = True
 ) -> None:
     """Like :func:`assert_may_exercise`, and also refuse an exercise stopped today."""
-    assert_may_exercise(repo, user_id, today, require_today=require_today)
-    stopped = stopped_exercises(repo, user_id, today)
-    if exercise_id in stopped:
-        raise SafetyBlockError(
-            f"This exercise is stopped for today. {stopped[exercise_id]} Try again tomorrow."
-        )
-
-
-def stopped_exercises(repo: Repository, user_id: int, today: date) -> dict[str, str]:
-    """Return the exercises stopped today, each with the message of its first stop."""
-    stopped: dict[str, str] = {}
-    for event in stops_on(repo, user_id, today):
-        if event.exercise_id is not None:
-            stopped.setdefault(event.exercise_id, event.message)
-    return stopped
+    reason = day_safety(repo, user_id, today).refusal(exercise_id, require_today=require_today)
+    if reason is not None:
+        raise SafetyBlockError(reason)

@@ -7,7 +7,8 @@ in.  Each real adapter has a fake beside it (e.g. ``pose.replay.ReplayEstimator`
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Protocol
+from types import TracebackType
+from typing import Protocol, Self
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,8 +69,22 @@ class PoseEstimator(Protocol):
         """Release the model."""
 
 
-class Clock(Protocol):
-    """Wall-clock seconds (monotonic); faked in tests."""
+class ClosedOnExit:
+    """Base of every adapter holding a resource: ``with adapter:`` calls its ``close()``.
 
-    def now_s(self) -> float:
-        """Return the current time in seconds."""
+    ``close`` must be safe to call twice (a ``with`` block may follow an explicit close).
+    """
+
+    def close(self) -> None:
+        """Release the resource (overridden by each adapter)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -8,23 +8,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from spinecoach.domain.checkin import CheckInWhen
-from spinecoach.domain.programme import Dose, Programme, load_programme
+from spinecoach.domain.dates import local_date
+from spinecoach.domain.dose import Dose
+from spinecoach.domain.programme import Programme, load_programme
 from spinecoach.errors import InputError
-from spinecoach.session.guards import local_date
-from spinecoach.session.progression import (
-    Action,
-    Decision,
-    SessionHistory,
-    SetHistory,
-    decide,
-)
+from spinecoach.session.history import session_histories, with_events
+from spinecoach.session.progression import Action, Decision, decide, judged_sessions
 from spinecoach.session.records import (
-    CheckIn,
     Prescription,
     PrescriptionSource,
     ProgrammeChange,
-    SessionRecord,
 )
 from spinecoach.session.repository import Repository
 
@@ -33,14 +26,9 @@ HISTORY_WINDOW = timedelta(days=60)
 """How far back progression looks (the current dose's start date limits it further)."""
 
 
-def ensure_prescriptions(
-    repo: Repository,
-    user_id: int,
-    now: datetime,
-    programme: Programme | None = None,
-    *,
-    on: date | None = None,
-) -> list[Prescription]:
+def ensure_prescriptions(repo: Repository, user_id: int, now: datetime,
+                         programme: Programme | None = None, *,
+                         on: date | None = None) -> list[Prescription]:
     """Return the prescriptions in force ``on`` (default today), creating missing defaults."""
     plan = programme or load_programme()
     today = local_date(now)
@@ -48,22 +36,26 @@ def ensure_prescriptions(
     for exercise in plan.exercises:
         if exercise.id in have:
             continue
-        dose = exercise.default_dose()
-        _write(
-            repo,
-            user_id,
-            exercise.id,
-            None,
-            dose,
-            DEFAULT_REASON,
-            PrescriptionSource.DEFAULT,
-            now,
-            valid_from=today,
-        )
+        _write(repo, user_id, exercise.id, None, exercise.default_dose, DEFAULT_REASON,
+               PrescriptionSource.DEFAULT, now, valid_from=today)
     in_force = repo.prescriptions(user_id, on=on or today)
     order = [e.id for e in plan.exercises]
     known = [p for p in in_force if p.exercise_id in order]
     return sorted(known, key=lambda p: order.index(p.exercise_id))
+
+
+def dose_today(
+    repo: Repository,
+    user_id: int,
+    exercise_id: str,
+    now: datetime,
+    programme: Programme | None = None,
+) -> Dose:
+    """The dose of ``exercise_id`` in force today (``UnknownExerciseError`` when unknown)."""
+    plan = programme or load_programme()
+    plan.exercise(exercise_id)
+    in_force = ensure_prescriptions(repo, user_id, now, plan)
+    return next(p.dose for p in in_force if p.exercise_id == exercise_id)
 
 
 def override_dose(
@@ -84,112 +76,31 @@ def override_dose(
     """
     plan = programme or load_programme()
     exercise = plan.exercise(exercise_id)
-    _check_dose(dose, needs_reps=exercise.ladder[0].reps is not None)
+    problems = dose.problems(needs_reps=exercise.dose.counts_reps)
+    if problems:
+        raise InputError("bad dose: " + "; ".join(problems))
     if not by.strip() or not reason.strip():
         raise InputError("override: say who changed the dose and why")
     current = ensure_prescriptions(repo, user_id, now, plan)
     old = next((p.dose for p in current if p.exercise_id == exercise_id), None)
-    prescription, _ = _write(
-        repo,
-        user_id,
-        exercise_id,
-        old,
-        dose,
-        reason.strip(),
-        PrescriptionSource.OVERRIDE,
-        now,
-        valid_from=local_date(now),
-        by=by.strip(),
-    )
+    prescription, _ = _write(repo, user_id, exercise_id, old, dose, reason.strip(),
+                             PrescriptionSource.OVERRIDE, now, valid_from=local_date(now),
+                             by=by.strip())
     return prescription
 
 
-def _check_dose(dose: Dose, *, needs_reps: bool) -> None:
-    problems = []
-    if not 1 <= dose.sets <= 10:
-        problems.append(f"sets: expected 1 to 10, got {dose.sets}")
-    if needs_reps and (dose.reps is None or not 1 <= dose.reps <= 50):
-        problems.append(f"reps: expected 1 to 50, got {dose.reps}")
-    if not needs_reps and dose.reps is not None:
-        problems.append("reps: this exercise is a hold; give hold_s instead")
-    if dose.hold_s is not None and not 0 < dose.hold_s <= 300:
-        problems.append(f"hold_s: expected more than 0 and at most 300, got {dose.hold_s}")
-    if not needs_reps and dose.hold_s is None:
-        problems.append("hold_s: a hold exercise needs a hold time")
-    if not 0 <= dose.rest_s <= 600:
-        problems.append(f"rest_s: expected 0 to 600, got {dose.rest_s}")
-    if problems:
-        raise InputError("bad dose: " + "; ".join(problems))
-
-
-def _write(
-    repo: Repository,
-    user_id: int,
-    exercise_id: str,
-    old: Dose | None,
-    new: Dose,
-    reason: str,
-    source: PrescriptionSource,
-    now: datetime,
-    *,
-    valid_from: date,
-    by: str | None = None,
-) -> tuple[Prescription, ProgrammeChange]:
-    prescription = repo.set_prescription(
-        Prescription(
-            user_id=user_id,
-            exercise_id=exercise_id,
-            sets=new.sets,
-            reps=new.reps,
-            hold_s=new.hold_s,
-            rest_s=new.rest_s,
-            valid_from=valid_from,
-            reason=reason,
-            source=source,
-            overridden_by=by,
-        )
-    )
-    change = repo.add_programme_change(
-        ProgrammeChange(
-            user_id=user_id,
-            exercise_id=exercise_id,
-            at=now,
-            old_dose=old,
-            new_dose=new,
-            reason=reason,
-            source=source,
-            overridden_by=by,
-        )
-    )
+def _write(repo: Repository, user_id: int, exercise_id: str, old: Dose | None, new: Dose,
+           reason: str, source: PrescriptionSource, now: datetime, *, valid_from: date,
+           by: str | None = None) -> tuple[Prescription, ProgrammeChange]:
+    """Store a new dose (from ``valid_from``) and the change, with its reason."""
+    prescription = repo.set_prescription(Prescription(
+        user_id=user_id, exercise_id=exercise_id, sets=new.sets, reps=new.reps,
+        hold_s=new.hold_s, rest_s=new.rest_s, valid_from=valid_from, reason=reason,
+        source=source, overridden_by=by))
+    change = repo.add_programme_change(ProgrammeChange(
+        user_id=user_id, exercise_id=exercise_id, at=now, old_dose=old, new_dose=new,
+        reason=reason, source=source, overridden_by=by))
     return prescription, change
-
-
-def load_history(repo: Repository, user_id: int, since: datetime) -> list[SessionHistory]:
-    """Gather sessions since ``since`` with their sets, reps, holds and check-ins."""
-    checkins = repo.checkins(user_id, since=since)
-    return [_session_history(repo, s, checkins) for s in repo.sessions(user_id, since=since)]
-
-
-def _session_history(
-    repo: Repository, session: SessionRecord, checkins: list[CheckIn]
-) -> SessionHistory:
-    own = [c for c in checkins if c.session_id == session.id]
-    before = [c for c in own if c.when is CheckInWhen.BEFORE]
-    after = [c for c in own if c.when is CheckInWhen.AFTER]
-    sets = tuple(
-        SetHistory(
-            record=s,
-            reps=tuple(repo.repetitions_of(s.id)) if s.id is not None else (),
-            holds=tuple(repo.holds_of(s.id)) if s.id is not None else (),
-        )
-        for s in repo.sets_of(session.id or 0)
-    )
-    return SessionHistory(
-        session=session,
-        sets=sets,
-        before=before[0] if before else None,
-        after=after[-1] if after else None,
-    )
 
 
 def plan_progression(
@@ -201,7 +112,14 @@ def plan_progression(
     ensure_prescriptions(repo, user_id, now, plan)
     latest = {p.exercise_id: p for p in repo.prescriptions(user_id)}
     since = now - HISTORY_WINDOW
-    history = load_history(repo, user_id, since)
+    outline = session_histories(repo, repo.sessions(user_id, since=since), events=False)
+    judged = {
+        h.session.id or 0
+        for exercise in plan.exercises if exercise.id in latest
+        for h in judged_sessions(exercise.id, latest[exercise.id].valid_from, outline,
+                                 plan.progression.sessions_needed)
+    }
+    history = with_events(repo, outline, judged)  # form is judged on these sessions only
     stops = repo.stop_events(user_id, since=since)
     return [
         decide(exercise, plan.progression, latest[exercise.id], history, stops, today)
@@ -219,16 +137,8 @@ def apply_progression(
     for decision in plan_progression(repo, user_id, now, programme):
         if decision.action is Action.HOLD or decision.new_dose is None:
             continue
-        _, change = _write(
-            repo,
-            user_id,
-            decision.exercise_id,
-            decision.old_dose,
-            decision.new_dose,
-            decision.reason,
-            PrescriptionSource.PROGRESSION,
-            now,
-            valid_from=tomorrow,
-        )
+        _, change = _write(repo, user_id, decision.exercise_id, decision.old_dose,
+                           decision.new_dose, decision.reason, PrescriptionSource.PROGRESSION,
+                           now, valid_from=tomorrow)
         changes.append(change)
     return changes

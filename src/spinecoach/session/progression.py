@@ -1,6 +1,7 @@
 """Progression: move each dose up, hold it, or bring it down, with a one-sentence reason.
 
-Rules (clinical-notes.md, "Dosing and progression"; thresholds in ``data/programme.toml``):
+Rules (clinical-notes.md, "Dosing and progression"; thresholds in ``data/progression.toml``,
+ladders in each exercise file's ``[dose]``):
 
 1. **Regress after a flare.** A symptom stop (pain >= 6, peripheralisation, new numbness or
    weakness) since the current dose started, naming this exercise or no exercise, or a
@@ -28,17 +29,17 @@ from datetime import date
 from enum import StrEnum
 
 from spinecoach.domain.checkin import compare_symptoms
-from spinecoach.domain.programme import Dose, ExerciseProgramme, ProgressionPolicy
-from spinecoach.domain.safety.stops import STOP_PAIN, SYMPTOM_STOP_CODES
-from spinecoach.session.guards import local_date
+from spinecoach.domain.codes import SYMPTOM_STOP_CODES, StopCode
+from spinecoach.domain.dates import local_date
+from spinecoach.domain.dose import Dose
+from spinecoach.domain.exercises import ExerciseSpec
+from spinecoach.domain.programme import ProgressionPolicy
+from spinecoach.domain.safety.stops import STOP_PAIN
+from spinecoach.session.history import SessionHistory, SetHistory
 from spinecoach.session.records import (
     CheckIn,
-    HoldRecord,
     Prescription,
-    RepetitionRecord,
-    SessionRecord,
     SessionStatus,
-    SetRecord,
     StopEventRecord,
 )
 
@@ -62,30 +63,6 @@ class Decision:
     new_dose: Dose | None = None
 
 
-@dataclass(frozen=True)
-class SetHistory:
-    """One set with what the tracker recorded in it."""
-
-    record: SetRecord
-    reps: tuple[RepetitionRecord, ...] = ()
-    holds: tuple[HoldRecord, ...] = ()
-
-
-@dataclass(frozen=True)
-class SessionHistory:
-    """One session with its sets and its before / after check-ins."""
-
-    session: SessionRecord
-    sets: tuple[SetHistory, ...]
-    before: CheckIn | None = None
-    after: CheckIn | None = None
-
-    @property
-    def day(self) -> date:
-        """The local date of the session."""
-        return local_date(self.session.started_at)
-
-
 class Verdict(StrEnum):
     """How one session went for one exercise."""
 
@@ -95,15 +72,15 @@ class Verdict(StrEnum):
 
 
 _FLARE_WORDS: dict[str, str] = {
-    "pain_6_or_more": "your pain reached 6 out of 10 or more",
-    "peripheralisation": "your leg symptoms spread further down your leg",
-    "new_numbness": "you had new numbness",
-    "new_weakness": "you had new weakness",
+    StopCode.PAIN_6_OR_MORE: "your pain reached 6 out of 10 or more",
+    StopCode.PERIPHERALISATION: "your leg symptoms spread further down your leg",
+    StopCode.NEW_NUMBNESS: "you had new numbness",
+    StopCode.NEW_WEAKNESS: "you had new weakness",
 }
 
 
 def decide(
-    exercise: ExerciseProgramme,
+    exercise: ExerciseSpec,
     policy: ProgressionPolicy,
     prescription: Prescription,
     history: Sequence[SessionHistory],
@@ -117,7 +94,7 @@ def decide(
         return Decision(exercise.id, Action.HOLD, "Your new dose starts tomorrow.", dose)
     flare = _flare(exercise.id, prescription.valid_from, history, stops)
     if flare is not None:
-        lower = exercise.step_down(dose)
+        lower = exercise.dose.step_down(dose)
         if lower is None:
             reason = (
                 f"Because {flare}, we are staying at the easiest dose; please ask your "
@@ -130,16 +107,14 @@ def decide(
 
 
 def _decide_up_or_hold(
-    exercise: ExerciseProgramme,
+    exercise: ExerciseSpec,
     policy: ProgressionPolicy,
     prescription: Prescription,
     history: Sequence[SessionHistory],
 ) -> Decision:
     dose = prescription.dose
     needed = policy.sessions_needed
-    relevant = [
-        h for h in history if h.day >= prescription.valid_from and _sets_of(h, exercise.id)
-    ][-needed:]
+    relevant = judged_sessions(exercise.id, prescription.valid_from, history, needed)
     verdicts = [_verdict(exercise, policy, dose, h, _next_before(history, h)) for h in relevant]
     hold = "Keeping the same dose: "
     if any(v is Verdict.NOT_GOOD for v, _ in verdicts):
@@ -154,7 +129,7 @@ def _decide_up_or_hold(
     if (prescription.overridden_by or "").startswith("clinician"):
         why = "your clinician set this dose, so ask them before it goes up."
         return Decision(exercise.id, Action.HOLD, hold + why, dose)
-    higher = exercise.step_up(dose)
+    higher = exercise.dose.step_up(dose)
     if higher is None:
         why = "you are at the top of this programme; ask your physiotherapist what comes next."
         return Decision(exercise.id, Action.HOLD, hold + why, dose)
@@ -164,6 +139,16 @@ def _decide_up_or_hold(
         f"steady symptoms, so we are moving up to {new_text}."
     )
     return Decision(exercise.id, Action.UP, reason, dose, higher)
+
+
+def judged_sessions(
+    exercise_id: str, valid_from: date, history: Sequence[SessionHistory], needed: int
+) -> list[SessionHistory]:
+    """The sessions that decide a step up: the last ``needed`` with this exercise at this dose.
+
+    Only their repetitions and holds are read (see ``programme_service.plan_progression``).
+    """
+    return [h for h in history if h.day >= valid_from and _sets_of(h, exercise_id)][-needed:]
 
 
 def _sets_of(history: SessionHistory, exercise_id: str) -> list[SetHistory]:
@@ -190,7 +175,7 @@ def _flare(
             if s.record.pain_during is not None and s.record.pain_during >= STOP_PAIN
         ]
         if item.day >= valid_from and painful:
-            return f"{_FLARE_WORDS['pain_6_or_more']} on {item.day:%d %b}"
+            return f"{_FLARE_WORDS[StopCode.PAIN_6_OR_MORE]} on {item.day:%d %b}"
     return None
 
 
@@ -201,7 +186,7 @@ def _next_before(history: Sequence[SessionHistory], item: SessionHistory) -> Che
 
 
 def _verdict(
-    exercise: ExerciseProgramme,
+    exercise: ExerciseSpec,
     policy: ProgressionPolicy,
     dose: Dose,
     history: SessionHistory,
@@ -248,7 +233,7 @@ def _symptom_verdict(
     return Verdict.GOOD, ""
 
 
-def _reached_target(exercise: ExerciseProgramme, policy: ProgressionPolicy, s: SetHistory) -> bool:
+def _reached_target(exercise: ExerciseSpec, policy: ProgressionPolicy, s: SetHistory) -> bool:
     record = s.record
     if record.target_reps is not None:
         return _reps_done(exercise, s) >= record.target_reps
@@ -257,7 +242,7 @@ def _reached_target(exercise: ExerciseProgramme, policy: ProgressionPolicy, s: S
     return True
 
 
-def _reps_done(exercise: ExerciseProgramme, s: SetHistory) -> int:
+def _reps_done(exercise: ExerciseSpec, s: SetHistory) -> int:
     if s.record.reps_done is not None:
         return s.record.reps_done
     if not exercise.reps_per_side:
@@ -275,7 +260,7 @@ def _hold_done_s(s: SetHistory) -> float:
 
 
 def _good_form_share(
-    exercise: ExerciseProgramme, policy: ProgressionPolicy, sets: Sequence[SetHistory]
+    exercise: ExerciseSpec, policy: ProgressionPolicy, sets: Sequence[SetHistory]
 ) -> float:
     reps = [rep for s in sets for rep in s.reps]
     if reps:

@@ -20,8 +20,9 @@ Conventions that every adapter keeps:
           ├─ Prescription* (history)   dose per exercise, valid from a date
           ├─ ProgrammeChange*          why a dose changed (progression, flare, override)
           ├─ StopEventRecord*          every stop (tracker or symptom rule)
-          └─ SessionRecord* ── SetRecord* ─┬─ RepetitionRecord*
-                                           └─ HoldRecord*
+          └─ SessionRecord* ─┬─ SetRecord* ─┬─ RepetitionRecord*
+                             │              └─ HoldRecord*
+                             └─ VideoAnalysis?    where a video-mode session came from
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from spinecoach.domain.checkin import CheckInWhen, SymptomLocation, SymptomReport
-from spinecoach.domain.programme import Dose
+from spinecoach.domain.codes import FaultCode, StopCode
+from spinecoach.domain.dose import Dose
 from spinecoach.domain.safety.outcomes import Outcome
 from spinecoach.domain.safety.screening import AnswerValue
 
@@ -59,6 +62,14 @@ class SessionMode(StrEnum):
     VIDEO = "video"
 
 
+class SetMode(StrEnum):
+    """How a set was followed: counted by a tracker (camera, video) or typed in by hand."""
+
+    CAMERA = "camera"
+    MANUAL = "manual"
+    VIDEO = "video"
+
+
 class SessionStatus(StrEnum):
     """Life cycle of a session."""
 
@@ -66,23 +77,6 @@ class SessionStatus(StrEnum):
     COMPLETED = "completed"
     STOPPED = "stopped"
     ABANDONED = "abandoned"
-
-
-class StopCode(StrEnum):
-    """Known stop codes. ``StopEventRecord.code`` is a plain ``str``: trackers may add codes.
-
-    ``LUMBAR_ARCH`` is the hip-hinge tracker's stop (the article's rule); the rest are the
-    symptom stop rules of :mod:`spinecoach.domain.safety.stops`.
-    """
-
-    LUMBAR_ARCH = "lumbar_arch"
-    PAIN_6_OR_MORE = "pain_6_or_more"
-    PERIPHERALISATION = "peripheralisation"
-    NEW_NUMBNESS = "new_numbness"
-    NEW_WEAKNESS = "new_weakness"
-    WORSE_NUMBNESS = "worse_numbness"
-    WORSE_WEAKNESS = "worse_weakness"
-    USER_STOPPED = "user_stopped"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -226,7 +220,8 @@ class SetRecord:
     ``target_*`` is the dose asked for (reps per side for ``hip-hinge``); ``reps_done`` (per
     side for ``hip-hinge``), ``hold_done_s`` and ``pain_during`` are filled when the set
     ends (typed by the user in no-camera mode, counted by the tracker otherwise).
-    ``stop_code`` is set when a stop rule ended the set.
+    ``stop_code`` is set when a stop rule ended the set; ``mode`` says whether a tracker
+    counted the set or the user typed it in.
     """
 
     session_id: int
@@ -235,11 +230,12 @@ class SetRecord:
     started_at: datetime
     target_reps: int | None
     target_hold_s: float | None
+    mode: SetMode = SetMode.CAMERA
     ended_at: datetime | None = None
     reps_done: int | None = None
     hold_done_s: float | None = None
     pain_during: int | None = None
-    stop_code: str | None = None
+    stop_code: StopCode | None = None
     id: int | None = None
 
 
@@ -259,7 +255,7 @@ class RepetitionRecord:
     end_s: float
     hold_s: float
     good_form: bool
-    faults: tuple[str, ...] = ()
+    faults: tuple[FaultCode, ...] = ()
     metrics: dict[str, float] = field(default_factory=dict)
     id: int | None = None
 
@@ -285,13 +281,29 @@ class StopEventRecord:
     """A stop: a tracker rule (``lumbar_arch``) or a symptom rule (see :class:`StopCode`).
 
     A stop with an ``exercise_id`` stops that exercise for the rest of that day (local date).
+    ``at_s`` is when a tracker's stop fired, in seconds from the start of its set's stream.
     """
 
     user_id: int
     at: datetime
-    code: str
+    code: StopCode
     message: str
     session_id: int | None = None
     set_id: int | None = None
     exercise_id: str | None = None
+    at_s: float | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class VideoAnalysis:
+    """Where a video-mode session came from: the file and the analysis summary (no video)."""
+
+    session_id: int
+    exercise_id: str
+    source_path: str
+    fps: float | None
+    frames: int | None
+    duration_s: float | None
+    summary: dict[str, Any] = field(default_factory=dict)
     id: int | None = None

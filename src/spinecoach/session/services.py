@@ -2,41 +2,34 @@
 
 Each function takes the :class:`~spinecoach.session.repository.Repository` and the current
 time (``now``, timezone-aware; ``today`` is its local date), so front ends stay thin and tests
-need no clock.  Sessions and sets live in :mod:`spinecoach.session.workout` and are
-re-exported here, so ``services`` is the one module front ends import.
+need no clock.  Sessions and sets (:mod:`.workout`, :mod:`.tracked_sets`), today's plan and
+status (:mod:`.today`) and the programme (:mod:`.programme_service`) are re-exported here, so
+``services`` is the one module front ends import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 
 from spinecoach.domain.checkin import CheckInWhen, SymptomChange, compare_symptoms, parse_symptoms
-from spinecoach.domain.programme import Dose, Programme, load_programme
-from spinecoach.domain.safety.outcomes import NOT_A_CLINICIAN, Outcome
+from spinecoach.domain.codes import StopCode
+from spinecoach.domain.programme import load_programme
+from spinecoach.domain.safety.outcomes import Outcome
 from spinecoach.domain.safety.questionnaire import Questionnaire, load_questionnaire
 from spinecoach.domain.safety.screening import evaluate, validate_answers
 from spinecoach.domain.safety.stops import (
     CLINICIAN_ADVICE,
-    REPEATED_WINDOW,
-    SYMPTOM_STOP_CODES,
     centralisation_note,
-    needs_clinician,
     pain_advice,
     symptom_stops,
 )
-from spinecoach.errors import InputError, SafetyBlockError
-from spinecoach.session.guards import (
-    assert_may_do_exercise,
-    assert_may_exercise,
-    local_date,
-    screening_block,
-    stopped_exercises,
-    stops_on,
-)
+from spinecoach.errors import InputError
+from spinecoach.session.guards import assert_may_do_exercise, assert_may_exercise
 from spinecoach.session.programme_service import (
     apply_progression,
+    dose_today,
     ensure_prescriptions,
     override_dose,
 )
@@ -48,6 +41,21 @@ from spinecoach.session.records import (
     User,
 )
 from spinecoach.session.repository import Repository
+from spinecoach.session.today import (
+    PlanItem,
+    SafetyStatus,
+    TodaysPlan,
+    clinician_advised,
+    safety_status,
+    todays_plan,
+)
+from spinecoach.session.tracked_sets import (
+    finish_tracked_set,
+    record_hold,
+    record_rep,
+    record_stop,
+)
+from spinecoach.session.video_sessions import save_analysis
 from spinecoach.session.workout import (
     finish_session,
     record_manual_set,
@@ -61,18 +69,24 @@ __all__ = [
     "CheckInResult",
     "PlanItem",
     "SafetyStatus",
+    "TodaysPlan",
     "assert_may_do_exercise",
     "assert_may_exercise",
-    "TodaysPlan",
     "apply_progression",
+    "dose_today",
     "ensure_prescriptions",
     "ensure_user",
     "finish_session",
+    "finish_tracked_set",
     "override_dose",
     "record_checkin",
+    "record_hold",
     "record_manual_set",
+    "record_rep",
+    "record_stop",
     "run_screening",
     "safety_status",
+    "save_analysis",
     "start_session",
     "start_set",
     "todays_plan",
@@ -177,35 +191,20 @@ def record_checkin(
         if session is None or session.user_id != user_id:
             raise InputError(f"session: no session {session_id} for this user")
     baseline = _baseline(repo, user_id, session_id, when)
-    checkin = repo.add_checkin(
-        CheckIn(
-            user_id=user_id,
-            taken_at=now,
-            when=when,
-            session_id=session_id,
-            exercise_id=exercise_id,
-            note=note.strip(),
-            **vars(symptoms),
-        )
-    )
+    checkin = repo.add_checkin(CheckIn(
+        user_id=user_id, taken_at=now, when=when, session_id=session_id,
+        exercise_id=exercise_id, note=note.strip(), **vars(symptoms)))
     change = compare_symptoms(baseline.symptoms, symptoms) if baseline else None
     rules = symptom_stops(symptoms, change)
     if when is CheckInWhen.BEFORE:
-        rules = [rule for rule in rules if rule.code != "pain_6_or_more"]
+        rules = [rule for rule in rules if rule.code is not StopCode.PAIN_6_OR_MORE]
     stops = tuple(
-        repo.add_stop_event(
-            StopEventRecord(
-                user_id=user_id,
-                at=now,
-                code=rule.code,
-                message=rule.message,
-                session_id=session_id,
-                exercise_id=exercise_id if when is CheckInWhen.DURING else None,
-            )
-        )
+        repo.add_stop_event(StopEventRecord(
+            user_id=user_id, at=now, code=rule.code, message=rule.message, session_id=session_id,
+            exercise_id=exercise_id if when is CheckInWhen.DURING else None))
         for rule in rules
     )
-    see = _needs_clinician(repo, user_id, now)
+    see = clinician_advised(repo, user_id, now)
     advice = [stop.message for stop in stops]
     note_text = centralisation_note(change) if change else None
     advice += [note_text] if note_text else []
@@ -218,97 +217,12 @@ def _baseline(
     repo: Repository, user_id: int, session_id: int | None, when: CheckInWhen
 ) -> CheckIn | None:
     """The check-in to compare with: this session's ``before`` one, else the latest one."""
-    earlier = repo.checkins(user_id)
     if session_id is not None and when is not CheckInWhen.BEFORE:
-        own = [c for c in earlier if c.session_id == session_id and c.when is CheckInWhen.BEFORE]
+        own = [c for c in repo.checkins_of_sessions([session_id])
+               if c.when is CheckInWhen.BEFORE]
         if own:
             return own[-1]
-    return earlier[-1] if earlier else None
-
-
-def _needs_clinician(repo: Repository, user_id: int, now: datetime) -> bool:
-    recent = repo.stop_events(user_id, since=now - REPEATED_WINDOW)
-    return needs_clinician([e.at for e in recent if e.code in SYMPTOM_STOP_CODES], now)
-
-
-@dataclass(frozen=True)
-class PlanItem:
-    """One exercise of today's plan."""
-
-    exercise_id: str
-    name: str
-    dose: Dose
-    dose_text: str
-    reason: str
-    why: str
-    stopped: bool = False
-    stop_message: str | None = None
-
-
-@dataclass(frozen=True)
-class TodaysPlan:
-    """What to do today; when ``blocked``, ``message`` says why and whom to see."""
-
-    day: date
-    blocked: bool
-    message: str
-    items: tuple[PlanItem, ...] = ()
-    needs_recheck: bool = False
-    see_clinician: bool = False
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-
-def todays_plan(
-    repo: Repository,
-    user_id: int,
-    today: date,
-    *,
-    now: datetime | None = None,
-    programme: Programme | None = None,
-) -> TodaysPlan:
-    """Return today's exercises with their doses and reasons, or why exercise is blocked.
-
-    The first call creates the default prescriptions (stamped ``now``).
-    """
-    now = now or datetime.now(UTC)
-    block = screening_block(repo, user_id)
-    if block is not None:
-        return TodaysPlan(day=today, blocked=True, message=block)
-    day_stops = [e for e in stops_on(repo, user_id, today) if e.exercise_id is None]
-    if day_stops:
-        message = f"Exercise is stopped for today. {day_stops[0].message} {NOT_A_CLINICIAN}"
-        return TodaysPlan(day=today, blocked=True, message=message)
-    plan = programme or load_programme()
-    stopped = stopped_exercises(repo, user_id, today)
-    items = []
-    for prescription in ensure_prescriptions(repo, user_id, now, plan, on=today):
-        exercise = plan.exercise(prescription.exercise_id)
-        dose = prescription.dose
-        items.append(
-            PlanItem(
-                exercise_id=exercise.id,
-                name=exercise.name,
-                dose=dose,
-                dose_text=dose.describe(per_side=exercise.reps_per_side),
-                reason=prescription.reason,
-                why=exercise.why,
-                stopped=exercise.id in stopped,
-                stop_message=stopped.get(exercise.id),
-            )
-        )
-    latest = repo.latest_screening(user_id)
-    needs_recheck = latest is None or local_date(latest.taken_at) != today
-    message = "Here is today's programme. " + NOT_A_CLINICIAN
-    if needs_recheck:
-        message = "Answer today's quick safety check, then start. " + NOT_A_CLINICIAN
-    return TodaysPlan(
-        day=today,
-        blocked=False,
-        message=message,
-        items=tuple(items),
-        needs_recheck=needs_recheck,
-        see_clinician=_needs_clinician(repo, user_id, now),
-    )
+    return repo.latest_checkin(user_id)
 
 
 def outcome_summary(record: ScreeningRecord) -> dict[str, object]:
@@ -323,51 +237,3 @@ def outcome_summary(record: ScreeningRecord) -> dict[str, object]:
         "taken_at": record.taken_at.isoformat(),
         "questionnaire_version": record.questionnaire_version,
     }
-
-
-@dataclass(frozen=True)
-class SafetyStatus:
-    """Whether the user may exercise today, and what to show (a banner in the web app).
-
-    Attributes
-    ----------
-    may_exercise
-        True when a session may start now.
-    message
-        Plain words: why not, or what to do first; empty when all is well.
-    outcome
-        The latest screening outcome (None before the first screening).
-    needs_full_screening
-        Never screened, or the full screening must be answered again to lift a block.
-    needs_recheck
-        The short re-check has not been answered today.
-    """
-
-    may_exercise: bool
-    message: str
-    outcome: Outcome | None
-    needs_full_screening: bool
-    needs_recheck: bool
-    last_screening_at: datetime | None
-
-
-def safety_status(repo: Repository, user_id: int, today: date) -> SafetyStatus:
-    """Summarise the guards of :func:`assert_may_exercise` without raising."""
-    latest = repo.latest_screening(user_id)
-    latest_full = repo.latest_screening(user_id, ScreeningKind.FULL)
-    needs_full = latest_full is None or latest_full.outcome is not Outcome.OK
-    needs_recheck = latest is None or local_date(latest.taken_at) != today
-    message = ""
-    may = True
-    try:
-        assert_may_exercise(repo, user_id, today)
-    except SafetyBlockError as exc:
-        may, message = False, str(exc)
-    return SafetyStatus(
-        may_exercise=may,
-        message=message,
-        outcome=latest.outcome if latest else None,
-        needs_full_screening=needs_full,
-        needs_recheck=needs_recheck and not needs_full,
-        last_screening_at=latest.taken_at if latest else None,
-    )

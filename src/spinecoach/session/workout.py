@@ -10,18 +10,20 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from spinecoach.domain.codes import StopCode
+from spinecoach.domain.dates import local_date
 from spinecoach.domain.programme import Programme, load_programme
 from spinecoach.domain.safety.stops import STOP_PAIN, pain_advice
 from spinecoach.errors import InputError
-from spinecoach.session.guards import assert_may_do_exercise, assert_may_exercise, local_date
-from spinecoach.session.programme_service import apply_progression, ensure_prescriptions
+from spinecoach.session.guards import assert_may_do_exercise, assert_may_exercise
+from spinecoach.session.programme_service import apply_progression, dose_today
 from spinecoach.session.records import (
     ProgrammeChange,
     SessionMode,
     SessionRecord,
     SessionStatus,
+    SetMode,
     SetRecord,
-    StopCode,
     StopEventRecord,
 )
 from spinecoach.session.repository import Repository
@@ -53,6 +55,7 @@ def start_set(
     exercise_id: str,
     *,
     now: datetime,
+    mode: SetMode = SetMode.CAMERA,
     programme: Programme | None = None,
 ) -> SetRecord:
     """Start a set of ``exercise_id`` with today's target dose.
@@ -65,11 +68,9 @@ def start_set(
         For an unknown or finished session; UnknownExerciseError for an unknown exercise.
     """
     session = _open_session(repo, session_id)
-    plan = programme or load_programme()
-    plan.exercise(exercise_id)
+    (programme or load_programme()).exercise(exercise_id)
     assert_may_do_exercise(repo, session.user_id, exercise_id, local_date(now))
-    prescriptions = ensure_prescriptions(repo, session.user_id, now, plan)
-    dose = next(p.dose for p in prescriptions if p.exercise_id == exercise_id)
+    dose = dose_today(repo, session.user_id, exercise_id, now, programme)
     return repo.start_set(
         SetRecord(
             session_id=session_id,
@@ -78,6 +79,7 @@ def start_set(
             started_at=now,
             target_reps=dose.reps,
             target_hold_s=dose.hold_s,
+            mode=mode,
         )
     )
 
@@ -98,17 +100,21 @@ def record_manual_set(
     *,
     reps_done: int | None,
     hold_done_s: float | None,
-    pain_during: int,
+    pain_during: int | None,
     now: datetime,
     programme: Programme | None = None,
 ) -> ManualSetResult:
     """Record a set done without a camera: what was done and the pain during it (0-10).
 
-    Pain of 6 or more stops this exercise for today and is recorded as a stop event.
+    Pain of 6 or more stops this exercise for today and is recorded as a stop event; pain
+    left out (None) is stored as not given.
     """
     _check_manual(reps_done, hold_done_s, pain_during)
-    started = start_set(repo, session_id, exercise_id, now=now, programme=programme)
-    stop_code = StopCode.PAIN_6_OR_MORE.value if pain_during >= STOP_PAIN else None
+    started = start_set(
+        repo, session_id, exercise_id, now=now, mode=SetMode.MANUAL, programme=programme
+    )
+    painful = pain_during is not None and pain_during >= STOP_PAIN
+    stop_code = StopCode.PAIN_6_OR_MORE if painful else None
     ended = repo.end_set(
         started.id or 0,
         now,
@@ -131,10 +137,13 @@ def record_manual_set(
                 exercise_id=exercise_id,
             )
         )
-    return ManualSetResult(set=ended, stop=stop, advice=pain_advice(pain_during))
+    advice = pain_advice(pain_during) if pain_during is not None else ""
+    return ManualSetResult(set=ended, stop=stop, advice=advice)
 
 
-def _check_manual(reps_done: int | None, hold_done_s: float | None, pain_during: int) -> None:
+def _check_manual(
+    reps_done: int | None, hold_done_s: float | None, pain_during: int | None
+) -> None:
     problems = []
     if reps_done is None and hold_done_s is None:
         problems.append("give reps_done or hold_done_s")
@@ -148,7 +157,7 @@ def _check_manual(reps_done: int | None, hold_done_s: float | None, pain_during:
         not math.isfinite(hold_done_s) or not 0 <= hold_done_s <= MAX_HOLD_S
     ):
         problems.append(f"hold_done_s: expected 0 to {MAX_HOLD_S:g} seconds, got {hold_done_s!r}")
-    if (
+    if pain_during is not None and (
         isinstance(pain_during, bool)
         or not isinstance(pain_during, int)
         or not 0 <= pain_during <= 10

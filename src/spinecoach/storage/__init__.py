@@ -3,16 +3,16 @@
 ::
 
     open_repository(settings)      engine from Settings -> migrate to head -> SqlRepository
-      engine.py                    SQLite (WAL, foreign keys, busy timeout) or PostgreSQL
+      connect.py                   the SQLAlchemy engine: SQLite (WAL, foreign keys, busy timeout)
+                                   or PostgreSQL
       migrate.py + migrations/     Alembic, shipped in the package, run on open
       tables.py                    typed declarative tables (apart from the records)
-      mapping.py                   rows <-> records of spinecoach.session.records
+      mapping.py                   rows <-> records of spinecoach.session.records (generic)
       database.py                  the unit of work: one writer path, readers, errors
-      repository.py                SqlRepository: the Repository port (+ bulk reads)
-      analysis.py                  save_analysis(): an ``analyze`` report -> a video session
+      repository.py                SqlRepository: the Repository port
       testing.py                   throw-away PostgreSQL databases and settings for tests
 
-The fake beside this adapter is :class:`spinecoach.session.repository.InMemoryRepository`.
+The fake beside this adapter is :class:`spinecoach.session.in_memory.InMemoryRepository`.
 Nothing here runs at import time: the names below are loaded on first use.
 """
 
@@ -22,10 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spinecoach.settings import Settings
-    from spinecoach.storage.analysis import VideoAnalysis, save_analysis
     from spinecoach.storage.repository import SqlRepository
 
-__all__ = ["SqlRepository", "VideoAnalysis", "open_repository", "save_analysis"]
+__all__ = ["SqlRepository", "open_repository"]
 
 
 def open_repository(settings: Settings) -> SqlRepository:
@@ -41,8 +40,8 @@ def open_repository(settings: Settings) -> SqlRepository:
         When PostgreSQL is configured but psycopg is not installed.
     """
     from spinecoach.errors import StorageError
-    from spinecoach.storage.engine import create_engine_from_settings
-    from spinecoach.storage.migrate import upgrade
+    from spinecoach.storage.connect import create_engine_from_settings
+    from spinecoach.storage.migrate import current_revision, head_revision, upgrade
     from spinecoach.storage.repository import SqlRepository
 
     try:
@@ -51,7 +50,8 @@ def open_repository(settings: Settings) -> SqlRepository:
         raise StorageError(f"cannot create the data directory {settings.data_dir}: {exc}") from exc
     engine = create_engine_from_settings(settings)
     try:
-        upgrade(engine)
+        if current_revision(engine) != head_revision():  # a read: no write lock when current
+            upgrade(engine)
     except BaseException:
         engine.dispose()
         raise
@@ -63,8 +63,4 @@ def __getattr__(name: str) -> Any:
         from spinecoach.storage.repository import SqlRepository
 
         return SqlRepository
-    if name in ("save_analysis", "VideoAnalysis"):
-        from spinecoach.storage import analysis
-
-        return getattr(analysis, name)
     raise AttributeError(f"module 'spinecoach.storage' has no attribute {name!r}")

@@ -3,8 +3,9 @@
 Every write goes through the one writer path of :class:`~spinecoach.storage.database.Database`
 and is committed before the method returns, so a repetition handed back by
 :meth:`SqlRepository.add_repetition` is on disk: killing the process afterwards loses nothing.
-Beyond the port it reads sets, repetitions and holds in bulk (for history and reports) and
-keeps where a video session came from.
+The ``*_of_sessions`` / ``*_of_sets`` reads take many parents at once (``IN`` lists of
+:data:`~spinecoach.storage.database.IN_CHUNK` ids), so history and progression run a bounded
+number of statements however many sets a year holds.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from spinecoach.domain.codes import StopCode
 from spinecoach.errors import StorageError
 from spinecoach.session.records import (
     CheckIn,
@@ -28,10 +30,10 @@ from spinecoach.session.records import (
     SetRecord,
     StopEventRecord,
     User,
+    VideoAnalysis,
 )
-from spinecoach.storage import mapping
-from spinecoach.storage.analysis import VideoAnalysis
 from spinecoach.storage.database import Database
+from spinecoach.storage.mapping import reader, to_record, to_row
 from spinecoach.storage.tables import (
     CheckInRow,
     HoldRow,
@@ -46,6 +48,18 @@ from spinecoach.storage.tables import (
     VideoAnalysisRow,
 )
 
+_user = reader(User, UserRow)
+_screening = reader(ScreeningRecord, ScreeningRow)
+_checkin = reader(CheckIn, CheckInRow)
+_prescription = reader(Prescription, PrescriptionRow)
+_change = reader(ProgrammeChange, ProgrammeChangeRow)
+_session = reader(SessionRecord, SessionRow)
+_set = reader(SetRecord, SetRow)
+_rep = reader(RepetitionRecord, RepetitionRow)
+_hold = reader(HoldRecord, HoldRow)
+_stop = reader(StopEventRecord, StopEventRow)
+_video = reader(VideoAnalysis, VideoAnalysisRow)
+
 
 class SqlRepository(Database):
     """A :class:`~spinecoach.session.repository.Repository` on SQLite or PostgreSQL.
@@ -59,22 +73,21 @@ class SqlRepository(Database):
         """Insert a user; names are unique (a duplicate raises StorageError)."""
         if self.find_user(user.name) is not None:
             raise StorageError(f"a user named {user.name!r} already exists")
-        return self._insert(mapping.user_row(user), mapping.user_record, f"user {user.name!r}")
+        return self._insert(to_row(user, UserRow), _user, f"user {user.name!r}")
 
     def get_user(self, user_id: int) -> User | None:
         """Return the user with this id."""
-        return self._one(select(UserRow).where(UserRow.id == user_id), mapping.user_record)
+        return self._one(select(UserRow).where(UserRow.id == user_id), _user)
 
     def find_user(self, name: str) -> User | None:
         """Return the user with this name."""
-        return self._one(select(UserRow).where(UserRow.name == name), mapping.user_record)
+        return self._one(select(UserRow).where(UserRow.name == name), _user)
 
-    # -- screening -------------------------------------------------------------------------
+    # -- screening and check-ins -----------------------------------------------------------
 
     def add_screening(self, record: ScreeningRecord) -> ScreeningRecord:
         """Insert a screening outcome."""
-        row = mapping.screening_row(record)
-        return self._insert(row, mapping.screening_record, "the screening")
+        return self._insert(to_row(record, ScreeningRow), _screening, "the screening")
 
     def latest_screening(
         self, user_id: int, kind: ScreeningKind | None = None
@@ -84,27 +97,34 @@ class SqlRepository(Database):
         if kind is not None:
             statement = statement.where(ScreeningRow.kind == kind.value)
         statement = statement.order_by(ScreeningRow.taken_at.desc(), ScreeningRow.id.desc())
-        return self._one(statement, mapping.screening_record)
+        return self._one(statement, _screening)
 
     def screenings(self, user_id: int, since: datetime | None = None) -> list[ScreeningRecord]:
         """Return the user's screenings."""
-        statement = self._by_user(
-            ScreeningRow, ScreeningRow.user_id, user_id, ScreeningRow.taken_at, since
-        )
-        return self._list(statement, mapping.screening_record)
-
-    # -- check-ins -------------------------------------------------------------------------
+        return self._list(self._by_user(ScreeningRow, user_id, since), _screening)
 
     def add_checkin(self, checkin: CheckIn) -> CheckIn:
         """Insert a check-in."""
-        return self._insert(mapping.checkin_row(checkin), mapping.checkin_record, "the check-in")
+        return self._insert(to_row(checkin, CheckInRow), _checkin, "the check-in")
 
     def checkins(self, user_id: int, since: datetime | None = None) -> list[CheckIn]:
         """Return the user's check-ins."""
-        statement = self._by_user(
-            CheckInRow, CheckInRow.user_id, user_id, CheckInRow.taken_at, since
+        return self._list(self._by_user(CheckInRow, user_id, since), _checkin)
+
+    def latest_checkin(self, user_id: int) -> CheckIn | None:
+        """Return the user's newest check-in."""
+        statement = (
+            select(CheckInRow)
+            .where(CheckInRow.user_id == user_id)
+            .order_by(CheckInRow.taken_at.desc(), CheckInRow.id.desc())
         )
-        return self._list(statement, mapping.checkin_record)
+        return self._one(statement, _checkin)
+
+    def checkins_of_sessions(self, session_ids: Sequence[int]) -> list[CheckIn]:
+        """Return the check-ins of these sessions (in time order)."""
+        found = self._children(CheckInRow, CheckInRow.session_id, session_ids, _checkin,
+                               CheckInRow.taken_at)
+        return sorted(found, key=lambda c: (c.taken_at, c.id or 0))
 
     # -- programme -------------------------------------------------------------------------
 
@@ -114,13 +134,13 @@ class SqlRepository(Database):
         if on is not None:
             statement = statement.where(PrescriptionRow.valid_from <= on)
         statement = statement.order_by(PrescriptionRow.valid_from, PrescriptionRow.id)
-        current = {p.exercise_id: p for p in self._list(statement, mapping.prescription_record)}
+        current = {p.exercise_id: p for p in self._list(statement, _prescription)}
         return [current[key] for key in sorted(current)]
 
     def set_prescription(self, prescription: Prescription) -> Prescription:
         """Insert a prescription (earlier ones are kept as history)."""
-        row = mapping.prescription_row(prescription)
-        return self._insert(row, mapping.prescription_record, "the prescription")
+        row = to_row(prescription, PrescriptionRow)
+        return self._insert(row, _prescription, "the prescription")
 
     def prescription_history(self, user_id: int) -> list[Prescription]:
         """Return every prescription ever set, oldest first (by insert order)."""
@@ -129,166 +149,137 @@ class SqlRepository(Database):
             .where(PrescriptionRow.user_id == user_id)
             .order_by(PrescriptionRow.id)
         )
-        return self._list(statement, mapping.prescription_record)
+        return self._list(statement, _prescription)
 
     def add_programme_change(self, change: ProgrammeChange) -> ProgrammeChange:
         """Insert a programme change."""
-        row = mapping.programme_change_row(change)
-        return self._insert(row, mapping.programme_change_record, "the programme change")
+        row = to_row(change, ProgrammeChangeRow)
+        return self._insert(row, _change, "the programme change")
 
     def programme_changes(
         self, user_id: int, since: datetime | None = None
     ) -> list[ProgrammeChange]:
         """Return programme changes."""
-        statement = self._by_user(
-            ProgrammeChangeRow, ProgrammeChangeRow.user_id, user_id, ProgrammeChangeRow.at, since
-        )
-        return self._list(statement, mapping.programme_change_record)
+        return self._list(self._by_user(ProgrammeChangeRow, user_id, since), _change)
 
     # -- sessions and sets -----------------------------------------------------------------
 
     def start_session(self, session: SessionRecord) -> SessionRecord:
-        """Insert a session (normally ``in_progress``)."""
-        row = mapping.session_row(session, self._app_version)
-        return self._insert(row, mapping.session_record, "the session")
+        """Insert a session (normally ``in_progress``), stamped with this spinecoach version."""
+        row = to_row(session, SessionRow, app_version=self._app_version)
+        return self._insert(row, _session, "the session")
 
     def end_session(
         self, session_id: int, ended_at: datetime, status: SessionStatus
     ) -> SessionRecord:
         """Set the end time and final status of a session."""
         values = {"ended_at": ended_at, "status": status.value}
-        return mapping.session_record(self._update(SessionRow, session_id, values, "session"))
+        return to_record(self._update(SessionRow, session_id, values, "session"), SessionRecord)
 
     def get_session(self, session_id: int) -> SessionRecord | None:
         """Return one session."""
-        statement = select(SessionRow).where(SessionRow.id == session_id)
-        return self._one(statement, mapping.session_record)
+        return self._one(select(SessionRow).where(SessionRow.id == session_id), _session)
 
     def sessions(self, user_id: int, since: datetime | None = None) -> list[SessionRecord]:
         """Return the user's sessions (by ``started_at``)."""
-        statement = self._by_user(
-            SessionRow, SessionRow.user_id, user_id, SessionRow.started_at, since
+        return self._list(self._by_user(SessionRow, user_id, since), _session)
+
+    def recent_sessions(
+        self, user_id: int, *, limit: int, offset: int = 0
+    ) -> list[SessionRecord]:
+        """Return one page of the user's sessions, newest first."""
+        statement = (
+            select(SessionRow)
+            .where(SessionRow.user_id == user_id)
+            .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+            .limit(limit)
+            .offset(offset)
         )
-        return self._list(statement, mapping.session_record)
+        return self._list(statement, _session)
+
+    def count_sessions(self, user_id: int) -> int:
+        """Return how many sessions the user has."""
+        statement = select(func.count()).select_from(SessionRow)
+        return self._scalar(statement.where(SessionRow.user_id == user_id))
 
     def start_set(self, record: SetRecord) -> SetRecord:
         """Insert a set."""
-        return self._insert(mapping.set_row(record), mapping.set_record, "the set")
+        return self._insert(to_row(record, SetRow), _set, "the set")
 
-    def end_set(
-        self,
-        set_id: int,
-        ended_at: datetime,
-        *,
-        reps_done: int | None = None,
-        hold_done_s: float | None = None,
-        pain_during: int | None = None,
-        stop_code: str | None = None,
-    ) -> SetRecord:
+    def end_set(self, set_id: int, ended_at: datetime, *, reps_done: int | None = None,
+                hold_done_s: float | None = None, pain_during: int | None = None,
+                stop_code: StopCode | None = None) -> SetRecord:
         """Close a set with what was done."""
         values = {
             "ended_at": ended_at,
             "reps_done": reps_done,
             "hold_done_s": hold_done_s,
             "pain_during": pain_during,
-            "stop_code": stop_code,
+            "stop_code": None if stop_code is None else str(stop_code),
         }
-        return mapping.set_record(self._update(SetRow, set_id, values, "set"))
+        return to_record(self._update(SetRow, set_id, values, "set"), SetRecord)
+
+    def get_set(self, set_id: int) -> SetRecord | None:
+        """Return one set."""
+        return self._one(select(SetRow).where(SetRow.id == set_id), _set)
 
     def sets_of(self, session_id: int) -> list[SetRecord]:
         """Return the sets of a session (by ``index``)."""
-        statement = select(SetRow).where(SetRow.session_id == session_id).order_by(SetRow.set_index)
-        return self._list(statement, mapping.set_record)
+        return self.sets_of_sessions([session_id])
+
+    def sets_of_sessions(self, session_ids: Sequence[int]) -> list[SetRecord]:
+        """Return the sets of many sessions (by session, then ``index``)."""
+        return self._children(SetRow, SetRow.session_id, session_ids, _set, SetRow.index)
 
     # -- repetitions, holds, stops ---------------------------------------------------------
 
     def add_repetition(self, rep: RepetitionRecord) -> RepetitionRecord:
         """Insert one repetition and commit at once."""
-        row = mapping.repetition_row(rep)
-        return self._insert(row, mapping.repetition_record, f"repetition {rep.index}")
+        return self._insert(to_row(rep, RepetitionRow), _rep, f"repetition {rep.index}")
 
     def repetitions_of(self, set_id: int) -> list[RepetitionRecord]:
         """Return the repetitions of a set (by ``index``)."""
-        statement = (
-            select(RepetitionRow)
-            .where(RepetitionRow.set_id == set_id)
-            .order_by(RepetitionRow.rep_index)
-        )
-        return self._list(statement, mapping.repetition_record)
+        return self.repetitions_of_sets([set_id])
+
+    def repetitions_of_sets(self, set_ids: Sequence[int]) -> list[RepetitionRecord]:
+        """Return the repetitions of many sets (by set, then ``index``)."""
+        return self._children(RepetitionRow, RepetitionRow.set_id, set_ids, _rep,
+                              RepetitionRow.index)
 
     def add_hold(self, hold: HoldRecord) -> HoldRecord:
         """Insert one good-form hold interval and commit at once."""
-        return self._insert(mapping.hold_row(hold), mapping.hold_record, "the hold")
+        return self._insert(to_row(hold, HoldRow), _hold, "the hold")
 
     def holds_of(self, set_id: int) -> list[HoldRecord]:
         """Return the holds of a set (by ``start_s``)."""
-        statement = (
-            select(HoldRow).where(HoldRow.set_id == set_id).order_by(HoldRow.start_s, HoldRow.id)
-        )
-        return self._list(statement, mapping.hold_record)
+        return self.holds_of_sets([set_id])
+
+    def holds_of_sets(self, set_ids: Sequence[int]) -> list[HoldRecord]:
+        """Return the good-form holds of many sets (by set, then ``start_s``)."""
+        return self._children(HoldRow, HoldRow.set_id, set_ids, _hold, HoldRow.start_s)
 
     def add_stop_event(self, event: StopEventRecord) -> StopEventRecord:
         """Insert a stop event."""
-        row = mapping.stop_event_row(event)
-        return self._insert(row, mapping.stop_event_record, "the stop event")
+        return self._insert(to_row(event, StopEventRow), _stop, "the stop event")
 
     def stop_events(self, user_id: int, since: datetime | None = None) -> list[StopEventRecord]:
         """Return the user's stop events."""
-        statement = self._by_user(
-            StopEventRow, StopEventRow.user_id, user_id, StopEventRow.at, since
-        )
-        return self._list(statement, mapping.stop_event_record)
+        return self._list(self._by_user(StopEventRow, user_id, since), _stop)
 
-    # -- beyond the port: bulk reads for history and reports -------------------------------
+    def stop_events_of_sessions(self, session_ids: Sequence[int]) -> list[StopEventRecord]:
+        """Return the stop events recorded in these sessions (in time order)."""
+        found = self._children(StopEventRow, StopEventRow.session_id, session_ids, _stop,
+                               StopEventRow.at)
+        return sorted(found, key=lambda e: (e.at, e.id or 0))
 
-    def sets_of_sessions(self, session_ids: Sequence[int]) -> list[SetRecord]:
-        """The sets of many sessions in a few queries (by session, then ``index``)."""
-        return self._in_chunks(
-            session_ids,
-            lambda chunk: select(SetRow)
-            .where(SetRow.session_id.in_(chunk))
-            .order_by(SetRow.session_id, SetRow.set_index, SetRow.id),
-            mapping.set_record,
-        )
-
-    def repetitions_of_sets(self, set_ids: Sequence[int]) -> list[RepetitionRecord]:
-        """The repetitions of many sets (by set, then ``index``)."""
-        return self._in_chunks(
-            set_ids,
-            lambda chunk: select(RepetitionRow)
-            .where(RepetitionRow.set_id.in_(chunk))
-            .order_by(RepetitionRow.set_id, RepetitionRow.rep_index, RepetitionRow.id),
-            mapping.repetition_record,
-        )
-
-    def holds_of_sets(self, set_ids: Sequence[int]) -> list[HoldRecord]:
-        """The good-form holds of many sets (by set, then ``start_s``)."""
-        return self._in_chunks(
-            set_ids,
-            lambda chunk: select(HoldRow)
-            .where(HoldRow.set_id.in_(chunk))
-            .order_by(HoldRow.set_id, HoldRow.start_s, HoldRow.id),
-            mapping.hold_record,
-        )
-
-    # -- beyond the port: where a video session came from ----------------------------------
+    # -- where a video-mode session came from ----------------------------------------------
 
     def add_video_analysis(self, analysis: VideoAnalysis) -> VideoAnalysis:
         """Keep the file path and summary of a session saved from a video analysis."""
-        row = mapping.video_analysis_row(analysis)
-        return self._insert(row, mapping.video_analysis_record, "the video analysis")
-
-    def video_analysis_of(self, session_id: int) -> VideoAnalysis | None:
-        """Return the video analysis behind a session, if it came from one."""
-        statement = select(VideoAnalysisRow).where(VideoAnalysisRow.session_id == session_id)
-        return self._one(statement, mapping.video_analysis_record)
+        row = to_row(analysis, VideoAnalysisRow)
+        return self._insert(row, _video, "the video analysis")
 
     def video_analyses_of_sessions(self, session_ids: Sequence[int]) -> list[VideoAnalysis]:
-        """The video analyses behind many sessions (by session id)."""
-        return self._in_chunks(
-            session_ids,
-            lambda chunk: select(VideoAnalysisRow)
-            .where(VideoAnalysisRow.session_id.in_(chunk))
-            .order_by(VideoAnalysisRow.session_id),
-            mapping.video_analysis_record,
-        )
+        """Return the video analyses behind these sessions (by session id)."""
+        return self._children(VideoAnalysisRow, VideoAnalysisRow.session_id, session_ids,
+                              _video, VideoAnalysisRow.id)

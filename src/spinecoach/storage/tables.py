@@ -1,8 +1,10 @@
 """Database tables (SQLAlchemy 2 typed declarative), kept apart from the record dataclasses.
 
-The tables mirror :mod:`spinecoach.session.records`; :mod:`spinecoach.storage.mapping`
-converts between rows and records.  Enum fields are stored as their string values (no
-database enum types, so adding a value needs no migration); ``dict``/``tuple`` fields are JSON.
+The tables mirror :mod:`spinecoach.session.records`: each attribute is named after the record
+field it stores (a column may keep an older name, e.g. ``sets.set_index``), so the one generic
+mapping of :mod:`spinecoach.storage.mapping` converts every row.  Enum fields are stored as
+their string values (no database enum types, so adding a value needs no migration);
+``dict``/``tuple`` fields are JSON.
 Every timestamp is stored in UTC and handed back timezone-aware (:class:`UtcDateTime`).
 Set and repetition numbers are not unique constraints: like the in-memory fake, the database
 keeps a repetition rather than refuse it (a tracker restarted mid-set may number from 1 again).
@@ -15,7 +17,7 @@ agree.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -81,6 +83,7 @@ class IdentifiedBase(Base):
     """A table with an integer primary key ``id`` (every spinecoach table)."""
 
     __abstract__ = True
+    time_column: ClassVar[str] = ""  # the timestamp a user's rows are listed by, if any
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
 
@@ -98,6 +101,7 @@ class ScreeningRow(IdentifiedBase):
     """One red-flag screening and its outcome."""
 
     __tablename__ = "screenings"
+    time_column = "taken_at"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     taken_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -113,6 +117,7 @@ class CheckInRow(IdentifiedBase):
     """Symptoms at one moment."""
 
     __tablename__ = "checkins"
+    time_column = "taken_at"
     __table_args__ = (
         CheckConstraint("back_pain BETWEEN 0 AND 10", name="back_pain_0_10"),
         CheckConstraint("leg_pain BETWEEN 0 AND 10", name="leg_pain_0_10"),
@@ -155,6 +160,7 @@ class ProgrammeChangeRow(IdentifiedBase):
     """A change of dose; each dose is four columns per side of the change."""
 
     __tablename__ = "programme_changes"
+    time_column = "at"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     exercise_id: Mapped[str] = mapped_column(String(64))
@@ -180,6 +186,7 @@ class SessionRow(IdentifiedBase):
     """
 
     __tablename__ = "sessions"
+    time_column = "started_at"
     __table_args__ = (Index("ix_sessions_user_started", "user_id", "started_at"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -199,7 +206,7 @@ class SetRow(IdentifiedBase):
         ForeignKey("sessions.id", ondelete="CASCADE"), index=True
     )
     exercise_id: Mapped[str] = mapped_column(String(64))
-    set_index: Mapped[int] = mapped_column(Integer)
+    index: Mapped[int] = mapped_column("set_index", Integer)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     target_reps: Mapped[int | None] = mapped_column(Integer)
@@ -208,6 +215,7 @@ class SetRow(IdentifiedBase):
     hold_done_s: Mapped[float | None] = mapped_column(Float)
     pain_during: Mapped[int | None] = mapped_column(Integer)
     stop_code: Mapped[str | None] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16), server_default="camera")
 
 
 class RepetitionRow(IdentifiedBase):
@@ -216,7 +224,7 @@ class RepetitionRow(IdentifiedBase):
     __tablename__ = "repetitions"
 
     set_id: Mapped[int] = mapped_column(ForeignKey("sets.id", ondelete="CASCADE"), index=True)
-    rep_index: Mapped[int] = mapped_column(Integer)
+    index: Mapped[int] = mapped_column("rep_index", Integer)
     side: Mapped[str | None] = mapped_column(String(8))
     start_s: Mapped[float] = mapped_column(Float)
     peak_s: Mapped[float] = mapped_column(Float)
@@ -242,6 +250,7 @@ class StopEventRow(IdentifiedBase):
     """A stop: a tracker rule or a symptom rule."""
 
     __tablename__ = "stop_events"
+    time_column = "at"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -252,6 +261,7 @@ class StopEventRow(IdentifiedBase):
     )
     set_id: Mapped[int | None] = mapped_column(ForeignKey("sets.id", ondelete="SET NULL"))
     exercise_id: Mapped[str | None] = mapped_column(String(64))
+    at_s: Mapped[float | None] = mapped_column(Float)
 
 
 class VideoAnalysisRow(IdentifiedBase):

@@ -1,6 +1,7 @@
 """Video writers for synthetic clips, all through PyAV (no OpenCV needed).
 
-- ``mp4``: H.264, yuv420p (plays in browsers);
+- ``mp4``: H.264, yuv420p (plays in browsers), by the one H.264 writer,
+  :class:`spinecoach.pose.h264.H264Writer`, timed by frame number;
 - ``y4m``: raw YUV4MPEG2 4:2:0 (Chromium's ``--use-file-for-fake-video-capture``);
 - ``mjpeg``: Motion-JPEG, in an AVI when the path ends in ``.avi``, else raw concatenated JPEGs.
 """
@@ -51,16 +52,12 @@ def write_encoded(
     crf: int = DEFAULT_CRF,
 ) -> int:
     """Write H.264 mp4 (quality ``crf``) or Motion-JPEG through PyAV; return the frame count."""
-    rate = _rate(fps)
     if fmt == "mp4":
-        container = av.open(str(path), mode="w", format="mp4")
-        stream = container.add_stream("libx264", rate=rate)
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": str(int(crf)), "preset": "veryfast"}
-    else:
-        container = av.open(str(path), mode="w", format="avi" if path.suffix == ".avi" else "mjpeg")
-        stream = container.add_stream("mjpeg", rate=rate)
-        stream.pix_fmt = "yuvj420p"
+        return _write_h264(path, frames, fps, width, height, crf)
+    rate = _rate(fps)
+    container = av.open(str(path), mode="w", format="avi" if path.suffix == ".avi" else "mjpeg")
+    stream = container.add_stream("mjpeg", rate=rate)
+    stream.pix_fmt = "yuvj420p"
     stream.width, stream.height = width, height
     count = 0
     try:
@@ -74,6 +71,18 @@ def write_encoded(
     finally:
         container.close()
     return count
+
+
+def _write_h264(
+    path: Path, frames: Iterable[U8], fps: float, width: int, height: int, crf: int
+) -> int:
+    from spinecoach.pose.h264 import H264Writer
+
+    with H264Writer(path, fps, width, height, crf=int(crf), constant_rate=True,
+                    container_format="mp4") as writer:
+        for rgb in frames:
+            writer.write_raw(rgb)
+        return writer.frames_written
 
 
 def write_video(

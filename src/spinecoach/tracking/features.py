@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 
+from spinecoach.domain.codes import AngleName
 from spinecoach.domain.geometry import (
     Point,
     angle_deg,
@@ -41,21 +41,8 @@ NEAR_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "fo
 ARM_JOINTS = ("elbow", "wrist")  # chosen on their own: the model may swap the arms' labels
 
 
-class Measure(StrEnum):
-    """The per-frame measures (report ``frames[].angles`` keys)."""
-
-    KNEE_DEG = "knee_deg"  # interior hip-knee-ankle (180 = straight)
-    HIP_DEG = "hip_deg"  # interior shoulder-hip-knee
-    LINE_DEV_DEG = "line_dev_deg"  # plank: bend of shoulder-hip-ankle (or knee), + = sag
-    HIP_EXT_DEG = "hip_ext_deg"  # bridge: bend of shoulder-hip-knee, + = hips above the line
-    THIGH_DEG = "thigh_deg"  # squat: elevation of hip->knee above horizontal
-    TILT_DEG = "tilt_deg"  # |elevation| of the shoulder-ankle (or knee) line
-    HIP_FLOOR = "hip_floor"  # plank: hip above the elbow-toes floor line, trunk lengths
-    KNEE_FLOOR = "knee_floor"  # plank: knee above that line, trunk lengths
-    HIP_LIFT = "hip_lift"  # bridge: hip above the shoulder-foot floor line, thigh lengths
-    HIP_OVER_ANKLE = "hip_over_ankle"  # squat: hip height above the ankle, trunk lengths
-    LUMBAR_GAP_RISE = "lumbar_gap_rise"  # hip hinge: lower-back gap rise, trunk lengths
-    CAMERA_HEIGHT = "camera_height"  # lying: far/near joint height gap, trunk lengths
+Measure = AngleName
+"""The per-frame measures (report ``frames[].angles`` keys): the domain's :class:`AngleName`."""
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """The app factory: ``create_app(settings)`` builds a FastAPI app; nothing happens at import.
 
-Tests pass fakes for every adapter (``backend``, ``tracker_factory``, ``estimator_factory``,
-``decode_jpeg``, ``analyzer``, ``picture_renderer``); ``spinecoach serve`` passes none and gets
-the real ones from :mod:`spinecoach.web.wiring`.  Errors of the one exception tree become
-HTTP codes here and nowhere else.
+Tests pass fakes for the adapters at the lowest seams (``repository``, e.g. the in-memory one,
+and a ``clock``; ``tracker_factory``, ``estimator_factory``, ``decode_jpeg``, ``analyzer``,
+``picture_renderer``), never for the rules: the web app always runs the real core through
+:class:`~spinecoach.web.local_user.LocalUser`.  ``spinecoach serve`` passes none and gets the
+real adapters from :mod:`spinecoach.web.wiring`.  Errors of the one exception tree become HTTP
+codes here and nowhere else.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from spinecoach.errors import (
     SpinecoachError,
     UnknownExerciseError,
 )
+from spinecoach.session.repository import Repository
 from spinecoach.settings import Settings, load_settings
 from spinecoach.web import routes_api, routes_media, routes_pages, routes_ws, wiring
-from spinecoach.web.backend import CoachBackend
 from spinecoach.web.context import AppContext
-from spinecoach.web.jobs import AnalysisJobs, Analyzer, engine_analyzer
+from spinecoach.web.jobs import AnalysisJobs, Analyzer, EngineAnalyzer
 from spinecoach.web.live import EstimatorFactory, JpegDecoder, TrackerFactory
+from spinecoach.web.local_user import Clock, LocalUser, utc_now
 from spinecoach.web.pictures import PictureRenderer, PictureService, synth_renderer
 from spinecoach.web.speech import SpeechService
 
@@ -68,7 +71,8 @@ async def _spinecoach_error(request: Request, exc: Exception) -> JSONResponse:
 def create_app(
     settings: Settings | None = None,
     *,
-    backend: CoachBackend | None = None,
+    repository: Repository | None = None,
+    clock: Clock = utc_now,
     tracker_factory: TrackerFactory | None = None,
     estimator_factory: EstimatorFactory | None = None,
     decode_jpeg: JpegDecoder | None = None,
@@ -77,17 +81,19 @@ def create_app(
 ) -> FastAPI:
     """Build the web app; every adapter left out is the real one."""
     settings = settings or load_settings()
+    opened = None if repository is not None else wiring.open_database(settings)
+    repo = repository or opened
+    assert repo is not None
     context = AppContext(
         settings=settings,
-        backend=backend or wiring.database_backend(settings),
-        tracker_factory=tracker_factory or wiring.engine_tracker,
+        user=LocalUser(repo, clock=clock),
+        tracker_factory=tracker_factory or wiring.new_tracker,
         estimator_factory=estimator_factory or wiring.mediapipe_estimator,
         decode_jpeg=decode_jpeg or wiring.decode_jpeg,
         speech=SpeechService(settings.speech, settings.data_dir / "cache" / "speech"),
         pictures=PictureService(settings.data_dir / "cache" / "pictures",
                                 picture_renderer or synth_renderer),
-        jobs=AnalysisJobs(analyzer or engine_analyzer, settings.data_dir / "uploads"),
-        engine_ready=tracker_factory is not None or wiring.engine_available(),
+        jobs=AnalysisJobs(analyzer or EngineAnalyzer(), settings.data_dir / "uploads"),
     )
     app = FastAPI(
         title="spinecoach",
@@ -104,4 +110,6 @@ def create_app(
     app.include_router(routes_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.router.on_shutdown.append(context.jobs.shutdown)
+    if opened is not None:  # opened here: closed here
+        app.router.on_shutdown.append(opened.close)
     return app

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spinecoach.settings import Settings
-from spinecoach.web.backend import CoachBackend
 from spinecoach.web.jobs import AnalysisJobs
 from spinecoach.web.live import EstimatorFactory, JpegDecoder, TrackerFactory
+from spinecoach.web.local_user import LocalUser
 from spinecoach.web.pictures import PictureService
 from spinecoach.web.speech import SpeechService
 
@@ -17,11 +17,10 @@ class AppContext:
     """The adapters one app instance uses; tests build it with fakes."""
 
     settings: Settings
-    backend: CoachBackend
+    user: LocalUser
     tracker_factory: TrackerFactory
     estimator_factory: EstimatorFactory
     decode_jpeg: JpegDecoder
     speech: SpeechService
     pictures: PictureService
     jobs: AnalysisJobs
-    engine_ready: bool

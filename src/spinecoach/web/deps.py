@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
 
-from spinecoach.web.backend import CoachBackend
 from spinecoach.web.context import AppContext
+from spinecoach.web.local_user import LocalUser
 
 
 def get_context(conn: HTTPConnection) -> AppContext:
@@ -17,10 +17,10 @@ def get_context(conn: HTTPConnection) -> AppContext:
     return context
 
 
-def get_backend(request: Request) -> CoachBackend:
-    """Return the backend."""
-    return get_context(request).backend
+def get_user(request: Request) -> LocalUser:
+    """Return the local user's view of the core."""
+    return get_context(request).user
 
 
 ContextDep = Annotated[AppContext, Depends(get_context)]
-BackendDep = Annotated[CoachBackend, Depends(get_backend)]
+UserDep = Annotated[LocalUser, Depends(get_user)]

@@ -3,7 +3,7 @@
 The uploaded file is written to a private temporary directory, analysed, and deleted when the
 job ends whatever happens: the video is never stored, only the numbers of the report.
 
-The real analyzer, :data:`engine_analyzer`, runs pose estimation on one
+The real analyzer, :class:`EngineAnalyzer` (one per app), runs pose estimation on one
 :class:`~spinecoach.pose.pool.PosePool` (the one ``spinecoach analyze`` uses for a batch),
 shared by every upload of this process: it starts with the first upload, so MediaPipe loads
 once per worker rather than once per video, and stops when the app shuts down.  Up to two
@@ -19,9 +19,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from spinecoach.errors import SpinecoachError
+from spinecoach.session.analysis_report import AnalysisReport
 from spinecoach.web.schemas import AnalysisJob
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[float], None]
-Analyzer = Callable[[Path, str, ProgressCallback], dict[str, Any]]
+Analyzer = Callable[[Path, str, ProgressCallback], AnalysisReport]
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".y4m", ".mjpeg", ".mpg")
 
@@ -54,16 +55,15 @@ class EngineAnalyzer:
         self._pool: PosePool | None = None
         self._lock = threading.Lock()
 
-    def __call__(self, path: Path, exercise_id: str, progress: ProgressCallback) -> dict[str, Any]:
+    def __call__(self, path: Path, exercise_id: str, progress: ProgressCallback) -> AnalysisReport:
         """Analyse one upload (the :data:`Analyzer` signature)."""
         from spinecoach.compose import analyze_file
 
         def on_progress(done: int, total: int | None) -> None:
             progress(done / total if total else 0.0)
 
-        report: dict[str, Any] = analyze_file(path, exercise_id, progress=on_progress,
-                                              pool=self._running_pool()).report
-        return report
+        return analyze_file(path, exercise_id, progress=on_progress,
+                            pool=self._running_pool()).analysis
 
     def _running_pool(self) -> PosePool:
         from spinecoach.compose import start_pose_pool
@@ -85,9 +85,6 @@ class EngineAnalyzer:
                 self._pool = None
 
 
-engine_analyzer = EngineAnalyzer()
-
-
 @dataclass
 class _Job:
     id: str
@@ -95,7 +92,7 @@ class _Job:
     status: str = "queued"
     progress: float = 0.0
     error: str | None = None
-    result: dict[str, Any] | None = None
+    result: AnalysisReport | None = None
 
 
 class AnalysisJobs:

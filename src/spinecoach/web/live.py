@@ -8,8 +8,8 @@ Two tasks share one connection:
   bounded however fast the client sends;
 * the **worker** takes the newest frame, runs JPEG decoding, pose inference and the tracker in a
   dedicated thread (off the event loop, one thread per connection so the pose model keeps its
-  video-mode state), records completed reps/holds/stops through the backend at once, and
-  answers with a ``state`` message.
+  video-mode state), records completed reps/holds/stops at once (a :class:`SetRecorder`),
+  and answers with a ``state`` message.
 
 Timing comes from the client's ``t_s`` only.  A stop rule ends the set: the worker stops, the set
 is closed and a ``summary`` is sent.  A closed socket closes the set too; what was recorded
@@ -31,8 +31,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from spinecoach.domain.pose import PoseFrame
 from spinecoach.errors import InputError, SpinecoachError
 from spinecoach.session.ports import Image, PoseEstimator
-from spinecoach.tracking.state import FrameState, StopEvent
-from spinecoach.web.backend import CoachBackend
+from spinecoach.tracking.state import FrameState, HoldEvent, RepEvent, StopEvent
 from spinecoach.web.live_protocol import (
     MAX_JPEG_BYTES,
     EndMessage,
@@ -51,6 +50,19 @@ class Tracker(Protocol):
 
     def update(self, frame: PoseFrame) -> FrameState:
         """Advance by one frame and return the state."""
+
+
+class SetRecorder(Protocol):
+    """Where a live set's events are stored as they happen (the local user's session)."""
+
+    def record_rep(self, set_id: int, rep: RepEvent) -> None:
+        """Store one completed repetition."""
+
+    def record_hold(self, set_id: int, hold: HoldEvent) -> None:
+        """Store one good-form hold interval."""
+
+    def record_stop(self, set_id: int, stop: StopEvent) -> None:
+        """Store the stop rule that ended the set."""
 
 
 TrackerFactory = Callable[[str, float | None], Tracker]
@@ -106,7 +118,7 @@ class FramePipeline:
     tracker: Tracker
     estimator_factory: EstimatorFactory
     decode_jpeg: JpegDecoder
-    backend: CoachBackend
+    recorder: SetRecorder
     set_id: int | None
     _estimator: PoseEstimator | None = field(default=None, init=False)
 
@@ -127,11 +139,11 @@ class FramePipeline:
         if self.set_id is None:
             return
         if state.rep is not None:
-            self.backend.record_rep(self.set_id, state.rep)
+            self.recorder.record_rep(self.set_id, state.rep)
         if state.hold is not None:
-            self.backend.record_hold(self.set_id, state.hold)
+            self.recorder.record_hold(self.set_id, state.hold)
         if state.stop is not None:
-            self.backend.record_stop(self.set_id, state.stop)
+            self.recorder.record_stop(self.set_id, state.stop)
 
     def close(self) -> None:
         """Release the pose model."""

@@ -1,15 +1,13 @@
 """Pictures of each exercise position, drawn with the project's own synthetic figure.
 
 Rendering takes a moment, so each picture is rendered once, on first request, and cached as a
-PNG in the data directory.  PNG encoding is a few lines of ``zlib`` here so the web layer needs
-no imaging library.
+PNG (encoded by Pillow) in the data directory.
 """
 
 from __future__ import annotations
 
-import struct
+import io
 import threading
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,17 +21,12 @@ PictureRenderer = Callable[[str, str], Image]
 
 def encode_png(rgb: Image) -> bytes:
     """Encode an RGB uint8 ``(H, W, 3)`` array as PNG bytes."""
-    height, width = int(rgb.shape[0]), int(rgb.shape[1])
-    rows = np.ascontiguousarray(rgb, dtype=np.uint8).reshape(height, width * 3)
-    raw = b"".join(b"\x00" + row.tobytes() for row in rows)
+    from PIL import Image as PillowImage
 
-    def chunk(tag: bytes, body: bytes) -> bytes:
-        return (struct.pack(">I", len(body)) + tag + body
-                + struct.pack(">I", zlib.crc32(tag + body) & 0xFFFFFFFF))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    buffer = io.BytesIO()
+    PillowImage.fromarray(np.ascontiguousarray(rgb, dtype=np.uint8), mode="RGB").save(
+        buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def synth_renderer(exercise_id: str, phase: str) -> Image:

@@ -1,13 +1,15 @@
-"""The JSON API under ``/api/``: thin handlers over the backend."""
+"""The JSON API under ``/api/``: thin handlers over the user."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from spinecoach import __version__
-from spinecoach.web.deps import BackendDep, ContextDep
+from spinecoach.web.deps import ContextDep, UserDep
 from spinecoach.web.schemas import (
     CheckInIn,
     CheckInOut,
@@ -32,106 +34,111 @@ router = APIRouter(prefix="/api", responses={400: {"model": ErrorOut}, 409: {"mo
 @router.get("/health", tags=["meta"])
 def health(ctx: ContextDep) -> Health:
     """Say the server is up and which optional parts work."""
-    return Health(version=__version__, speech=ctx.speech.available, engine=ctx.engine_ready)
+    return Health(version=__version__, speech=ctx.speech.available)
 
 
 @router.get("/status", tags=["safety"])
-def status(backend: BackendDep) -> Status:
+def status(user: UserDep) -> Status:
     """Whether the user is screened and may exercise today."""
-    return backend.status()
+    return user.status()
 
 
 @router.get("/screening/questions", tags=["safety"])
-def questions(backend: BackendDep, full: bool = True) -> list[Question]:
+def questions(user: UserDep, full: bool = True) -> list[Question]:
     """The red-flag questionnaire (``full=false``: the short re-check before a session)."""
-    return backend.questions(full)
+    return user.questions(full)
 
 
 @router.post("/screening", tags=["safety"])
-def screen(answers: ScreeningIn, backend: BackendDep) -> ScreeningOut:
+def screen(answers: ScreeningIn, user: UserDep) -> ScreeningOut:
     """Run and store a screening; any outcome but ``ok`` blocks exercise."""
-    return backend.screen(answers)
+    return user.screen(answers)
 
 
 @router.post("/checkins", tags=["safety"])
-def checkin(data: CheckInIn, backend: BackendDep) -> CheckInOut:
+def checkin(data: CheckInIn, user: UserDep) -> CheckInOut:
     """Store a symptom check-in and report the stop rules it triggered."""
-    return backend.checkin(data)
+    return user.checkin(data)
 
 
 @router.get("/exercises", tags=["programme"])
-def exercises(backend: BackendDep) -> list[ExerciseInfo]:
+def exercises(user: UserDep) -> list[ExerciseInfo]:
     """The exercise library."""
-    return backend.exercises()
+    return user.exercises()
 
 
 @router.get("/exercises/{exercise_id}", tags=["programme"])
-def exercise(exercise_id: str, backend: BackendDep) -> ExerciseInfo:
+def exercise(exercise_id: str, user: UserDep) -> ExerciseInfo:
     """One exercise with its instructions."""
-    return backend.exercise(exercise_id)
+    return user.exercise(exercise_id)
 
 
 @router.get("/today", tags=["programme"])
-def today(backend: BackendDep) -> Today:
+def today(user: UserDep) -> Today:
     """Today's plan with doses and reasons."""
-    return backend.today()
+    return user.today()
 
 
 @router.post("/sessions", tags=["sessions"], status_code=201)
-def start_session(backend: BackendDep) -> SessionOut:
+def start_session(user: UserDep) -> SessionOut:
     """Start today's session (409 when exercise is blocked)."""
-    return backend.start_session()
+    return user.start_session()
 
 
 @router.get("/sessions/{session_id}", tags=["sessions"])
-def get_session(session_id: int, backend: BackendDep) -> SessionSummary:
+def get_session(session_id: int, user: UserDep) -> SessionSummary:
     """One session with its sets and check-ins."""
-    return backend.session(session_id)
+    return user.session(session_id)
 
 
 @router.post("/sessions/{session_id}/manual-sets", tags=["sessions"], status_code=201)
-def manual_set(session_id: int, data: ManualSetIn, backend: BackendDep) -> SetOut:
+def manual_set(session_id: int, data: ManualSetIn, user: UserDep) -> SetOut:
     """Record a set done without the camera."""
-    return backend.record_manual_set(session_id, data)
+    return user.record_manual_set(session_id, data)
 
 
 @router.post("/sessions/{session_id}/finish", tags=["sessions"])
-def finish_session(session_id: int, backend: BackendDep) -> SessionSummary:
+def finish_session(session_id: int, user: UserDep) -> SessionSummary:
     """Close a session and return its summary."""
-    return backend.finish_session(session_id)
+    return user.finish_session(session_id)
 
 
 @router.get("/history", tags=["history"])
-def history(backend: BackendDep) -> History:
-    """Sessions, symptom trends and per-exercise numbers for the charts."""
-    return backend.history()
+def history(
+    user: UserDep,
+    limit: Annotated[int, Query(ge=1, le=100, description="sessions per page")] = 20,
+    offset: Annotated[int, Query(ge=0, description="newer sessions to skip")] = 0,
+    days: Annotated[int, Query(ge=1, le=366, description="days the charts cover")] = 28,
+) -> History:
+    """A page of sessions (the newest first page), symptom trends and per-exercise numbers."""
+    return user.history(limit=limit, offset=offset, days=days)
 
 
 @router.get("/export.json", tags=["history"])
-def export_json(backend: BackendDep) -> dict[str, object]:
+def export_json(user: UserDep) -> dict[str, object]:
     """Everything stored, as JSON."""
-    return backend.export_json()
+    return user.export_json()
 
 
 @router.get("/export.zip", tags=["history"], response_class=Response,
             responses={200: {"content": {"application/zip": {}}}})
-async def export_csv(backend: BackendDep) -> Response:
+async def export_csv(user: UserDep) -> Response:
     """Everything stored, as CSV files (one per table) in a zip archive."""
-    data = await run_in_threadpool(backend.export_csv_zip)
+    data = await run_in_threadpool(user.export_csv_zip)
     return Response(data, media_type="application/zip", headers={
         "Content-Disposition": 'attachment; filename="spinecoach-export.zip"'})
 
 
 @router.get("/report.html", tags=["history"], response_class=HTMLResponse)
-async def report_html(backend: BackendDep) -> HTMLResponse:
+async def report_html(user: UserDep) -> HTMLResponse:
     """The one-page clinician report, printable."""
-    return HTMLResponse(await run_in_threadpool(backend.report_html))
+    return HTMLResponse(await run_in_threadpool(user.report_html))
 
 
 @router.get("/report.pdf", tags=["history"], response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
-async def report_pdf(backend: BackendDep) -> Response:
+async def report_pdf(user: UserDep) -> Response:
     """The one-page clinician report as PDF."""
-    data = await run_in_threadpool(backend.report_pdf)
+    data = await run_in_threadpool(user.report_pdf)
     return Response(data, media_type="application/pdf", headers={
         "Content-Disposition": 'attachment; filename="spinecoach-report.pdf"'})

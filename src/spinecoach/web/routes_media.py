@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from spinecoach.errors import InputError
-from spinecoach.web.deps import BackendDep, ContextDep
+from spinecoach.web.deps import ContextDep, UserDep
 from spinecoach.web.jobs import VIDEO_SUFFIXES
 from spinecoach.web.schemas import AnalysisJob, ErrorOut
 
@@ -28,12 +28,12 @@ async def speech(ctx: ContextDep, text: Annotated[str, Query(max_length=200)]) -
 
 @router.get("/exercises/{exercise_id}/picture.png", response_class=Response,
             responses={200: {"content": {"image/png": {}}}})
-async def picture(exercise_id: str, ctx: ContextDep, backend: BackendDep,
+async def picture(exercise_id: str, ctx: ContextDep, user: UserDep,
                   phase: str = "target") -> Response:
     """A picture of the position, drawn with the project's synthetic figure."""
     if phase not in ("start", "target"):
         raise InputError("phase must be 'start' or 'target'")
-    backend.exercise(exercise_id)
+    user.exercise(exercise_id)
     png = await run_in_threadpool(ctx.pictures.png, exercise_id, phase)
     return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
 
@@ -55,12 +55,12 @@ async def _save_upload(upload: UploadFile, dest: Path, max_bytes: int) -> None:
 
 @router.post("/analyses", status_code=202)
 async def upload_video(
-    ctx: ContextDep, backend: BackendDep,
+    ctx: ContextDep, user: UserDep,
     video: Annotated[UploadFile, File(description="a video of one exercise, filmed side-on")],
     exercise_id: Annotated[str, Form()],
 ) -> AnalysisJob:
     """Upload a video for analysis; poll ``/api/analyses/{id}`` for progress."""
-    backend.exercise(exercise_id)
+    user.exercise(exercise_id)
     suffix = Path(video.filename or "").suffix.lower()
     is_video = (video.content_type or "").startswith("video/")
     if suffix not in VIDEO_SUFFIXES and not is_video:

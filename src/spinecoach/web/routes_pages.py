@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from spinecoach.web.deps import BackendDep
+from spinecoach.web.deps import UserDep
+from spinecoach.web.local_user import LocalUser
 
 router = APIRouter(include_in_schema=False)
 
@@ -19,67 +20,69 @@ def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
 
 
 @router.get("/")
-def home(backend: BackendDep) -> Response:
+def home(user: UserDep) -> Response:
     """Send a new user to the screening, everyone else to today's plan."""
-    status = backend.status()
+    status = user.status()
     return RedirectResponse("/today" if status.screened else "/screening", status_code=303)
 
 
 @router.get("/screening")
-def screening(request: Request, backend: BackendDep) -> HTMLResponse:
+def screening(request: Request, user: UserDep) -> HTMLResponse:
     """The red-flag questionnaire and the baseline check-in."""
     return _page(request, "screening.html", title="Safety check",
-                 questions=backend.questions(True), status=backend.status())
+                 questions=user.questions(True), status=user.status())
 
 
 @router.get("/today")
-def today(request: Request, backend: BackendDep) -> HTMLResponse:
+def today(request: Request, user: UserDep) -> HTMLResponse:
     """Today's exercises with instructions, pictures and doses."""
-    return _page(request, "today.html", title="Today", today=backend.today(),
-                 status=backend.status())
+    return _page(request, "today.html", title="Today", today=user.today(),
+                 status=user.status())
 
 
 @router.get("/checkin")
-def checkin(request: Request, backend: BackendDep, when: str = "before",
+def checkin(request: Request, user: UserDep, when: str = "before",
             session: int | None = None) -> HTMLResponse:
     """The check-in before or after a session (with today's safety re-check when due)."""
-    recheck = backend.questions(False) if when == "before" and backend.status().needs_recheck \
+    recheck = user.questions(False) if when == "before" and user.status().needs_recheck \
         else []
     return _page(request, "checkin.html", title="How are you feeling?", when=when,
                  session_id=session, recheck=recheck)
 
 
 @router.get("/session/{session_id}")
-def session_hub(request: Request, session_id: int, backend: BackendDep) -> HTMLResponse:
+def session_hub(request: Request, session_id: int, user: UserDep) -> HTMLResponse:
     """The session in progress: each exercise, with or without the camera."""
-    return _page(request, "session.html", title="Your session", today=backend.today(),
-                 session=backend.session(session_id))
+    return _page(request, "session.html", title="Your session", today=user.today(),
+                 session=user.session(session_id))
+
+
+def _exercise_page(request: Request, template: str, session_id: int, exercise_id: str,
+                   user: LocalUser) -> HTMLResponse:
+    exercise = user.exercise(exercise_id)
+    item = next((i for i in user.today().items if i.exercise.id == exercise_id), None)
+    return _page(request, template, title=exercise.name, exercise=exercise, item=item,
+                 session_id=session_id)
 
 
 @router.get("/session/{session_id}/coach/{exercise_id}")
-def coach(request: Request, session_id: int, exercise_id: str,
-          backend: BackendDep) -> HTMLResponse:
+def coach(request: Request, session_id: int, exercise_id: str, user: UserDep) -> HTMLResponse:
     """Live coaching with the camera."""
-    item = next((i for i in backend.today().items if i.exercise.id == exercise_id), None)
-    return _page(request, "coach.html", title=backend.exercise(exercise_id).name,
-                 exercise=backend.exercise(exercise_id), item=item, session_id=session_id)
+    return _exercise_page(request, "coach.html", session_id, exercise_id, user)
 
 
 @router.get("/session/{session_id}/timer/{exercise_id}")
-def timer(request: Request, session_id: int, exercise_id: str,
-          backend: BackendDep) -> HTMLResponse:
+def timer(request: Request, session_id: int, exercise_id: str, user: UserDep) -> HTMLResponse:
     """The no-camera mode: a timer with spoken counts and manual entry."""
-    item = next((i for i in backend.today().items if i.exercise.id == exercise_id), None)
-    return _page(request, "timer.html", title=backend.exercise(exercise_id).name,
-                 exercise=backend.exercise(exercise_id), item=item, session_id=session_id)
+    return _exercise_page(request, "timer.html", session_id, exercise_id, user)
 
 
 @router.get("/summary/{session_id}")
-def summary(request: Request, session_id: int, backend: BackendDep) -> HTMLResponse:
+def summary(request: Request, session_id: int, user: UserDep) -> HTMLResponse:
     """The session summary."""
     return _page(request, "summary.html", title="Session summary",
-                 session=backend.session(session_id),
-                 names={e.id: e.name for e in backend.exercises()})
+                 session=user.session(session_id),
+                 names={e.id: e.name for e in user.exercises()})
 
 
 @router.get("/history")
@@ -89,8 +92,8 @@ def history(request: Request) -> HTMLResponse:
 
 
 @router.get("/upload")
-def upload(request: Request, backend: BackendDep) -> HTMLResponse:
+def upload(request: Request, user: UserDep) -> HTMLResponse:
     """Upload a recorded video for analysis."""
     max_mb = request.app.state.context.settings.max_upload_mb
-    return _page(request, "upload.html", title="Check a video", exercises=backend.exercises(),
+    return _page(request, "upload.html", title="Check a video", exercises=user.exercises(),
                  max_mb=max_mb)

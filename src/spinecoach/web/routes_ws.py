@@ -23,7 +23,7 @@ async def _open_set(ctx: AppContext, exercise: str, session: int | None) -> int 
     if session is None:
         return None
     return await run_in_threadpool(
-        ctx.backend.start_set, session, SetIn(exercise_id=exercise, mode="camera"))
+        ctx.user.start_set, session, SetIn(exercise_id=exercise, mode="camera"))
 
 
 @router.websocket("/ws/coach")
@@ -36,9 +36,9 @@ async def coach(websocket: WebSocket, exercise: str, session: int | None = None)
         return
     await websocket.accept()
     try:
-        await run_in_threadpool(ctx.backend.exercise, exercise)
+        await run_in_threadpool(ctx.user.exercise, exercise)
         set_id = await _open_set(ctx, exercise, session)
-        target = await run_in_threadpool(ctx.backend.target_hold_s, exercise)
+        target = await run_in_threadpool(ctx.user.target_hold_s, exercise)
         tracker = await run_in_threadpool(ctx.tracker_factory, exercise, target)
     except SafetyBlockError as exc:
         await websocket.send_json(error_message("blocked", str(exc)))
@@ -50,7 +50,7 @@ async def coach(websocket: WebSocket, exercise: str, session: int | None = None)
         return
     pipeline = FramePipeline(exercise_id=exercise, tracker=tracker,
                              estimator_factory=ctx.estimator_factory, decode_jpeg=ctx.decode_jpeg,
-                             backend=ctx.backend, set_id=set_id)
+                             recorder=ctx.user, set_id=set_id)
     live = LiveCoach(websocket, pipeline)
     await live.send({"type": "ready", "exercise": exercise, "set_id": set_id,
                      "target_hold_s": target})
@@ -59,7 +59,7 @@ async def coach(websocket: WebSocket, exercise: str, session: int | None = None)
     finally:
         summary = None
         if set_id is not None:
-            summary = await run_in_threadpool(ctx.backend.finish_set, set_id)
+            summary = await run_in_threadpool(ctx.user.finish_set, set_id)
         if not live.ended:
             await live.send({"type": "summary", "set": summary.model_dump() if summary else None,
                              "stopped": None if live.stop is None else {

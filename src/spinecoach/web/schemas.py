@@ -1,8 +1,8 @@
 """API schemas: what the JSON API under ``/api/`` accepts and returns.
 
-These are kept apart from the database records in :mod:`spinecoach.session.records`; the
-backend (:mod:`spinecoach.web.backend`) converts records into these shapes, so a change in
-storage never silently changes the public API.
+These are kept apart from the database records in :mod:`spinecoach.session.records`;
+:mod:`spinecoach.web.views` converts records into these shapes, so a change in storage never
+silently changes the public API.
 """
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from spinecoach.domain.codes import FaultCode, StopCode
+from spinecoach.session.analysis_report import AnalysisReport
 
 LegExtent = Literal["none", "back", "buttock", "thigh", "below_knee", "foot"]
 CheckInWhen = Literal["baseline", "before", "during", "after"]
@@ -27,7 +30,6 @@ class Health(_Out):
     status: Literal["ok"] = "ok"
     version: str
     speech: bool = Field(description="True when server-side speech (espeak-ng) is available")
-    engine: bool = Field(description="True when the analysis engine is installed")
 
 
 class Question(_Out):
@@ -110,10 +112,11 @@ class ExerciseInfo(_Out):
     camera: str
     picture_url: str
     per_side: bool = False
+    kind: str = Field(description="the kind of movement: heel_tap, bridge, plank, ball_squat")
 
 
-class PlanItem(_Out):
-    """One exercise in today's plan, with its dose."""
+class TodayItem(_Out):
+    """One exercise of today's plan as the API shows it (built from ``services.PlanItem``)."""
 
     exercise: ExerciseInfo
     sets: int
@@ -132,7 +135,7 @@ class Today(_Out):
     needs_recheck: bool = False
     block_message: str | None = None
     message: str | None = None
-    items: list[PlanItem]
+    items: list[TodayItem]
 
 
 class SessionOut(_Out):
@@ -163,8 +166,8 @@ class ManualSetIn(BaseModel):
 class StopOut(_Out):
     """A stop rule that ended a set."""
 
-    code: str
-    at_s: float
+    code: StopCode
+    at_s: float | None = Field(None, description="seconds into the set (a tracker's stop)")
     message: str
 
 
@@ -177,7 +180,7 @@ class SetOut(_Out):
     reps: int
     reps_by_side: dict[str, int] = {}
     holds_s: list[float] = []
-    faults: list[str] = []
+    faults: list[FaultCode] = []
     stopped: StopOut | None = None
     pain: int | None = None
 
@@ -202,9 +205,13 @@ class TrendPoint(_Out):
 
 
 class History(_Out):
-    """What the history page charts."""
+    """What the history page charts: the period ``start`` .. ``end`` and a page of sessions."""
 
-    sessions: list[SessionSummary]
+    sessions: list[SessionSummary] = Field(
+        description="one page of sessions (the newest by default), oldest first")
+    sessions_total: int = Field(description="how many sessions are stored in all")
+    start: str
+    end: str
     back_pain: list[TrendPoint]
     leg_pain: list[TrendPoint]
     per_exercise: dict[str, list[TrendPoint]]
@@ -220,7 +227,7 @@ class AnalysisJob(_Out):
     status: Literal["queued", "running", "done", "failed"]
     progress: float = Field(ge=0.0, le=1.0)
     error: str | None = None
-    result: dict[str, object] | None = None
+    result: AnalysisReport | None = None
 
 
 class ErrorOut(_Out):

@@ -1,4 +1,4 @@
-"""Default adapters for a real server: the engine, MediaPipe, JPEG decoding, the database.
+"""Default adapters for a real server: the tracker, MediaPipe, JPEG decoding, the database.
 
 Everything is imported lazily, inside the functions, so importing :mod:`spinecoach.web` stays
 cheap and a missing part fails with a clear message only when it is used.
@@ -6,24 +6,18 @@ cheap and a missing part fails with a clear message only when it is used.
 
 from __future__ import annotations
 
-import importlib.util
-import logging
+from typing import TYPE_CHECKING
 
 from spinecoach.session.ports import Image, PoseEstimator
 from spinecoach.settings import Settings
-from spinecoach.web.backend import CoachBackend
 from spinecoach.web.live import Tracker
 
-_log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from spinecoach.storage import SqlRepository
 
 
-def engine_available() -> bool:
-    """True when the analysis engine is installed."""
-    return importlib.util.find_spec("spinecoach.tracking.engine") is not None
-
-
-def engine_tracker(exercise_id: str, target_hold_s: float | None) -> Tracker:
-    """Create the analysis engine's tracker for one set."""
+def new_tracker(exercise_id: str, target_hold_s: float | None) -> Tracker:
+    """Create the exercise's tracker for one set."""
     from spinecoach.domain.exercises import get_exercise
     from spinecoach.tracking.engine import create_tracker
 
@@ -44,14 +38,14 @@ def mediapipe_estimator(exercise_id: str) -> PoseEstimator:
 
 def decode_jpeg(data: bytes) -> Image:
     """Decode a JPEG into RGB pixels (raises ``InputError`` when it is not one)."""
-    from spinecoach.pose.annotate import decode_jpeg as decode
+    from spinecoach.pose.jpeg import decode_jpeg as decode
 
     image: Image = decode(data)
     return image
 
 
-def database_backend(settings: Settings) -> CoachBackend:
-    """Open the configured database and wrap it with the safety/programme services."""
-    from spinecoach.web.backend_core import CoreBackend
+def open_database(settings: Settings) -> SqlRepository:
+    """Open (create and migrate on first use) the configured database."""
+    from spinecoach.storage import open_repository
 
-    return CoreBackend.open(settings)
+    return open_repository(settings)

@@ -101,28 +101,34 @@ def test_bad_arguments_are_reported_not_raised(
 def test_a_saved_video_analysis_shows_in_the_history(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from spinecoach.storage import save_analysis
+    from spinecoach.session.analysis_report import parse_report
+    from spinecoach.session.services import save_analysis
 
-    report = {
+    report = parse_report({
         "exercise": "hip-hinge",
-        "source": {"fps": 30.0, "frames": 300, "duration_s": 10.0},
+        "source": {"name": "clip.mp4", "kind": "video", "fps": 30.0, "frames": 300,
+                   "duration_s": 10.0},
+        "tracking": {"detected_frames": 300, "untracked": [], "side": "left",
+                     "form_not_judged_s": 0.0, "setup_problems": []},
         "reps": 2,
+        "reps_by_side": {"left": 1, "right": 1},
         "repetitions": [
-            {"start_s": 1.0, "peak_s": 2.0, "end_s": 3.0, "side": "left", "hold_s": 0.0,
-             "good_form": True, "faults": []},
-            {"start_s": 4.0, "peak_s": 5.0, "end_s": 6.0, "side": "right", "hold_s": 0.0,
-             "good_form": False, "faults": ["lumbar_arch"]},
+            {"index": 1, "start_s": 1.0, "peak_s": 2.0, "end_s": 3.0, "side": "left",
+             "hold_s": 0.0, "good_form": True, "faults": [], "metrics": {}},
+            {"index": 2, "start_s": 4.0, "peak_s": 5.0, "end_s": 6.0, "side": "right",
+             "hold_s": 0.0, "good_form": False, "faults": ["lumbar_arch"], "metrics": {}},
         ],
         "holds": [],
         "hold_good_form_s": 0.0,
         "faults": [],
         "stopped": None,
-    }
+        "limitations": [],
+    })
     with open_repository(load_settings()) as repo:
         user = repo.find_user(DEFAULT_USER_NAME)
         assert user is not None and user.id is not None
-        session = save_analysis(repo, user.id, report, exercise_id="hip-hinge",
-                                source_path="clip.mp4", recorded_at=datetime.now(UTC))
+        session = save_analysis(repo, user.id, report, source_path="clip.mp4",
+                                recorded_at=datetime.now(UTC), now=datetime.now(UTC))
     assert main(["history", "--days", "1", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     points = document["exercises"]["hip-hinge"]["points"]

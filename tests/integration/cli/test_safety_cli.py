@@ -14,7 +14,7 @@ import pytest
 from spinecoach.cli import main, safety_cmds
 from spinecoach.domain.safety.questionnaire import AnswerKind, load_questionnaire
 from spinecoach.session import services
-from spinecoach.session.repository import InMemoryRepository
+from spinecoach.session.in_memory import InMemoryRepository
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -15,7 +15,7 @@ from spinecoach.reports.html import write_html
 from spinecoach.reports.pdf import write_pdf
 from spinecoach.reports.sample import build_sample_history
 from spinecoach.reports.summary import HistorySummary, summarise
-from spinecoach.session.repository import InMemoryRepository
+from spinecoach.session.in_memory import InMemoryRepository
 
 FIRST_DAY = date(2026, 10, 26)
 LAST_DAY = date(2026, 11, 22)

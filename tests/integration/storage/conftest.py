@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from spinecoach.session.repository import InMemoryRepository, Repository
+from spinecoach.session.in_memory import InMemoryRepository
+from spinecoach.session.repository import Repository
 from spinecoach.settings import Settings
 from spinecoach.storage import SqlRepository, open_repository
 from spinecoach.storage.testing import (

@@ -14,10 +14,10 @@ from sqlalchemy import inspect, text
 
 from spinecoach import __version__
 from spinecoach.errors import StorageError
-from spinecoach.session.records import SessionMode, SessionRecord, SessionStatus
+from spinecoach.session.records import SessionMode, SessionRecord, SessionStatus, SetMode
 from spinecoach.settings import Settings
 from spinecoach.storage import open_repository
-from spinecoach.storage.engine import create_engine_from_settings
+from spinecoach.storage.connect import create_engine_from_settings
 from spinecoach.storage.migrate import current_revision, downgrade, head_revision, upgrade
 from spinecoach.storage.tables import Base
 
@@ -29,7 +29,7 @@ TABLES = {
 
 def test_an_empty_database_is_migrated_to_head_on_open(db_settings: Settings) -> None:
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == head_revision() == "0002"
+        assert current_revision(repo.engine) == head_revision() == "0003"
         assert set(inspect(repo.engine).get_table_names()) == TABLES
         with repo.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -39,7 +39,7 @@ def test_an_empty_database_is_migrated_to_head_on_open(db_settings: Settings) ->
 def test_opening_twice_is_harmless(db_settings: Settings) -> None:
     open_repository(db_settings).close()
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0002"
+        assert current_revision(repo.engine) == "0003"
 
 
 def _fill_revision_0001(settings: Settings) -> None:
@@ -63,6 +63,11 @@ def _fill_revision_0001(settings: Settings) -> None:
             {"t": when},
         )
         conn.execute(
+            text("INSERT INTO sets (id, session_id, exercise_id, set_index, started_at, "
+                 "target_reps, reps_done, pain_during) VALUES (4, 7, 'plank', 2, :t, 8, 1, 3)"),
+            {"t": when},
+        )
+        conn.execute(
             text("INSERT INTO repetitions (set_id, rep_index, start_s, peak_s, end_s, hold_s, "
                  "good_form, faults, metrics) VALUES "
                  "(3, 1, 0.5, 1.5, 5.0, 3.2, :good, '[]', '{\"hip_ext_deg_at_peak\": -2.0}')"),
@@ -76,13 +81,14 @@ def test_a_database_with_data_from_revision_0001_is_upgraded_and_keeps_it(
 ) -> None:
     _fill_revision_0001(db_settings)
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0002"
+        assert current_revision(repo.engine) == "0003"
         user = repo.find_user("old")
         assert user is not None and user.id == 1
         (session,) = repo.sessions(1)
         assert session.id == 7 and session.status is SessionStatus.COMPLETED
         assert session.started_at == datetime(2026, 10, 1, 8, 30, tzinfo=UTC)
-        (old_set,) = repo.sets_of(7)
+        old_set, typed_in = repo.sets_of(7)
+        assert (old_set.mode, typed_in.mode) == (SetMode.CAMERA, SetMode.MANUAL)  # rev 0003
         (rep,) = repo.repetitions_of(old_set.id or 0)
         assert rep.hold_s == 3.2 and rep.good_form and rep.metrics == {"hip_ext_deg_at_peak": -2.0}
         new = repo.start_session(
@@ -105,7 +111,7 @@ def test_a_database_from_a_newer_spinecoach_is_refused(db_settings: Settings) ->
         open_repository(db_settings)
 
 
-def test_revision_0002_downgrades_cleanly(db_settings: Settings) -> None:
+def test_revisions_0003_and_0002_downgrade_cleanly(db_settings: Settings) -> None:
     _fill_revision_0001(db_settings)
     engine = create_engine_from_settings(db_settings)
     upgrade(engine)
@@ -113,6 +119,7 @@ def test_revision_0002_downgrades_cleanly(db_settings: Settings) -> None:
     assert current_revision(engine) == "0001"
     columns = {c["name"] for c in inspect(engine).get_columns("sessions")}
     assert "app_version" not in columns
+    assert "mode" not in {c["name"] for c in inspect(engine).get_columns("sets")}
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM repetitions")).scalar_one() == 1
     engine.dispose()
@@ -127,4 +134,4 @@ def test_processes_opening_a_new_database_at_once_wait_for_each_other(
     errors = [child.communicate(timeout=120)[1] for child in children]
     assert [child.returncode for child in children] == [0, 0, 0, 0], errors
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0002"
+        assert current_revision(repo.engine) == "0003"

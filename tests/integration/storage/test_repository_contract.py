@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from spinecoach.domain.checkin import CheckInWhen, SymptomLocation
-from spinecoach.domain.programme import Dose
+from spinecoach.domain.codes import StopCode
+from spinecoach.domain.dose import Dose
 from spinecoach.domain.safety.outcomes import Outcome
 from spinecoach.errors import StorageError
+from spinecoach.session.in_memory import InMemoryRepository
 from spinecoach.session.records import (
     CheckIn,
     HoldRecord,
@@ -22,11 +25,13 @@ from spinecoach.session.records import (
     SessionMode,
     SessionRecord,
     SessionStatus,
+    SetMode,
     SetRecord,
     StopEventRecord,
     User,
+    VideoAnalysis,
 )
-from spinecoach.session.repository import InMemoryRepository, Repository
+from spinecoach.session.repository import Repository
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -321,3 +326,82 @@ def test_a_repeated_rep_number_is_kept_not_refused(repo: Repository) -> None:
                              peak_s=start_s + 1, end_s=start_s + 2, hold_s=0, good_form=True)
         )
     assert [r.start_s for r in repo.repetitions_of(set_id)] == [0.0, 10.0]
+
+
+def test_one_set_and_a_set_mode(repo: Repository) -> None:
+    session_id = _session(repo, _user(repo))
+    typed = repo.start_set(
+        SetRecord(session_id=session_id, exercise_id="plank", index=0, started_at=T0,
+                  target_reps=None, target_hold_s=10.0, mode=SetMode.MANUAL)
+    )
+    assert typed.id is not None
+    assert repo.get_set(typed.id) == typed and typed.mode is SetMode.MANUAL
+    assert repo.get_set(typed.id + 999) is None
+    assert repo.get_set(_set(repo, session_id)).mode is SetMode.CAMERA  # type: ignore[union-attr]
+
+
+def test_children_of_many_parents_at_once(repo: Repository) -> None:
+    user_id = _user(repo)
+    sessions = [_session(repo, user_id, T0 + timedelta(days=d)) for d in range(3)]
+    sets = [_set(repo, s, index=i) for s in reversed(sessions) for i in (2, 1)]
+    for set_id in sets:
+        for index in (2, 1):
+            repo.add_repetition(RepetitionRecord(set_id=set_id, index=index, side=None,
+                                                 start_s=index, peak_s=index, end_s=index + 1,
+                                                 hold_s=0, good_form=True))
+        repo.add_hold(HoldRecord(set_id=set_id, start_s=5.0, end_s=8.0, good_form_s=3.0))
+        repo.add_hold(HoldRecord(set_id=set_id, start_s=1.0, end_s=2.0, good_form_s=1.0))
+    wanted = sessions[:2]
+    got = repo.sets_of_sessions(list(reversed(wanted)))
+    assert got == [s for sid in wanted for s in repo.sets_of(sid)]
+    assert [(s.session_id, s.index) for s in got] == [(wanted[0], 1), (wanted[0], 2),
+                                                      (wanted[1], 1), (wanted[1], 2)]
+    set_ids = [s.id or 0 for s in got]
+    assert repo.repetitions_of_sets(set_ids) == [
+        r for set_id in sorted(set_ids) for r in repo.repetitions_of(set_id)]
+    assert repo.holds_of_sets(set_ids) == [
+        h for set_id in sorted(set_ids) for h in repo.holds_of(set_id)]
+    assert repo.sets_of_sessions([]) == [] and repo.repetitions_of_sets([]) == []
+
+
+def test_checkins_and_stops_of_sessions(repo: Repository) -> None:
+    user_id = _user(repo)
+    first, second = _session(repo, user_id), _session(repo, user_id, T0 + timedelta(days=1))
+    assert repo.latest_checkin(user_id) is None
+    after = repo.add_checkin(_checkin(user_id, T0 + timedelta(hours=1), session_id=first,
+                                      when=CheckInWhen.AFTER))
+    before = repo.add_checkin(_checkin(user_id, T0, session_id=first))
+    loose = repo.add_checkin(_checkin(user_id, T0 + timedelta(days=2)))
+    assert repo.checkins_of_sessions([first, second]) == [before, after]
+    assert repo.latest_checkin(user_id) == loose
+    stop = repo.add_stop_event(
+        StopEventRecord(user_id=user_id, at=T0, code=StopCode.LUMBAR_ARCH, message="Arch.",
+                        session_id=second, at_s=12.5)
+    )
+    repo.add_stop_event(StopEventRecord(user_id=user_id, at=T0, code=StopCode.NEW_NUMBNESS,
+                                        message="Numb."))
+    assert repo.stop_events_of_sessions([first, second]) == [stop]
+    assert stop.at_s == 12.5 and stop.code is StopCode.LUMBAR_ARCH
+
+
+def test_recent_sessions_are_paged_newest_first(repo: Repository) -> None:
+    user_id = _user(repo)
+    ids = [_session(repo, user_id, T0 + timedelta(days=d)) for d in range(5)]
+    _session(repo, _user(repo, "other"))
+    assert repo.count_sessions(user_id) == 5
+    assert [s.id for s in repo.recent_sessions(user_id, limit=2)] == [ids[4], ids[3]]
+    assert [s.id for s in repo.recent_sessions(user_id, limit=2, offset=4)] == [ids[0]]
+    assert repo.recent_sessions(user_id, limit=2, offset=9) == []
+
+
+def test_video_analyses(repo: Repository) -> None:
+    user_id = _user(repo)
+    first, second = _session(repo, user_id), _session(repo, user_id)
+    kept = repo.add_video_analysis(
+        VideoAnalysis(session_id=second, exercise_id="bridge", source_path="/v/b.mp4", fps=30.0,
+                      frames=300, duration_s=10.0, summary={"reps": 3})
+    )
+    assert kept.id is not None
+    assert repo.video_analyses_of_sessions([first, second]) == [kept]
+    with pytest.raises(StorageError):
+        repo.add_video_analysis(replace(kept, id=None))

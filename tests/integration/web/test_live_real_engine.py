@@ -1,4 +1,4 @@
-"""The real wiring in-process: services + SQLite + the analysis engine over the WebSocket.
+"""The real wiring in-process: services + SQLite + the real trackers over the WebSocket.
 
 Landmarks come from the synthetic generator (``simulate``), sent as ``landmarks`` messages,
 so no pose model is needed; the counted reps must match the generator's truth and be stored.
@@ -19,7 +19,7 @@ from spinecoach.settings import Settings
 from spinecoach.storage import open_repository
 from spinecoach.synth import simulate
 from spinecoach.web.app import create_app
-from spinecoach.web.backend_core import CoreBackend
+from spinecoach.web.local_user import LocalUser
 
 
 @pytest.fixture
@@ -83,9 +83,9 @@ def test_bridge_set_over_websocket_is_counted_and_stored(client: TestClient,
     assert len(sent_holds) == truth.reps
     assert stored["holds_s"] == pytest.approx(sent_holds, abs=0.01)
     repo = open_repository(settings)
-    backend = CoreBackend(repo)
+    user = LocalUser(repo)
     assert len(repo.repetitions_of(summary["set"]["id"])) == truth.reps
-    assert backend.session(sid).sets[0].reps == truth.reps
+    assert user.session(sid).sets[0].reps == truth.reps
 
 
 def test_red_flag_blocks_every_entry_point(client: TestClient) -> None:

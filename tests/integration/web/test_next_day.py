@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 from spinecoach.settings import Settings
 from spinecoach.storage import open_repository
 from spinecoach.web.app import create_app
-from spinecoach.web.backend_core import CoreBackend
 
 
 class Clock:
@@ -33,8 +32,7 @@ def test_recheck_is_due_the_next_day(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
                         speech="browser")
     clock = Clock()
-    client = TestClient(create_app(settings, backend=CoreBackend(open_repository(settings),
-                                                                 clock=clock)))
+    client = TestClient(create_app(settings, repository=open_repository(settings), clock=clock))
     client.post("/api/screening", json={"answers": _answers(client, True), "full": True})
     assert client.post("/api/sessions").status_code == 201
     clock.now += timedelta(days=1)

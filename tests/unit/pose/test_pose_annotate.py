@@ -1,4 +1,4 @@
-"""Tests for the overlay, the annotated H.264 writer and the JPEG helpers."""
+"""Tests for the overlay and the annotated H.264 writer."""
 
 from __future__ import annotations
 
@@ -9,13 +9,7 @@ import pytest
 
 from spinecoach.domain.landmarks import Landmark
 from spinecoach.domain.pose import PoseFrame, PoseSequence, empty_pose
-from spinecoach.errors import InputError
-from spinecoach.pose.annotate import (
-    AnnotatedVideoWriter,
-    decode_jpeg,
-    draw_overlay,
-    encode_jpeg,
-)
+from spinecoach.pose.annotate import AnnotatedVideoWriter, draw_overlay
 from spinecoach.pose.overlay import _angle_anchor, _ascii, _banner_message
 from spinecoach.pose.replay import ReplayEstimator, ReplaySource
 from spinecoach.pose.video import open_video
@@ -97,7 +91,7 @@ def test_angle_keys_find_their_joints(sequence: PoseSequence) -> None:
     assert _angle_anchor("hip_deg", landmarks) in (Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
     assert _angle_anchor("trunk_tilt_deg", landmarks) is None
     assert _angle_anchor("hip_ext_deg", landmarks) is None
-    assert _angle_anchor("hip_height", landmarks) is None
+    assert _angle_anchor("hip_lift", landmarks) is None
     landmarks = landmarks.copy()
     landmarks[Landmark.LEFT_KNEE, 3], landmarks[Landmark.RIGHT_KNEE, 3] = 0.2, 0.9
     assert _angle_anchor("knee_deg", landmarks) is Landmark.RIGHT_KNEE
@@ -141,29 +135,3 @@ def test_writer_resizes_other_sizes_and_rejects_bad_args(tmp_path: Path) -> None
         writer.write_raw(np.zeros((48, 64, 3), np.uint8), 0.0)  # time must still advance
     with open_video(tmp_path / "y.mp4") as video:
         assert [f.image.shape for f in video] == [(48, 64, 3)] * 2
-
-
-def test_jpeg_round_trip() -> None:
-    image = np.zeros((48, 64, 3), np.uint8)
-    image[:, :32] = (200, 30, 30)
-    data = encode_jpeg(image, quality=95)
-    assert data[:3] == b"\xff\xd8\xff"
-    back = decode_jpeg(data)
-    assert back.shape == image.shape and back.dtype == np.uint8
-    assert np.abs(back.astype(int) - image.astype(int)).mean() < 4
-    assert back[10, 5, 0] > 150 and back[10, 5, 2] < 80  # RGB order kept
-
-
-@pytest.mark.parametrize(
-    "data",
-    [b"", b"hello", b"\xff\xd8\xff\xe0" + b"\x00" * 50, b"\x89PNG\r\n\x1a\n" + b"\x00" * 20],
-)
-def test_malformed_jpeg_raises_input_error(data: bytes) -> None:
-    with pytest.raises(InputError):
-        decode_jpeg(data)
-
-
-def test_truncated_jpeg_raises_input_error() -> None:
-    data = encode_jpeg(np.full((64, 64, 3), 128, np.uint8))
-    with pytest.raises(InputError):
-        decode_jpeg(data[: len(data) // 2])

@@ -9,7 +9,7 @@ import pytest
 from spinecoach.reports.data import HistoryData, load_history
 from spinecoach.reports.sample import build_sample_history
 from spinecoach.reports.summary import HistorySummary, summarise
-from spinecoach.session.repository import InMemoryRepository
+from spinecoach.session.in_memory import InMemoryRepository
 
 FIRST_DAY = date(2026, 10, 26)  # a Monday
 LAST_DAY = date(2026, 11, 22)  # a Sunday: exactly four weeks

@@ -13,6 +13,7 @@ from spinecoach.domain.programme import load_programme
 from spinecoach.domain.safety.questionnaire import AnswerKind, load_questionnaire
 from spinecoach.domain.safety.screening import AnswerValue
 from spinecoach.session import services
+from spinecoach.session.in_memory import InMemoryRepository
 from spinecoach.session.records import (
     HoldRecord,
     ProgrammeChange,
@@ -22,7 +23,6 @@ from spinecoach.session.records import (
     SessionMode,
     SessionStatus,
 )
-from spinecoach.session.repository import InMemoryRepository
 
 START = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)  # a Monday, noon UTC
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from spinecoach.domain.checkin import CheckInWhen
-from spinecoach.domain.programme import Dose
+from spinecoach.domain.dose import Dose
 from spinecoach.session import services
 from spinecoach.session.programme_service import plan_progression
 from spinecoach.session.records import PrescriptionSource, SessionMode, SessionStatus
@@ -34,7 +34,7 @@ def test_two_good_sessions_move_every_dose_up_one_rung(world: World) -> None:
     assert {c.exercise_id for c in changes} == set(START_DOSES)
     by_id = {c.exercise_id: c for c in changes}
     assert by_id["plank"].reason == (
-        "Your last 2 sessions of elbow planks went well with good form and steady symptoms, "
+        "Your last 2 sessions of prone elbow planks went well with good form and steady symptoms, "
         "so we are moving up to 3 holds of 12 s."
     )
     assert "2 sets of 8 per side" in by_id["hip-hinge"].reason

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from spinecoach.domain.checkin import CheckInWhen, SymptomLocation
-from spinecoach.domain.programme import Dose
+from spinecoach.domain.dose import Dose
 from spinecoach.domain.safety.outcomes import Outcome
 from spinecoach.errors import StorageError
+from spinecoach.session.in_memory import InMemoryRepository
 from spinecoach.session.records import (
     CheckIn,
     HoldRecord,
@@ -26,7 +27,7 @@ from spinecoach.session.records import (
     StopEventRecord,
     User,
 )
-from spinecoach.session.repository import InMemoryRepository, Repository
+from spinecoach.session.repository import Repository
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -1,8 +1,14 @@
-"""Fixtures and fakes for the web tests: a tracker, an estimator and a JPEG decoder."""
+"""Fixtures and fakes for the web tests: a tracker, an estimator and a JPEG decoder.
+
+The app always runs the real core (safety, programme, progression) through ``LocalUser``;
+only the lowest seams are faked: the repository (in memory), the clock, the pose model and
+the tracker.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +18,8 @@ from fastapi.testclient import TestClient
 from spinecoach.domain.landmarks import Landmark
 from spinecoach.domain.pose import PoseFrame, empty_pose
 from spinecoach.errors import InputError
+from spinecoach.session.analysis_report import AnalysisReport
+from spinecoach.session.in_memory import InMemoryRepository
 from spinecoach.settings import Settings
 from spinecoach.tracking.state import (
     FrameState,
@@ -22,7 +30,7 @@ from spinecoach.tracking.state import (
     Tracking,
 )
 from spinecoach.web.app import create_app
-from spinecoach.web.backend_memory import InMemoryBackend
+from spinecoach.web.local_user import LocalUser
 
 UP, DOWN = 0.3, 0.7
 
@@ -106,11 +114,56 @@ class FakeTracker:
                           angles={"hip_deg": 170.0})
 
 
+class Clock:
+    """The app's time; tests move it (a Monday morning, UTC, to start)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def next_day(self) -> None:
+        self.now += timedelta(days=1)
+
+
+def three_rep_report(exercise_id: str) -> AnalysisReport:
+    """What the fake analyzer finds in any upload: three good repetitions."""
+    reps = [{"index": i, "start_s": 4.0 * i, "peak_s": 4.0 * i + 1, "end_s": 4.0 * i + 3,
+             "side": None, "hold_s": 0.0, "good_form": True, "faults": [], "metrics": {}}
+            for i in (1, 2, 3)]
+    return AnalysisReport.model_validate({
+        "exercise": exercise_id,
+        "source": {"name": "clip.mp4", "kind": "video", "fps": 30.0, "frames": 450,
+                   "duration_s": 15.0},
+        "tracking": {"detected_frames": 450, "untracked": [], "side": "left",
+                     "form_not_judged_s": 0.0, "setup_problems": []},
+        "reps": 3, "repetitions": reps, "holds": [], "hold_good_form_s": 0.0, "faults": [],
+        "stopped": None, "limitations": [],
+    })
+
+
+def clear_answers(client: TestClient, full: bool = True, **yes: bool) -> dict[str, object]:
+    """Answers without a warning sign, except the questions named ``yes`` (answered yes)."""
+    answers: dict[str, object] = {}
+    for q in client.get("/api/screening/questions", params={"full": full}).json():
+        if q["kind"] == "yes_no":
+            answers[q["id"]] = yes.get(q["id"], False)
+        elif q["kind"] == "number":
+            answers[q["id"]] = 40
+        else:
+            answers[q["id"]] = next(iter(q["choices"]))
+    return answers
 
 
 @pytest.fixture
-def backend() -> InMemoryBackend:
-    return InMemoryBackend()
+def repo() -> InMemoryRepository:
+    return InMemoryRepository()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture
@@ -119,17 +172,21 @@ def estimators() -> list[FakeEstimator]:
 
 
 @pytest.fixture
-def client(tmp_path: Path, backend: InMemoryBackend,
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser")
+
+
+@pytest.fixture
+def client(settings: Settings, repo: InMemoryRepository, clock: Clock,
            estimators: list[FakeEstimator]) -> Iterator[TestClient]:
     def make_estimator(exercise_id: str) -> FakeEstimator:
         estimators.append(FakeEstimator())
         return estimators[-1]
 
-    settings = Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser")
     app = create_app(
-        settings, backend=backend, tracker_factory=FakeTracker,
+        settings, repository=repo, clock=clock, tracker_factory=FakeTracker,
         estimator_factory=make_estimator, decode_jpeg=fake_decode,
-        analyzer=lambda path, ex, progress: {"exercise": ex, "reps": 3},
+        analyzer=lambda path, ex, progress: three_rep_report(ex),
         picture_renderer=lambda ex, phase: np.full((8, 8, 3), 200, dtype=np.uint8),
     )
     with TestClient(app) as test_client:
@@ -137,9 +194,16 @@ def client(tmp_path: Path, backend: InMemoryBackend,
 
 
 @pytest.fixture
+def user(client: TestClient) -> LocalUser:
+    """The app's view of the core (to read what was stored)."""
+    local: LocalUser = client.app.state.context.user
+    return local
+
+
+@pytest.fixture
 def screened(client: TestClient) -> TestClient:
-    response = client.post("/api/screening", json={"answers": {"bladder_bowel": False}})
-    assert response.status_code == 200
+    response = client.post("/api/screening", json={"answers": clear_answers(client)})
+    assert response.status_code == 200 and response.json()["may_exercise"] is True
     return client
 
 

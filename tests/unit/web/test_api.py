@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from spinecoach import __version__
+
+from .conftest import clear_answers
+
 
 def test_health(client: TestClient) -> None:
     body = client.get("/api/health").json()
     assert body["status"] == "ok"
-    assert body["engine"] is True
+    assert body["version"] == __version__  # ("engine" was always true: removed)
     assert body["speech"] is False
 
 
@@ -23,16 +27,19 @@ def test_new_user_is_sent_to_screening(client: TestClient) -> None:
 
 
 def test_blocked_user_cannot_start_a_session(client: TestClient) -> None:
-    out = client.post("/api/screening", json={"answers": {"bladder_bowel": True}}).json()
+    answers = clear_answers(client, bladder_change=True)
+    out = client.post("/api/screening", json={"answers": answers}).json()
     assert out["outcome"] == "emergency" and out["may_exercise"] is False
     response = client.post("/api/sessions")
     assert response.status_code == 409
-    assert "blocked" in response.json()["detail"]
+    assert "Exercise is paused" in response.json()["detail"]  # the core's words
 
 
 def test_unknown_question_is_a_400(client: TestClient) -> None:
-    response = client.post("/api/screening", json={"answers": {"nope": True}})
+    answers = clear_answers(client) | {"nope": True}
+    response = client.post("/api/screening", json={"answers": answers})
     assert response.status_code == 400
+    assert "nope" in response.json()["detail"]
 
 
 def test_malformed_checkin_is_a_422(screened: TestClient) -> None:
@@ -51,7 +58,9 @@ def test_session_with_manual_set_and_summary(screened: TestClient) -> None:
                         json={"exercise_id": "bridge", "reps": 8, "hold_s": [3, 3.5]})
     assert out.status_code == 201 and out.json()["reps"] == 8
     summary = screened.post(f"/api/sessions/{sid}/finish").json()
-    assert summary["finished_at"] and summary["sets"][0]["holds_s"] == [3, 3.5]
+    # a typed-in set keeps its best hold (the core's rule; the old fake kept every hold)
+    assert summary["finished_at"] and summary["sets"][0]["holds_s"] == [3.5]
+    assert summary["sets"][0]["mode"] == "manual"
     assert screened.get(f"/summary/{sid}").status_code == 200
 
 

@@ -37,8 +37,8 @@ def test_uploads_share_one_pool_until_closed(tmp_path: Path) -> None:
     progress: list[float] = []
     reports = [analyzer(video, "bridge", progress.append) for _ in range(2)]
     assert len(started) == 1 and not started[0].broken
-    assert all(r["run"]["pose_workers"] == 2 for r in reports)
-    assert reports[0]["tracking"] == reports[1]["tracking"] and progress[-1] == 1.0
+    assert all(r.run is not None and r.run.pose_workers == 2 for r in reports)
+    assert reports[0].tracking == reports[1].tracking and progress[-1] == 1.0
     analyzer.close()
     assert started[0].broken  # closed; the next upload starts a new pool
     analyzer(video, "bridge", progress.append)

@@ -10,10 +10,10 @@ import numpy as np
 from fastapi.testclient import TestClient
 
 from spinecoach.domain.pose import PoseFrame, empty_pose
+from spinecoach.session.in_memory import InMemoryRepository
 from spinecoach.settings import Settings
 from spinecoach.tracking.state import FrameState, Phase, Tracking
 from spinecoach.web.app import create_app
-from spinecoach.web.backend_memory import InMemoryBackend
 
 
 class SlowEstimator:
@@ -43,7 +43,7 @@ def test_frames_sent_faster_than_processed_are_dropped(tmp_path: Path) -> None:
     estimator = SlowEstimator()
     app = create_app(
         Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser"),
-        backend=InMemoryBackend(), tracker_factory=LostTracker,
+        repository=InMemoryRepository(), tracker_factory=LostTracker,
         estimator_factory=lambda exercise_id: estimator,
         decode_jpeg=lambda data: np.zeros((4, 4, 3), dtype=np.uint8),
     )

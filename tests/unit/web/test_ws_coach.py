@@ -7,7 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from spinecoach.web.backend_memory import InMemoryBackend
+from spinecoach.web.local_user import LocalUser
+
+from .conftest import clear_answers
 
 UP, DOWN = 0.3, 0.7
 
@@ -32,7 +34,7 @@ def _bridge_reps(ws, n: int, fps: float = 10.0, hold_s: float = 3.0) -> list[dic
 
 
 def test_ready_then_states_with_reps_and_holds(screened: TestClient,
-                                               backend: InMemoryBackend) -> None:
+                                               user: LocalUser) -> None:
     sid = screened.post("/api/sessions").json()["id"]
     with screened.websocket_connect(f"/ws/coach?exercise=bridge&session={sid}") as ws:
         ready = ws.receive_json()
@@ -49,7 +51,7 @@ def test_ready_then_states_with_reps_and_holds(screened: TestClient,
     assert [e["index"] for e in rep_events] == [1, 2]
     assert max(s["hold_s"] for s in states) == pytest.approx(3.0, abs=0.11)
     assert summary["type"] == "summary" and summary["set"]["reps"] == 2
-    stored = backend.session(sid).sets[0]
+    stored = user.session(sid).sets[0]
     assert stored.reps == 2 and len(stored.holds_s) == 2
 
 
@@ -102,7 +104,7 @@ def test_binary_without_header_and_bad_jpeg(screened: TestClient) -> None:
 
 
 def test_stop_rule_ends_the_set_and_is_recorded(screened: TestClient,
-                                                backend: InMemoryBackend) -> None:
+                                                user: LocalUser) -> None:
     sid = screened.post("/api/sessions").json()["id"]
     with screened.websocket_connect(f"/ws/coach?exercise=hip-hinge&session={sid}") as ws:
         ws.receive_json()
@@ -112,17 +114,17 @@ def test_stop_rule_ends_the_set_and_is_recorded(screened: TestClient,
         summary = ws.receive_json()
         assert summary["type"] == "summary"
         assert summary["stopped"]["code"] == "lumbar_arch"
-    assert backend.session(sid).sets[0].stopped.code == "lumbar_arch"
+    assert user.session(sid).sets[0].stopped.code == "lumbar_arch"
 
 
 def test_closed_socket_keeps_recorded_reps(screened: TestClient,
-                                           backend: InMemoryBackend,
+                                           user: LocalUser,
                                            estimators: list) -> None:
     sid = screened.post("/api/sessions").json()["id"]
     with screened.websocket_connect(f"/ws/coach?exercise=bridge&session={sid}") as ws:
         ws.receive_json()
         _bridge_reps(ws, 1)
-    assert backend.session(sid).sets[0].reps == 1
+    assert user.session(sid).sets[0].reps == 1
     deadline = time.monotonic() + 10.0  # generous: CI machines are shared and may be busy
     while not estimators[0].closed and time.monotonic() < deadline:
         time.sleep(0.02)  # the server closes the model after the socket closes
@@ -130,10 +132,10 @@ def test_closed_socket_keeps_recorded_reps(screened: TestClient,
     assert screened.get("/api/health").status_code == 200
 
 
-def test_blocked_user_gets_a_blocked_error(client: TestClient, backend: InMemoryBackend) -> None:
-    client.post("/api/screening", json={"answers": {}})
+def test_blocked_user_gets_a_blocked_error(client: TestClient) -> None:
+    client.post("/api/screening", json={"answers": clear_answers(client)})
     sid = client.post("/api/sessions").json()["id"]
-    client.post("/api/screening", json={"answers": {"saddle_numbness": True}})
+    client.post("/api/screening", json={"answers": clear_answers(client, saddle_numbness=True)})
     with client.websocket_connect(f"/ws/coach?exercise=bridge&session={sid}") as ws:
         error = ws.receive_json()
         assert error["code"] == "blocked"
@@ -172,7 +174,7 @@ def test_another_origin_is_refused(screened: TestClient) -> None:
         assert ws.receive_json()["type"] == "ready"
 
 
-def test_a_broken_pose_model_ends_the_set_with_a_message(tmp_path, backend,
+def test_a_broken_pose_model_ends_the_set_with_a_message(tmp_path, repo,
                                                         tracker_factory) -> None:
     import numpy as np
 
@@ -192,7 +194,7 @@ def test_a_broken_pose_model_ends_the_set_with_a_message(tmp_path, backend,
 
     settings = Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser")
     for factory, code in ((missing, "unavailable"), (lambda ex: Crashing(), "server_error")):
-        app = create_app(settings, backend=backend, tracker_factory=tracker_factory,
+        app = create_app(settings, repository=repo, tracker_factory=tracker_factory,
                          estimator_factory=factory,
                          decode_jpeg=lambda data: np.zeros((4, 4, 3), dtype=np.uint8))
         with TestClient(app) as client, client.websocket_connect(

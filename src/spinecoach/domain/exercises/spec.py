@@ -1,9 +1,11 @@
 """Validated models of an exercise file (``<id>.toml`` beside this module).
 
-An exercise file holds everything the article says (purpose, muscles, steps, stop rule, dose)
-plus how the camera must be placed and the measurable criteria the tracker uses.  Every
-threshold lives in the file, not in code; the models are frozen and reject unknown keys, so a
-misspelt threshold fails at start-up instead of being silently ignored.
+An exercise file holds everything about one exercise: its id (the file name), its place in
+the programme (``order``), what the article says (purpose, muscles, steps, stop rule), its
+dose ladder (``[dose]``: where a new user starts and how progression climbs), how the camera
+must be placed and the measurable criteria the tracker uses.  Every threshold lives in the
+file, not in code; the models are frozen and reject unknown keys, so a misspelt threshold
+fails at start-up instead of being silently ignored.
 
 Angle conventions (2D, image pixels, the side nearer the camera; see ``tracking.features``):
 
@@ -23,6 +25,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from spinecoach.domain.codes import FaultCode, StopCode
+from spinecoach.domain.dose import Dose, DoseLadder
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -37,20 +42,10 @@ class CameraSetup(_Frozen):
     placement: str
 
 
-class Dose(_Frozen):
-    """The article's starting dose."""
-
-    sets: int = Field(ge=1, le=10)
-    reps: int | None = Field(default=None, ge=1, le=50)
-    reps_per_side: bool = False
-    hold_s: float | None = Field(default=None, gt=0, le=300)
-    rest_s: float = Field(ge=0, le=600)
-
-
 class FaultRule(_Frozen):
     """One form fault: its code (used in reports), what to show and what to say."""
 
-    code: str = Field(pattern=r"^[a-z_]+$")
+    code: FaultCode
     message: str
     cue: str
     stops_set: bool = False
@@ -152,6 +147,7 @@ class ExerciseSpec(_Frozen):
     """One exercise of the programme, loaded from ``<id>.toml``."""
 
     id: str = Field(pattern=r"^[a-z][a-z-]+$")
+    order: int = Field(ge=1, description="place in the programme and in every list")
     name: str
     summary: str
     purpose: str
@@ -162,7 +158,7 @@ class ExerciseSpec(_Frozen):
     self_check: str
     posture: Literal["supine", "prone", "standing"]
     camera: CameraSetup
-    default_dose: Dose
+    dose: DoseLadder
     timing: Timing = Timing()
     criteria: Criteria
     faults: tuple[FaultRule, ...]
@@ -170,11 +166,26 @@ class ExerciseSpec(_Frozen):
     limitations: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _unique_fault_codes(self) -> ExerciseSpec:
+    def _check_fault_codes(self) -> ExerciseSpec:
         codes = [f.code for f in self.faults]
         if len(codes) != len(set(codes)):
             raise ValueError(f"duplicate fault codes in {self.id}: {codes}")
+        stops = {code.value for code in StopCode}
+        for rule in self.faults:
+            if rule.stops_set and rule.code not in stops:
+                raise ValueError(f"{self.id}: fault {rule.code!r} stops the set but is not a "
+                                 "StopCode (add it to spinecoach.domain.codes)")
         return self
+
+    @property
+    def default_dose(self) -> Dose:
+        """The dose a new user starts at (the article's)."""
+        return self.dose.default
+
+    @property
+    def reps_per_side(self) -> bool:
+        """True when repetitions are counted per leg (hip hinges)."""
+        return self.dose.reps_per_side
 
     def fault(self, code: str) -> FaultRule:
         """Return the fault rule with ``code``; KeyError if this exercise has none."""

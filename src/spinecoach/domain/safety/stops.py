@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from spinecoach.domain.checkin import SymptomChange, SymptomReport
+from spinecoach.domain.codes import StopCode
 
 STOP_PAIN = 6
 """Pain (0-10) at or above which an exercise stops."""
@@ -25,12 +26,6 @@ AMBER_PAIN = 4
 REPEATED_STOPS = 2
 """Symptom stops within :data:`REPEATED_WINDOW` that lead to advice to see a clinician."""
 REPEATED_WINDOW = timedelta(days=14)
-
-SYMPTOM_STOP_CODES: frozenset[str] = frozenset(
-    {"pain_6_or_more", "peripheralisation", "new_numbness", "new_weakness"}
-)
-"""Stop codes that come from symptoms (a tracker's form stop such as ``lumbar_arch`` is not)."""
-
 
 class PainLight(StrEnum):
     """The pain traffic light."""
@@ -70,7 +65,7 @@ def pain_advice(pain: int) -> str:
 class StopRule:
     """A symptom stop rule that fired: a stable ``code`` and a kind ``message``."""
 
-    code: str
+    code: StopCode
     message: str
 
 
@@ -90,7 +85,7 @@ def symptom_stops(current: SymptomReport, change: SymptomChange | None) -> list[
     if current.worst_pain >= STOP_PAIN:
         stops.append(
             StopRule(
-                "pain_6_or_more",
+                StopCode.PAIN_6_OR_MORE,
                 f"Your pain is {current.worst_pain} out of 10. Please stop this exercise for "
                 "today and rest in a comfortable position.",
             )
@@ -101,18 +96,22 @@ def symptom_stops(current: SymptomReport, change: SymptomChange | None) -> list[
     if change.peripheralised:
         stops.append(
             StopRule(
-                "peripheralisation",
+                StopCode.PERIPHERALISATION,
                 f"Your leg symptoms have spread further down, to the {where}. Please stop this "
                 "exercise for today.",
             )
         )
     if change.new_numbness:
         stops.append(
-            StopRule("new_numbness", "You have new numbness. Please stop this exercise for today.")
+            StopRule(
+                StopCode.NEW_NUMBNESS, "You have new numbness. Please stop this exercise for today."
+            )
         )
     if change.new_weakness:
         stops.append(
-            StopRule("new_weakness", "You have new weakness. Please stop this exercise for today.")
+            StopRule(
+                StopCode.NEW_WEAKNESS, "You have new weakness. Please stop this exercise for today."
+            )
         )
     return stops
 

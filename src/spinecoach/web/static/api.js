@@ -53,3 +53,17 @@ export function linkRanges(root = document) {
 export function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
+
+/** The set plan a coach or timer page carries in its data attributes. */
+export function readPlan(root) {
+  return {
+    session: Number(root.dataset.session),
+    exercise: root.dataset.exercise,
+    kind: root.dataset.kind,
+    sets: Number(root.dataset.sets) || 1,
+    reps: Number(root.dataset.reps) || null,
+    hold: Number(root.dataset.hold) || null,
+    rest: Number(root.dataset.rest) || 30,
+    perSide: root.dataset.perSide === "true",
+  };
+}

@@ -2,24 +2,16 @@
 import { drawSkeleton } from "./overlay.js";
 import { runRest } from "./rest.js";
 import { Speaker } from "./speech.js";
-import { api, escapeHtml, linkRanges, readCheckin, showError } from "./api.js";
+import { api, escapeHtml, linkRanges, readCheckin, readPlan, showError } from "./api.js";
 
 const root = document.getElementById("coach");
 const $ = (id) => document.getElementById(id);
-const plan = {
-  session: Number(root.dataset.session),
-  exercise: root.dataset.exercise,
-  sets: Number(root.dataset.sets) || 1,
-  reps: Number(root.dataset.reps) || null,
-  hold: Number(root.dataset.hold) || null,
-  rest: Number(root.dataset.rest) || 30,
-  perSide: root.dataset.perSide === "true",
-};
+const plan = readPlan(root);
 const MAX_IN_FLIGHT = 2;
 const JPEG_QUALITY = 0.7;
 const CAPTURE_W = 640;
 const CAPTURE_H = 480;
-const LOST_TEXT = "I can't see you. Move into the frame.";
+const SETUP_TEXT = "Turn side-on, with your whole body in view.";  // when the server gives none
 
 const video = $("video");
 const overlay = $("overlay");
@@ -208,8 +200,8 @@ function onState(s) {
   badge.textContent = s.tracking === "ok" ? "I can see you" : s.tracking === "lost" ? "Can't see you" : "Check the camera";
   if (s.tracking === "ok") lostSince = null;
   else if (mode === "set") sayLostOnce(s);
-  if (s.tracking === "lost") stageMessage(LOST_TEXT);
-  else if (s.tracking === "setup") stageMessage(s.setup_problem || "Turn side-on, with your whole body in view.");
+  // the tracker's own words ("I can't see you. ..." when lost) come with every state
+  if (s.tracking !== "ok") stageMessage(s.setup_problem || SETUP_TEXT);
   else stageMessage(mode === "preview" ? "Good: I can see you. Press Start set when you are ready." : "");
   drawSkeleton(overlay, video, s.landmarks, { warn: s.faults.length > 0 });
   if (mode !== "set") return;
@@ -228,7 +220,7 @@ function sayLostOnce(s) {
   const now = performance.now();
   if (lostSince === null) lostSince = now;
   else if (lostSince > 0 && now - lostSince > SAY_LOST_AFTER_MS) {
-    speaker.say(s.tracking === "lost" ? LOST_TEXT : "Please turn side-on, with your whole body in view.", "count");
+    speaker.say(s.setup_problem || SETUP_TEXT, "count");
     lostSince = -1; // spoken for this episode
   }
 }

@@ -1,20 +1,13 @@
 // No-camera mode: a paced timer with spoken counts, then manual entry of what was done.
-import { api, linkRanges, showError } from "./api.js";
+import { api, linkRanges, readPlan, showError } from "./api.js";
 import { runRest } from "./rest.js";
 import { Speaker } from "./speech.js";
 
 const root = document.getElementById("timer");
 const $ = (id) => document.getElementById(id);
-const plan = {
-  session: Number(root.dataset.session),
-  exercise: root.dataset.exercise,
-  sets: Number(root.dataset.sets) || 1,
-  reps: Number(root.dataset.reps) || null,
-  hold: Number(root.dataset.hold) || null,
-  rest: Number(root.dataset.rest) || 30,
-  perSide: root.dataset.perSide === "true",
-};
+const plan = readPlan(root);
 const MOVE_S = 2;
+const MOVE_WORDS = { heel_tap: "lower the heel", ball_squat: "bend the knees" };
 const speaker = new Speaker();
 speaker.bindToggle($("sound"));
 linkRanges(root);
@@ -66,7 +59,7 @@ async function repsSet() {
   for (let i = 1; i <= plan.reps; i += 1) {
     for (const side of sides) {
       const who = side ? `${side === "left" ? "Left" : "Right"} leg: ` : "";
-      show(`${who}${plan.exercise === "hip-hinge" ? "lower the heel" : plan.exercise === "ball-squat" ? "bend the knees" : "lift"}`, i, null);
+      show(`${who}${MOVE_WORDS[plan.kind] || "lift"}`, i, null);
       if (!(await wait(MOVE_S))) return;
       if (plan.hold && !(await holdPhase(plan.hold))) return;
       show(`${who}back to the start`, i, null);

@@ -1,18 +1,20 @@
-"""Turn repository records into API schemas: sets, sessions and the history charts.
+"""Turn the core's records into API schemas: exercises, sets, sessions and the history charts.
 
-Read-only helpers for :mod:`spinecoach.web.backend_core`; no rule is decided here.
+Pure translation for :class:`~spinecoach.web.local_user.LocalUser`: every value shown comes
+from the records (read in bulk by :mod:`spinecoach.session.history`) or from the summary of
+:mod:`spinecoach.reports`; no rule is decided here.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 
 from spinecoach.domain.checkin import SymptomChange, compare_symptoms
+from spinecoach.domain.dates import local_date
 from spinecoach.domain.exercises import ExerciseSpec
 from spinecoach.reports.summary import HistorySummary
-from spinecoach.session.guards import local_date
-from spinecoach.session.records import CheckIn, SessionRecord, SetRecord, StopEventRecord
-from spinecoach.session.repository import Repository
+from spinecoach.session.history import SessionHistory, SetHistory
+from spinecoach.session.records import CheckIn, SetMode
 from spinecoach.web.schemas import (
     CheckInOut,
     ExerciseInfo,
@@ -31,7 +33,7 @@ def exercise_info(spec: ExerciseSpec) -> ExerciseInfo:
         muscles=list(spec.muscles), steps=list(spec.steps), stop_rule=spec.stop_rule,
         why_it_helps=spec.why_it_helps, self_check=spec.self_check,
         camera=spec.camera.placement, picture_url=f"/api/exercises/{spec.id}/picture.png",
-        per_side=spec.default_dose.reps_per_side,
+        per_side=spec.reps_per_side, kind=spec.criteria.kind,
     )
 
 
@@ -48,26 +50,21 @@ def change_word(change: SymptomChange | None) -> str | None:
     return "stable"
 
 
-def set_out(repo: Repository, record: SetRecord,
-            stops: list[StopEventRecord] | None = None) -> SetOut:
+def set_out(item: SetHistory) -> SetOut:
     """A stored set with its repetitions, holds and stop."""
+    record = item.record
     assert record.id is not None
-    reps = repo.repetitions_of(record.id)
-    holds = [round(h.good_form_s, 2) for h in repo.holds_of(record.id)]
-    manual = record.pain_during is not None
+    holds = [round(h.good_form_s, 2) for h in item.holds]
     if not holds and record.hold_done_s:
         holds = [round(record.hold_done_s, 2)]
-    by_side: dict[str, int] = defaultdict(int)
-    for rep in reps:
-        if rep.side:
-            by_side[rep.side] += 1
-    stop = next((s for s in stops or [] if s.set_id == record.id), None)
+    typed_in = record.mode is SetMode.MANUAL
+    reps = record.reps_done if typed_in and record.reps_done is not None else len(item.reps)
+    stop = item.stops[0] if item.stops else None
     return SetOut(
-        id=record.id, exercise_id=record.exercise_id, mode="manual" if manual else "camera",
-        reps=record.reps_done if manual and record.reps_done is not None else len(reps),
-        reps_by_side=dict(by_side), holds_s=holds,
-        faults=sorted({f for rep in reps for f in rep.faults}),
-        stopped=StopOut(code=stop.code, at_s=0.0, message=stop.message) if stop else None,
+        id=record.id, exercise_id=record.exercise_id, mode=record.mode.value, reps=reps,
+        reps_by_side=dict(Counter(rep.side for rep in item.reps if rep.side)), holds_s=holds,
+        faults=sorted({f for rep in item.reps for f in rep.faults}),
+        stopped=StopOut(code=stop.code, at_s=stop.at_s, message=stop.message) if stop else None,
         pain=record.pain_during,
     )
 
@@ -79,32 +76,26 @@ def _checkin_out(checkin: CheckIn, baseline: CheckIn | None) -> CheckInOut:
                       stop=False, change=change_word(change))
 
 
-def session_summary(repo: Repository, session: SessionRecord,
-                    checkins: list[CheckIn]) -> SessionSummary:
+def session_summary(history: SessionHistory) -> SessionSummary:
     """A session with its sets and before/after check-ins."""
+    session, before, after = history.session, history.before, history.after
     assert session.id is not None
-    stops = [s for s in repo.stop_events(session.user_id) if s.session_id == session.id]
-    own = [c for c in checkins if c.session_id == session.id]
-    before = next((c for c in own if c.when.value == "before"), None)
-    after = next((c for c in reversed(own) if c.when.value == "after"), None)
     return SessionSummary(
         id=session.id, started_at=session.started_at.isoformat(),
         finished_at=session.ended_at.isoformat() if session.ended_at else None,
-        sets=[set_out(repo, s, stops) for s in repo.sets_of(session.id)],
+        sets=[set_out(s) for s in history.sets],
         before=_checkin_out(before, None) if before else None,
         after=_checkin_out(after, before) if after else None,
     )
 
 
-def history(repo: Repository, user_id: int, summary: HistorySummary,
+def history(sessions: list[SessionHistory], sessions_total: int, summary: HistorySummary,
             notes: list[str]) -> History:
-    """Sessions and pain check-ins, with adherence and exercise trends from the summary."""
-    checkins = repo.checkins(user_id)
-    sessions = repo.sessions(user_id)
+    """A page of sessions, and the period's pain, adherence and exercise trends."""
 
     def trend(attr: str) -> list[TrendPoint]:
         return [TrendPoint(date=local_date(c.taken_at).isoformat(), value=getattr(c, attr))
-                for c in checkins]
+                for c in summary.checkins]
 
     per_exercise = {
         f"{t.label} ({t.unit})": [TrendPoint(date=local_date(p.at).isoformat(), value=p.value)
@@ -112,7 +103,8 @@ def history(repo: Repository, user_id: int, summary: HistorySummary,
         for t in summary.trends.values() if t.points
     }
     return History(
-        sessions=[session_summary(repo, s, checkins) for s in sessions],
+        sessions=[session_summary(s) for s in sessions], sessions_total=sessions_total,
+        start=summary.start.isoformat(), end=summary.end.isoformat(),
         back_pain=trend("back_pain"), leg_pain=trend("leg_pain"), per_exercise=per_exercise,
         adherence={d.day.isoformat(): d.sessions for d in summary.calendar if d.sessions},
         notes=notes,

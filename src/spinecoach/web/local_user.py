@@ -1,47 +1,43 @@
-"""The real :class:`~spinecoach.web.backend.CoachBackend`: the safety/programme services over a
-:class:`~spinecoach.session.repository.Repository` (SQLite or PostgreSQL via ``storage``).
+""":class:`LocalUser`: what the pages and the live socket ask of the core, for the local user.
 
 The local app has one user, named :data:`LOCAL_USER`.  Every rule (screening outcomes, stop
-rules, who may start what) is decided by :mod:`spinecoach.session.services`; this module only
-translates between records and the API schemas.  Completed repetitions, holds and stops are
-written through the repository as they happen (it commits each one).
+rules, who may start what, how a tracked set is counted) is decided by
+:mod:`spinecoach.session.services`; this class only turns API schemas into service calls and
+records into API schemas (:mod:`spinecoach.web.views`).  Tests build it on the in-memory
+repository, the lowest seam, so web tests run the real rules.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from spinecoach.domain.checkin import CheckInWhen
-from spinecoach.domain.exercises import ExerciseSpec, get_exercise, load_library
+from spinecoach.domain.dates import local_date
+from spinecoach.domain.exercises import get_exercise, load_library
 from spinecoach.domain.safety.questionnaire import load_questionnaire
 from spinecoach.errors import InputError
+from spinecoach.reports.period import REPORT_DAYS, load_summary
 from spinecoach.session import services
-from spinecoach.session.guards import local_date, screening_block
+from spinecoach.session.history import session_histories, set_histories
 from spinecoach.session.records import (
-    HoldRecord,
-    RepetitionRecord,
     ScreeningKind,
     SessionMode,
     SessionRecord,
     SessionStatus,
-    StopEventRecord,
+    SetMode,
     User,
 )
 from spinecoach.session.repository import Repository
-from spinecoach.settings import Settings
 from spinecoach.tracking.state import HoldEvent, RepEvent, StopEvent
-from spinecoach.web import backend_reports
-from spinecoach.web import backend_views as views
+from spinecoach.web import views
 from spinecoach.web.schemas import (
     CheckInIn,
     CheckInOut,
     ExerciseInfo,
     History,
     ManualSetIn,
-    PlanItem,
     Question,
     ScreeningIn,
     ScreeningOut,
@@ -51,43 +47,28 @@ from spinecoach.web.schemas import (
     SetOut,
     Status,
     Today,
+    TodayItem,
 )
 
 LOCAL_USER = services.DEFAULT_USER_NAME
 Clock = Callable[[], datetime]
+SESSIONS_PER_PAGE = 20
 
 
-def _utc_now() -> datetime:
+def utc_now() -> datetime:
+    """The current time, timezone-aware."""
     return datetime.now(UTC)
 
 
-@dataclass
-class _LiveSet:
-    session_id: int
-    exercise_id: str
-    reps: int = 0
-    hold_s: float = 0.0
-    stop_code: str | None = None
-
-
-class CoreBackend:
+class LocalUser:
     """The web app's view of the core, for the single local user."""
 
-    def __init__(self, repo: Repository, *, clock: Clock = _utc_now,
+    def __init__(self, repo: Repository, *, clock: Clock = utc_now,
                  user_name: str = LOCAL_USER) -> None:
         self.repo = repo
         self.clock = clock
         self.user_name = user_name
         self._user_id: int | None = None
-        self._live: dict[int, _LiveSet] = {}
-        self._lock = threading.Lock()
-
-    @classmethod
-    def open(cls, settings: Settings) -> CoreBackend:
-        """Open the configured database (created and migrated on first use)."""
-        from spinecoach.storage import open_repository
-
-        return cls(open_repository(settings))
 
     @property
     def user_id(self) -> int:
@@ -98,6 +79,8 @@ class CoreBackend:
             self._user_id = user.id
         return self._user_id
 
+    # -- safety ------------------------------------------------------------------------------
+
     def questions(self, full: bool) -> list[Question]:
         """Return the questionnaire or the short re-check."""
         questionnaire = load_questionnaire()
@@ -107,17 +90,12 @@ class CoreBackend:
 
     def status(self) -> Status:
         """Return the screening state for today."""
-        now = self.clock()
-        latest = self.repo.latest_screening(self.user_id)
-        plan = services.todays_plan(self.repo, self.user_id, local_date(now), now=now)
-        block = screening_block(self.repo, self.user_id)
+        status = services.safety_status(self.repo, self.user_id, local_date(self.clock()))
         return Status(
-            screened=self.repo.latest_screening(self.user_id, ScreeningKind.FULL) is not None,
-            baseline_done=bool(self.repo.checkins(self.user_id)),
-            may_exercise=not plan.blocked, needs_recheck=plan.needs_recheck,
-            outcome=latest.outcome.value if latest else None,
-            advice=plan.message if plan.blocked else None,
-            reasons=list(latest.reasons) if latest and block else [],
+            screened=status.screened, baseline_done=status.baseline_done,
+            may_exercise=not status.blocked, needs_recheck=status.needs_recheck,
+            outcome=status.outcome.value if status.outcome else None,
+            advice=status.message if status.blocked else None, reasons=list(status.reasons),
         )
 
     def screen(self, answers: ScreeningIn) -> ScreeningOut:
@@ -145,6 +123,8 @@ class CoreBackend:
                           change=views.change_word(result.change),
                           messages=list(result.advice))
 
+    # -- the programme -----------------------------------------------------------------------
+
     def exercises(self) -> list[ExerciseInfo]:
         """Return the exercise library."""
         return [views.exercise_info(spec) for spec in load_library().values()]
@@ -157,11 +137,10 @@ class CoreBackend:
         """Return today's plan from the programme service."""
         now = self.clock()
         plan = services.todays_plan(self.repo, self.user_id, local_date(now), now=now)
-        library: dict[str, ExerciseSpec] = load_library()
         items = [
-            PlanItem(exercise=views.exercise_info(library[i.exercise_id]), sets=i.dose.sets,
-                     reps=i.dose.reps, hold_s=i.dose.hold_s, rest_s=i.dose.rest_s,
-                     reason=i.reason, stopped_today=i.stop_message if i.stopped else None)
+            TodayItem(exercise=self.exercise(i.exercise_id), sets=i.dose.sets, reps=i.dose.reps,
+                     hold_s=i.dose.hold_s, rest_s=i.dose.rest_s, reason=i.reason,
+                     stopped_today=i.stop_message if i.stopped else None)
             for i in plan.items
         ]
         return Today(date=plan.day.isoformat(), may_exercise=not plan.blocked,
@@ -170,9 +149,10 @@ class CoreBackend:
                      message=plan.message, items=items)
 
     def target_hold_s(self, exercise_id: str) -> float | None:
-        """Return today's prescribed hold."""
-        item = next((i for i in self.today().items if i.exercise.id == exercise_id), None)
-        return item.hold_s if item else None
+        """Return today's prescribed hold (``UnknownExerciseError`` when unknown)."""
+        return services.dose_today(self.repo, self.user_id, exercise_id, self.clock()).hold_s
+
+    # -- sessions and sets -------------------------------------------------------------------
 
     def start_session(self) -> SessionOut:
         """Start a session (``SafetyBlockError`` when blocked)."""
@@ -184,58 +164,36 @@ class CoreBackend:
     def start_set(self, session_id: int, data: SetIn) -> int:
         """Start a set (``SafetyBlockError`` when blocked or stopped today)."""
         self._own_session(session_id)
-        record = services.start_set(self.repo, session_id, data.exercise_id, now=self.clock())
+        mode = SetMode.CAMERA if data.mode == "camera" else SetMode.MANUAL
+        record = services.start_set(self.repo, session_id, data.exercise_id, now=self.clock(),
+                                    mode=mode)
         assert record.id is not None
-        with self._lock:
-            self._live[record.id] = _LiveSet(session_id, data.exercise_id)
         return record.id
 
     def record_rep(self, set_id: int, rep: RepEvent) -> None:
-        """Write one repetition now."""
-        self.repo.add_repetition(RepetitionRecord(
-            set_id=set_id, index=rep.index, side=rep.side, start_s=rep.start_s,
-            peak_s=rep.peak_s, end_s=rep.end_s, hold_s=rep.hold_s, good_form=rep.good_form,
-            faults=tuple(rep.faults), metrics=dict(rep.metrics)))
-        with self._lock:
-            if set_id in self._live:
-                self._live[set_id].reps += 1
+        """Store one repetition now."""
+        services.record_rep(self.repo, set_id, rep)
 
     def record_hold(self, set_id: int, hold: HoldEvent) -> None:
-        """Write one good-form hold now."""
-        self.repo.add_hold(HoldRecord(set_id=set_id, start_s=hold.start_s, end_s=hold.end_s,
-                                      good_form_s=hold.duration_s))
-        with self._lock:
-            if set_id in self._live:
-                self._live[set_id].hold_s += hold.duration_s
+        """Store one good-form hold now."""
+        services.record_hold(self.repo, set_id, hold)
 
     def record_stop(self, set_id: int, stop: StopEvent) -> None:
-        """Write a tracker stop (it ends this set only)."""
-        live = self._live.get(set_id)
-        self.repo.add_stop_event(StopEventRecord(
-            user_id=self.user_id, at=self.clock(), code=stop.code, message=stop.message,
-            session_id=live.session_id if live else None, set_id=set_id,
-            exercise_id=live.exercise_id if live else None))
-        if live:
-            live.stop_code = stop.code
+        """Store a tracker stop (it ends this set only)."""
+        services.record_stop(self.repo, set_id, stop, now=self.clock())
 
     def finish_set(self, set_id: int) -> SetOut:
-        """Close a live set with what the tracker counted."""
-        with self._lock:
-            live = self._live.pop(set_id, None)
-        if live is not None:
-            self.repo.end_set(set_id, self.clock(), reps_done=live.reps,
-                              hold_done_s=round(live.hold_s, 2) if live.hold_s else None,
-                              stop_code=live.stop_code)
-            return self._set_out(live.session_id, set_id)
-        raise InputError(f"set {set_id} is not in progress")
+        """Close a live set with what the tracker recorded."""
+        record = services.finish_tracked_set(self.repo, set_id, now=self.clock())
+        return self._set_out(record.session_id, set_id)
 
     def record_manual_set(self, session_id: int, data: ManualSetIn) -> SetOut:
         """Store a set entered by hand (pain >= 6 stops the exercise for today)."""
         self._own_session(session_id)
-        hold = max(data.hold_s) if data.hold_s else None
         result = services.record_manual_set(
-            self.repo, session_id, data.exercise_id, reps_done=data.reps, hold_done_s=hold,
-            pain_during=data.pain if data.pain is not None else 0, now=self.clock())
+            self.repo, session_id, data.exercise_id, reps_done=data.reps,
+            hold_done_s=max(data.hold_s) if data.hold_s else None, pain_during=data.pain,
+            now=self.clock())
         assert result.set.id is not None
         return self._set_out(session_id, result.set.id)
 
@@ -245,35 +203,55 @@ class CoreBackend:
         finished = services.finish_session(self.repo, session_id, now=self.clock(),
                                            status=SessionStatus.COMPLETED)
         summary = self.session(session_id)
-        notes = [c.reason for c in finished.changes]
-        return summary.model_copy(update={"messages": notes})
+        return summary.model_copy(update={"messages": [c.reason for c in finished.changes]})
 
     def session(self, session_id: int) -> SessionSummary:
         """Return one session with its sets and check-ins."""
-        record = self._own_session(session_id)
-        return views.session_summary(self.repo, record, self.repo.checkins(self.user_id))
+        (history,) = session_histories(self.repo, [self._own_session(session_id)])
+        return views.session_summary(history)
 
-    def history(self) -> History:
-        """Return the history for the charts."""
-        summary = backend_reports.history_summary(self.repo, self._user(), self.clock())
-        return views.history(self.repo, self.user_id, summary,
-                             backend_reports.history_notes(summary))
+    # -- history, report, exports ------------------------------------------------------------
+
+    def history(self, *, limit: int = SESSIONS_PER_PAGE, offset: int = 0,
+                days: int = REPORT_DAYS) -> History:
+        """The latest ``limit`` sessions (after ``offset`` newer ones) and the period's charts."""
+        from spinecoach.reports.text import history_notes
+
+        data, summary = load_summary(self.repo, self._user(), self.clock(), days=days)
+        page = self.repo.recent_sessions(self.user_id, limit=limit, offset=offset)[::-1]
+        histories = data.session_histories(page)  # the usual page lies inside the period
+        if histories is None:
+            histories = session_histories(self.repo, page)
+        return views.history(histories, self.repo.count_sessions(self.user_id), summary,
+                             history_notes(summary))
 
     def report_html(self) -> str:
         """Return the printable clinician report (HTML, charts inline)."""
-        return backend_reports.report_html(self.repo, self._user(), self.clock())
+        from spinecoach.reports.html import render_html
+
+        return render_html(load_summary(self.repo, self._user(), self.clock())[1])
 
     def report_pdf(self) -> bytes:
         """Return the clinician report as PDF."""
-        return backend_reports.report_pdf(self.repo, self._user(), self.clock())
+        from spinecoach.reports.pdf import render_pdf
 
-    def export_json(self) -> dict[str, object]:
-        """Return everything stored, as JSON data."""
-        return backend_reports.export_document(self.repo, self._user(), self.clock())
+        return render_pdf(load_summary(self.repo, self._user(), self.clock())[1])
+
+    def export_json(self) -> dict[str, Any]:
+        """Return everything stored, with the period's summary, as JSON data."""
+        from spinecoach.reports.data import load_history
+        from spinecoach.reports.export import export_document
+
+        user = self._user()
+        _, summary = load_summary(self.repo, user, self.clock())
+        return export_document(load_history(self.repo, user, None), summary)
 
     def export_csv_zip(self) -> bytes:
         """Return everything stored as CSV files in a zip archive."""
-        return backend_reports.export_csv_zip(self.repo, self._user())
+        from spinecoach.reports.data import load_history
+        from spinecoach.reports.export import csv_zip
+
+        return csv_zip(load_history(self.repo, self._user(), None))
 
     def _user(self) -> User:
         user = self.repo.get_user(self.user_id)
@@ -287,6 +265,8 @@ class CoreBackend:
         return record
 
     def _set_out(self, session_id: int, set_id: int) -> SetOut:
-        record = next(s for s in self.repo.sets_of(session_id) if s.id == set_id)
-        stops = [e for e in self.repo.stop_events(self.user_id) if e.set_id == set_id]
-        return views.set_out(self.repo, record, stops)
+        record = self.repo.get_set(set_id)
+        if record is None:  # pragma: no cover - the caller has just stored it
+            raise InputError(f"no set {set_id}")
+        stops = [e for e in self.repo.stop_events_of_sessions([session_id]) if e.set_id == set_id]
+        return views.set_out(set_histories(self.repo, [record], stops)[0])

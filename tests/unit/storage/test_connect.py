@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from spinecoach.errors import StorageError
 from spinecoach.settings import Settings, load_settings
-from spinecoach.storage.engine import create_engine_from_settings, resolve_database_url
+from spinecoach.storage.connect import create_engine_from_settings, resolve_database_url
 from spinecoach.storage.tables import UtcDateTime
 
 
