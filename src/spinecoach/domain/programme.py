@@ -25,7 +25,6 @@ class ProgressionPolicy(BaseModel):
     good_form_share_min: float = Field(gt=0, le=1)
     pain_rise_max: int = Field(ge=0, le=10)
     pain_after_max: int = Field(ge=0, le=10)
-    hold_tolerance_s: float = Field(ge=0, le=5)
 
 
 class Programme(BaseModel):

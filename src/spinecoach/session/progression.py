@@ -35,6 +35,7 @@ from spinecoach.domain.dose import Dose
 from spinecoach.domain.exercises import ExerciseSpec
 from spinecoach.domain.programme import ProgressionPolicy
 from spinecoach.domain.safety.stops import STOP_PAIN
+from spinecoach.domain.thresholds import engine_thresholds
 from spinecoach.session.history import SessionHistory, SetHistory
 from spinecoach.session.records import (
     CheckIn,
@@ -197,7 +198,7 @@ def _verdict(
     if history.session.status is not SessionStatus.COMPLETED:
         return Verdict.NOT_GOOD, f"the session on {day} was not completed."
     sets = _sets_of(history, exercise.id)
-    done = [s for s in sets if s.record.stop_code is None and _reached_target(exercise, policy, s)]
+    done = [s for s in sets if s.record.stop_code is None and _reached_target(exercise, s)]
     if len(done) < dose.sets:
         return Verdict.NOT_GOOD, f"on {day} not every set reached its target."
     if not any(s.reps or s.holds for s in sets):
@@ -233,12 +234,13 @@ def _symptom_verdict(
     return Verdict.GOOD, ""
 
 
-def _reached_target(exercise: ExerciseSpec, policy: ProgressionPolicy, s: SetHistory) -> bool:
+def _reached_target(exercise: ExerciseSpec, s: SetHistory) -> bool:
     record = s.record
     if record.target_reps is not None:
         return _reps_done(exercise, s) >= record.target_reps
     if record.target_hold_s is not None:
-        return _hold_done_s(s) >= record.target_hold_s - policy.hold_tolerance_s
+        # The engine's one hold tolerance: a hold it does not flag as short reached it.
+        return _hold_done_s(s) >= record.target_hold_s - engine_thresholds().holds.tolerance_s
     return True
 
 
@@ -266,5 +268,5 @@ def _good_form_share(
     if reps:
         return sum(rep.good_form for rep in reps) / len(reps)
     held = [s for s in sets if s.holds]
-    reached = [s for s in held if _reached_target(exercise, policy, s)]
+    reached = [s for s in held if _reached_target(exercise, s)]
     return len(reached) / len(held) if held else 0.0

@@ -90,6 +90,6 @@ def test_bad_dose_ladder_is_rejected(data: dict[str, Any], message: str) -> None
 
 def test_bad_progression_policy_is_a_config_error() -> None:
     policy = {"sessions_needed": 0, "good_form_share_min": 0.8, "pain_rise_max": 1,
-              "pain_after_max": 5, "hold_tolerance_s": 0.5}
+              "pain_after_max": 5}
     with pytest.raises(ConfigError, match="sessions_needed"):
         parse_policy(policy, "test")

@@ -1,6 +1,5 @@
 """What real cameras do to the engine: lost tracking, label swaps, glitches, bad views."""
 
-import math
 
 import numpy as np
 
