@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from spinecoach.domain.codes import FaultCode
 from spinecoach.domain.exercises.spec import ExerciseSpec
 from spinecoach.domain.landmarks import Landmark, Side
 from spinecoach.domain.pose import FloatArray, PoseFrame
@@ -84,7 +85,7 @@ class ExerciseTracker:
     Subclasses are registered by ``@register_tracker(kind)`` in ``tracking.registry``.
     """
 
-    continuous_faults: tuple[str, ...] = ()
+    continuous_faults: tuple[FaultCode, ...] = ()
     key_angles: tuple[str, ...] = ()  # what an overlay shows; the report keeps every measure
     required: tuple[str, ...] = ("shoulder", "hip", "knee", "ankle")  # near-side joints needed
     counts_from_front = False  # True: a front view still counts (form is not judged)

@@ -22,6 +22,7 @@ import statistics
 from collections import deque
 from dataclasses import dataclass, field
 
+from spinecoach.domain.codes import FaultCode
 from spinecoach.domain.exercises.spec import ExerciseSpec, HeelTapCriteria
 from spinecoach.domain.landmarks import Side
 from spinecoach.tracking.base import ExerciseTracker, Judgement, vote_side
@@ -45,7 +46,7 @@ class _Tap:
 class HeelTapTracker(ExerciseTracker):
     """Supine hip hinges."""
 
-    continuous_faults = ("lumbar_arch", "knee_angle")
+    continuous_faults = (FaultCode.LUMBAR_ARCH, FaultCode.KNEE_ANGLE)
     faults_within_reps = True
     key_angles = ("knee_deg", "hip_deg", "lumbar_gap_rise")
 
@@ -84,12 +85,12 @@ class HeelTapTracker(ExerciseTracker):
         faults: set[str] = set()
         low = self._low(feats)
         if low is not None and feats.knee_by_side[low[1]] > self.c.max_knee_deg:
-            faults.add("knee_angle")
+            faults.add(FaultCode.KNEE_ANGLE)
         rise = self._gap_rise(feats)
         feats.angles[Measure.LUMBAR_GAP_RISE] = rise
         feats.angles[Measure.CAMERA_HEIGHT] = feats.camera_height_ratio
         if rise > self.c.arch_gap_rise:
-            faults.add("lumbar_arch")
+            faults.add(FaultCode.LUMBAR_ARCH)
         return faults
 
     def judge(self, feats: Features, frame_faults: set[str], t_s: float) -> Judgement:
@@ -110,7 +111,7 @@ class HeelTapTracker(ExerciseTracker):
         if self.tap is None:
             self.tap = _Tap()
         tap = self.tap
-        faults = frame_faults & {"knee_angle", "lumbar_arch"}
+        faults = frame_faults & {FaultCode.KNEE_ANGLE, FaultCode.LUMBAR_ARCH}
         tap.faults |= faults
         tap.votes[low_side] += 1
         r = self.c.reps
@@ -179,7 +180,7 @@ class HeelTapTracker(ExerciseTracker):
         self.tap = None
         duration_s = event.offset_s - event.onset_s
         limit = self.c.min_rep_s - self.th.reps.duration_tolerance_s
-        rep_faults = ("too_fast",) if duration_s < limit else ()
+        rep_faults = (FaultCode.TOO_FAST,) if duration_s < limit else ()
         side = vote_side(tap.votes, self.last_side, self.th.reps.side_vote_share)
         self.last_side = side
         faults = tuple(sorted(tap.faults | set(rep_faults)))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from spinecoach.domain.codes import FaultCode
 from spinecoach.domain.exercises.spec import (
     BridgeCriteria,
     ExerciseSpec,
@@ -71,8 +72,8 @@ class _HoldRepTracker(ExerciseTracker):
     agree_sign = 1.0
     depth = Measure.HIP_EXT_DEG  # the clinically judged measure at the target
     depth_sign = 1.0  # +1: the target is a maximum of ``depth``; -1: a minimum
-    shortfall_fault = ""  # rep-level fault: the target band never reached
-    depth_fault = ""  # continuous fault past the target (over-extension, too deep)
+    shortfall_fault: FaultCode  # rep-level fault: the target band never reached
+    depth_fault: FaultCode  # continuous fault past the target (over-extension, too deep)
     c: BridgeCriteria | SquatCriteria
     faults_within_reps = True
     feet_planted = False  # True: a rep during which the feet move on is not one
@@ -178,7 +179,7 @@ class _HoldRepTracker(ExerciseTracker):
             self.reset_rep_hold()
         rep = self.rep
         self._observe(rep, feats)
-        faults = {self.depth_fault} & frame_faults
+        faults = frame_faults & {self.depth_fault}
         rep.faults |= faults
         if event is not None:
             judgement = Judgement(Phase.START)
@@ -239,7 +240,7 @@ class _HoldRepTracker(ExerciseTracker):
             if self.shortfall(rep.extreme) and self.depth_fault not in rep.faults:
                 rep_faults.append(self.shortfall_fault)
             if not rep_faults and not rep.faults and self.hold_short(hold_s):
-                rep_faults.append("hold_too_short")
+                rep_faults.append(FaultCode.HOLD_TOO_SHORT)
         all_faults = tuple(sorted(rep.faults | set(rep_faults)))
         metrics = {"form_judged": float(rep.form_judged),
                    "duration_s": round(event.offset_s - event.onset_s, 3)}
@@ -261,9 +262,9 @@ class BridgeTracker(_HoldRepTracker):
     required = ("shoulder", "hip", "knee")  # the ankle helps (hip lift) but is not needed
     optional = {"ankle": "The ankles were not seen: the hips lifting was not used to confirm "
                          "each bridge."}
-    shortfall_fault = "incomplete_extension"
-    depth_fault = "over_extension"
-    continuous_faults = ("over_extension",)
+    shortfall_fault = FaultCode.INCOMPLETE_EXTENSION
+    depth_fault = FaultCode.OVER_EXTENSION
+    continuous_faults = (FaultCode.OVER_EXTENSION,)
     c: BridgeCriteria
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
@@ -276,7 +277,7 @@ class BridgeTracker(_HoldRepTracker):
         """Hips pushed above the shoulder-knee line while lying (not standing)."""
         if feats.posture == "standing":
             return set()
-        return {"over_extension"} if feats.measure(Measure.HIP_EXT_DEG) > \
+        return {FaultCode.OVER_EXTENSION} if feats.measure(Measure.HIP_EXT_DEG) > \
             self.c.over_extension_deg else set()
 
     def agreement_min(self, rep: _Rep) -> float:
@@ -310,9 +311,9 @@ class SquatTracker(_HoldRepTracker):
     required = ("shoulder", "hip", "knee", "ankle")
     counts_from_front = True  # from the front the hips' drop still counts (depth not judged)
     feet_planted = True  # the feet stay where they are through a squat
-    shortfall_fault = "too_shallow"
-    depth_fault = "too_deep"
-    continuous_faults = ("too_deep",)
+    shortfall_fault = FaultCode.TOO_SHALLOW
+    depth_fault = FaultCode.TOO_DEEP
+    continuous_faults = (FaultCode.TOO_DEEP,)
     c: SquatCriteria
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
@@ -327,8 +328,8 @@ class SquatTracker(_HoldRepTracker):
 
     def frame_faults(self, feats: Features) -> set[str]:
         """Thighs at or past horizontal."""
-        return {"too_deep"} if feats.measure(Measure.THIGH_DEG) < self.c.too_deep_below_deg \
-            else set()
+        too_deep = feats.measure(Measure.THIGH_DEG) < self.c.too_deep_below_deg
+        return {FaultCode.TOO_DEEP} if too_deep else set()
 
     def agreement_min(self, rep: _Rep) -> float:
         """The hips must drop (trunk lengths)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from spinecoach.domain.codes import FaultCode
 from spinecoach.domain.exercises.spec import ExerciseSpec, PlankCriteria
 from spinecoach.tracking.base import ExerciseTracker, Judgement
 from spinecoach.tracking.excursion import Stillness
@@ -39,7 +40,7 @@ class _Attempt:
 class PlankTracker(ExerciseTracker):
     """Prone elbow plank."""
 
-    continuous_faults = ("hip_sag", "hip_pike", "knees_down")
+    continuous_faults = (FaultCode.HIP_SAG, FaultCode.HIP_PIKE, FaultCode.KNEES_DOWN)
     key_angles = ("line_dev_deg", "knee_deg")
     required = ("shoulder", "hip", "knee")  # with the feet out of frame the knee ends the line
     optional = {
@@ -74,13 +75,13 @@ class PlankTracker(ExerciseTracker):
         knee = feats.measure(Measure.KNEE_DEG)
         knee_floor = feats.measure(Measure.KNEE_FLOOR)
         if knee < self.c.min_knee_deg and not knee_floor >= self.c.knee_floor_max:
-            return {"knees_down"}  # the shoulder-hip-ankle line means nothing on the knees
+            return {FaultCode.KNEES_DOWN}  # the shoulder-hip-ankle line means nothing on the knees
         dev = feats.measure(Measure.LINE_DEV_DEG)
         bend = dev - self.own_line_deg  # NaN until the person's own line is known
         if dev > self.c.sag_deg or bend > self.c.relative_deg:
-            return {"hip_sag"}
+            return {FaultCode.HIP_SAG}
         if dev < -self.c.pike_deg or bend < -self.c.relative_deg:
-            return {"hip_pike"}
+            return {FaultCode.HIP_PIKE}
         return set()
 
     def judge(self, feats: Features, frame_faults: set[str], t_s: float) -> Judgement:
@@ -93,7 +94,7 @@ class PlankTracker(ExerciseTracker):
         # hips low) the knees still off it.  Lying down, the thighs are on the floor.
         legs_up = feats.measure(Measure.KNEE_FLOOR) > self.c.knee_floor_max
         up = (hip_h > lift or legs_up) and tilt < self.c.max_tilt_deg
-        if self.attempt is not None and not up and ("knees_down" in frame_faults
+        if self.attempt is not None and not up and (FaultCode.KNEES_DOWN in frame_faults
                                                     or math.isnan(hip_h)):
             # Knees down mid-attempt is a fault, not the end; an unknown hip height (the
             # floor line's joints hidden for a moment) is not "lying down" either.
@@ -117,7 +118,7 @@ class PlankTracker(ExerciseTracker):
             # Getting up or down, the line passes through a sag or a pike: a fault is a
             # position the body is in, so it is judged once the body has been still in
             # position and while the line is not changing fast.
-            faults = faults - {"hip_sag", "hip_pike"}
+            faults = faults - {FaultCode.HIP_SAG, FaultCode.HIP_PIKE}
         self.attempt.faults |= faults
         good = self._settle(speed, hip_speed, faults, t_s)
         if good:
