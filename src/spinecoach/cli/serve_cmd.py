@@ -36,7 +36,7 @@ def get_once(path: str) -> int:
         raise MissingExtraError("--get needs httpx: pip install httpx") from exc
     from spinecoach.web.app import create_app
 
-    with TestClient(create_app(load_settings())) as client:
+    with TestClient(create_app(load_settings()), base_url="http://localhost") as client:
         response = client.get(path)
     sys.stdout.write(response.text)
     if not response.text.endswith("\n"):

@@ -10,11 +10,10 @@ codes here and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -34,6 +33,7 @@ from spinecoach.web.jobs import AnalysisJobs, Analyzer, EngineAnalyzer
 from spinecoach.web.live import EstimatorFactory, JpegDecoder, TrackerFactory
 from spinecoach.web.local_user import Clock, LocalUser, utc_now
 from spinecoach.web.pictures import PictureRenderer, PictureService, synth_renderer
+from spinecoach.web.security import Guard, SecurityMiddleware, local_host_names
 from spinecoach.web.speech import SpeechService
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -47,20 +47,6 @@ _STATUS: tuple[tuple[type[SpinecoachError], int], ...] = (
     (MissingExtraError, 503),
     (SpinecoachError, 500),
 )
-
-
-def _limit_uploads(app: FastAPI, max_bytes: int) -> None:
-    """Refuse an upload whose declared size is over the limit before reading its body."""
-
-    @app.middleware("http")
-    async def limit(request: Request, call_next: Callable[[Request], Awaitable[Response]],
-                    ) -> Response:
-        declared = request.headers.get("content-length", "")
-        if request.method == "POST" and declared.isdigit() and int(declared) > max_bytes:
-            return JSONResponse(
-                {"detail": f"The video is larger than {max_bytes >> 20} MB. Please trim it or "
-                 "record a shorter clip."}, status_code=413)
-        return await call_next(request)
 
 
 async def _spinecoach_error(request: Request, exc: Exception) -> JSONResponse:
@@ -99,11 +85,14 @@ def create_app(
         title="spinecoach",
         version=__version__,
         description="A home-exercise coach for low back pain. It does not replace a clinician.",
+        docs_url=None, redoc_url=None,  # their pages load scripts from a CDN; the schema stays
     )
     app.state.context = context
     app.state.templates = Jinja2Templates(directory=TEMPLATES_DIR)
     app.add_exception_handler(SpinecoachError, _spinecoach_error)
-    _limit_uploads(app, (settings.max_upload_mb << 20) + _FORM_OVERHEAD_BYTES)
+    app.add_middleware(SecurityMiddleware, guard=Guard(
+        allowed_hosts=local_host_names(settings.host),
+        max_upload_bytes=(settings.max_upload_mb << 20) + _FORM_OVERHEAD_BYTES))
     app.include_router(routes_api.router)
     app.include_router(routes_media.router)
     app.include_router(routes_ws.router)

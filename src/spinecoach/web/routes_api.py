@@ -28,6 +28,10 @@ from spinecoach.web.schemas import (
     Today,
 )
 
+# The report is one self-contained page: its styles are inline, its charts inline SVG.
+REPORT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
 router = APIRouter(prefix="/api", responses={400: {"model": ErrorOut}, 409: {"model": ErrorOut}})
 
 
@@ -132,7 +136,8 @@ async def export_csv(user: UserDep) -> Response:
 @router.get("/report.html", tags=["history"], response_class=HTMLResponse)
 async def report_html(user: UserDep) -> HTMLResponse:
     """The one-page clinician report, printable."""
-    return HTMLResponse(await run_in_threadpool(user.report_html))
+    return HTMLResponse(await run_in_threadpool(user.report_html),
+                        headers={"Content-Security-Policy": REPORT_POLICY})
 
 
 @router.get("/report.pdf", tags=["history"], response_class=Response,
