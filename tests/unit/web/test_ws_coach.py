@@ -207,3 +207,50 @@ def test_a_broken_pose_model_ends_the_set_with_a_message(tmp_path, repo,
             assert error["type"] == "error" and error["code"] == code
             assert ws.receive_json()["type"] == "summary"
             assert client.get("/api/health").status_code == 200
+
+
+def test_live_sockets_per_client_are_capped(screened: TestClient) -> None:
+    from contextlib import ExitStack
+
+    from spinecoach.web.live_protocol import MAX_SOCKETS_PER_CLIENT
+
+    url = "ws://localhost/ws/coach?exercise=bridge"
+    with ExitStack() as stack:
+        for _ in range(MAX_SOCKETS_PER_CLIENT):
+            ws = stack.enter_context(screened.websocket_connect(url))
+            assert ws.receive_json()["type"] == "ready"
+        with screened.websocket_connect(url) as extra:
+            refused = extra.receive_json()
+            assert refused["type"] == "error" and refused["code"] == "busy"
+            assert "close another spinecoach tab" in refused["message"]
+            with pytest.raises(WebSocketDisconnect) as closed:
+                extra.receive_json()
+            assert closed.value.code == 1013
+    with screened.websocket_connect(url) as ws:  # closed sockets are given back
+        assert ws.receive_json()["type"] == "ready"
+
+
+def test_a_dropped_client_is_one_calm_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+    import logging
+
+    from starlette.datastructures import Address
+    from starlette.websockets import WebSocketState
+
+    from spinecoach.web.live import LiveCoach
+
+    class Gone:
+        application_state = WebSocketState.CONNECTED
+        client = Address("127.0.0.1", 50000)
+
+        async def send_json(self, message: object) -> None:
+            raise OSError("connection reset")
+
+    coach = LiveCoach(Gone(), pipeline=None)  # type: ignore[arg-type]
+    with caplog.at_level(logging.INFO, logger="spinecoach.web.live"):
+        asyncio.run(coach.send({"type": "state"}))
+        asyncio.run(coach.send({"type": "state"}))
+    assert coach.ended
+    assert [r.getMessage() for r in caplog.records] == [
+        "live coaching: 127.0.0.1:50000 went away; the set keeps what was already counted"]
+    assert all(r.exc_info is None for r in caplog.records)
