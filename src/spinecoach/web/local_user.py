@@ -193,7 +193,7 @@ class LocalUser:
         result = services.record_manual_set(
             self.repo, session_id, data.exercise_id, reps_done=data.reps,
             hold_done_s=max(data.hold_s) if data.hold_s else None, pain_during=data.pain,
-            now=self.clock())
+            now=self.clock(), note=data.note)
         assert result.set.id is not None
         return self._set_out(session_id, result.set.id)
 

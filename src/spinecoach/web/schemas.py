@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from spinecoach.domain.codes import FaultCode, StopCode
 from spinecoach.session.analysis_report import AnalysisReport
+from spinecoach.session.records import MAX_NOTE_CHARS
 from spinecoach.session.workout import MAX_HOLD_S
 
 LegExtent = Literal["none", "back", "buttock", "thigh", "below_knee", "foot"]
@@ -169,7 +170,8 @@ class ManualSetIn(_In):
     hold_s: list[Annotated[float, Field(ge=0, le=MAX_HOLD_S)]] = Field(
         default_factory=list, max_length=200, description="seconds of each hold")
     pain: int | None = Field(None, ge=0, le=10, description="pain during the set, 0-10")
-    note: str | None = Field(None, max_length=500)
+    note: str | None = Field(None, max_length=MAX_NOTE_CHARS,
+                             description="the user's own words about the set, kept with it")
 
 
 class StopOut(_Out):
@@ -192,6 +194,7 @@ class SetOut(_Out):
     faults: list[FaultCode] = []
     stopped: StopOut | None = None
     pain: int | None = None
+    note: str | None = Field(None, description="the note typed with a set done by hand")
 
 
 class SessionSummary(_Out):

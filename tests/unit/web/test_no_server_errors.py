@@ -112,3 +112,20 @@ def test_reps_by_side_is_refused_rather_than_dropped(screened: TestClient) -> No
         "exercise_id": "hip-hinge", "reps": 5, "reps_by_side": {"left": 5, "right": 5}})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "reps_by_side"]
+
+
+def test_a_manual_sets_note_is_stored_and_shown(sql_client: TestClient) -> None:
+    assert sql_client.post("/api/screening",
+                           json={"answers": clear_answers(sql_client)}).status_code == 200
+    sid = sql_client.post("/api/sessions").json()["id"]
+    saved = sql_client.post(f"/api/sessions/{sid}/manual-sets", json={
+        "exercise_id": "bridge", "reps": 5, "hold_s": [3] * 5,
+        "note": "  Left knee felt stiff.  "})
+    assert saved.status_code == 201 and saved.json()["note"] == "Left knee felt stiff."
+    (stored,) = sql_client.get(f"/api/sessions/{sid}").json()["sets"]
+    assert stored["note"] == "Left knee felt stiff."
+    (row,) = sql_client.get("/api/export.json").json()["tables"]["sets"]
+    assert row["note"] == "Left knee felt stiff."
+    too_long = sql_client.post(f"/api/sessions/{sid}/manual-sets", json={
+        "exercise_id": "bridge", "reps": 5, "note": "x" * 501})
+    assert too_long.status_code == 422
