@@ -77,6 +77,7 @@ class MeasureThresholds(_Frozen):
     """Choices made while measuring."""
 
     planted_foot_gap_thigh: float = Field(gt=0, le=3)
+    feet_moved_thigh: float = Field(gt=0, le=3)
 
 
 class SilhouetteThresholds(_Frozen):

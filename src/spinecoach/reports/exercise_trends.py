@@ -20,12 +20,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from spinecoach.domain.thresholds import engine_thresholds
 from spinecoach.reports.adherence import done_sessions
 from spinecoach.reports.data import HistoryData
 from spinecoach.session.records import HoldRecord, RepetitionRecord, SetRecord
 
 BRIDGE_TARGET_HOLD_S = 3.0
-HOLD_TOLERANCE_S = 0.1  # frame timing: a 3 s hold measured as 2.95 s still reached 3 s
+# One tolerance everywhere: a hold the engine does not flag as too short reached its target.
+HOLD_TOLERANCE_S = engine_thresholds().holds.tolerance_s
 SQUAT_DEPTH_METRIC = "thigh_deg_at_peak"
 
 

@@ -83,6 +83,7 @@ class Excursion:
     _unarmed_since: float = math.nan
     _low_s: float = 0.0
     _prev_t: float | None = None
+    _last_offset_s: float = -math.inf  # where the previous rep ended (onsets come after it)
     _first: tuple[float, float] | None = None  # the first sample (prelude)
     _history: deque[tuple[float, float]] = field(default_factory=deque)
 
@@ -128,7 +129,11 @@ class Excursion:
         seen = [v for t, v in self._history if t >= t0]
         v0, v1 = statistics.median(seen[:3]), statistics.median(seen[-3:])
         if v1 - self.rest < self.min_amplitude:
-            self.state = "rest"  # at rest now (the first estimates may still have moved)
+            # At rest now (the first estimates may still have moved): this person's rest
+            # level replaces the typical one where it is higher (lower ones are learnt as
+            # they come), so a body unlike the typical one is measured from its own rest.
+            self.state = "rest"
+            self.rest = max(self.rest, min(v0, v1))
             return
         move = v1 - v0
         mid_rep = move > 0.25 * self.enter or (move >= -0.25 * self.enter
@@ -207,12 +212,16 @@ class Excursion:
         for t, v in reversed(self._history):
             if t > self.start_s:
                 continue
+            if t < self._last_offset_s:
+                break  # back-to-back reps (alternating legs): this one began after that one
             onset = t
             if v <= level:
                 break
         rep = ExcursionRep(onset, self.peak_s, self.peak, self.return_s, offset_s, self.rest)
         glitch = self._rise_s(onset) < self.min_rise_s
         self.state, self.peak = "rest", -math.inf
+        if not glitch:
+            self._last_offset_s = offset_s
         return None if glitch else rep
 
     def _rise_s(self, onset_s: float) -> float:

@@ -62,6 +62,7 @@ class Features:
     knee_by_side: tuple[float, float] = (math.nan, math.nan)
     camera_height_ratio: float = math.nan  # lying down: far/near joint height gap / torso
     near_px: dict[str, Point] = field(default_factory=dict)  # near-side joints, pixels
+    feet_px: Point = (math.nan, math.nan)  # between the two ankles (or the near one), pixels
     image_width: int = 0
 
     def missing(self, required: tuple[str, ...]) -> tuple[str, ...]:
@@ -204,11 +205,20 @@ def compute_features(
         thigh_px=distance(hip, knee),
         camera_height_ratio=_pair_gaps(px, torso_px, 1) if ok else math.nan,
         near_px=near,
+        feet_px=_feet(px, near["ankle"]),
         image_width=width,
     )
     if ok:
         _add_measures(feats, px, thresholds.measures.planted_foot_gap_thigh)
     return feats
+
+
+def _feet(px: FloatArray, near_ankle: Point) -> Point:
+    """The midpoint of the two ankles when both are seen, else the near ankle."""
+    left, right = _pt(px, Landmark.LEFT_ANKLE), _pt(px, Landmark.RIGHT_ANKLE)
+    if _finite(left) and _finite(right):
+        return ((left[0] + right[0]) / 2, (left[1] + right[1]) / 2)
+    return near_ankle
 
 
 def _or(p: Point, fallback: Point) -> Point:

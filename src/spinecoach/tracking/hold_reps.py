@@ -56,6 +56,9 @@ class _Rep:
     extreme: float = math.nan  # the depth measure's most extreme value (judged frames only)
     agree_low: float = math.nan  # the confirming signal's range over the rep (and at rest)
     agree_best: float = math.nan
+    agree_start: float = math.nan  # the confirming signal at rest just before (if seen)
+    feet_start: tuple[float, float] | None = None  # where the feet were when it began (px)
+    feet_moved: bool = False  # they moved on (a step or a walk, not a squat)
     reached_plateau: bool = False
 
 
@@ -72,6 +75,7 @@ class _HoldRepTracker(ExerciseTracker):
     depth_fault = ""  # continuous fault past the target (over-extension, too deep)
     c: BridgeCriteria | SquatCriteria
     faults_within_reps = True
+    feet_planted = False  # True: a rep during which the feet move on is not one
 
     def __init__(self, spec: ExerciseSpec, *, target_hold_s: float | None = None) -> None:
         """See :class:`ExerciseTracker`."""
@@ -106,6 +110,10 @@ class _HoldRepTracker(ExerciseTracker):
     def agreement_min(self, rep: _Rep) -> float:
         """How far the confirming signal must move for a rep to count."""
         raise NotImplementedError
+
+    def started_low(self, rep: _Rep) -> bool:
+        """The confirming signal began from where a rep starts (by default anywhere)."""
+        return True
 
     def shortfall(self, extreme: float) -> bool:
         """True when the rep's most extreme depth value never reached the target band."""
@@ -165,7 +173,8 @@ class _HoldRepTracker(ExerciseTracker):
                 self.agree_rest = self.agree_sign * feats.measure(self.agree)
             return Judgement(Phase.START)
         if self.rep is None:
-            self.rep = _Rep(start_s=ex.start_s, agree_low=self.agree_rest)
+            self.rep = _Rep(start_s=ex.start_s, agree_low=self.agree_rest,
+                            agree_start=self.agree_rest)
             self.reset_rep_hold()
         rep = self.rep
         self._observe(rep, feats)
@@ -192,23 +201,36 @@ class _HoldRepTracker(ExerciseTracker):
         depth = self.depth_sign * feats.measure(self.depth)
         if self.form_judged and math.isfinite(depth):
             rep.extreme = depth if math.isnan(rep.extreme) else max(rep.extreme, depth)
+        if self.feet_planted:
+            self._watch_feet(rep, feats)
         agree = self.agree_sign * feats.measure(self.agree)
         if math.isfinite(agree):
             rep.agree_low = agree if math.isnan(rep.agree_low) else min(rep.agree_low, agree)
             rep.agree_best = agree if math.isnan(rep.agree_best) else max(rep.agree_best, agree)
+
+    def _watch_feet(self, rep: _Rep, feats: Features) -> None:
+        x, y = feats.feet_px
+        if not (math.isfinite(x) and math.isfinite(y) and feats.thigh_px > 0):
+            return
+        if rep.feet_start is None:
+            rep.feet_start = (x, y)
+        elif math.hypot(x - rep.feet_start[0], y - rep.feet_start[1]) > \
+                self.th.measures.feet_moved_thigh * feats.thigh_px:
+            rep.feet_moved = True
 
     def _agrees(self, rep: _Rep) -> bool:
         """The confirming signal moved enough over the rep (its range: a rep already under
         way when the recording began has its low point on the way back)."""
         if math.isnan(rep.agree_low) or math.isnan(rep.agree_best):
             return True  # the confirming signal was not measurable: the main one decides
-        return rep.agree_best - rep.agree_low >= self.agreement_min(rep)
+        return (rep.agree_best - rep.agree_low >= self.agreement_min(rep)
+                and self.started_low(rep))
 
     def _complete(self, judgement: Judgement, event: ExcursionRep) -> None:
         rep = self.rep
         assert rep is not None
         self.rep = None
-        if not self._agrees(rep):
+        if rep.feet_moved or not self._agrees(rep):
             return
         hold_s = self.current_hold_s()
         rep_faults: list[str] = []
@@ -261,6 +283,14 @@ class BridgeTracker(_HoldRepTracker):
         """The hips must lift."""
         return self.c.agree_min_lift
 
+    def started_low(self, rep: _Rep) -> bool:
+        """A bridge starts with the hips near the floor: shoulder, hip and foot close to one
+        line whatever the body (a marching bridge held up all along has no rep).  Judged at
+        the rest just before the rep, or (a rep under way when the recording began) at its
+        lowest point."""
+        start = rep.agree_start if math.isfinite(rep.agree_start) else rep.agree_low
+        return start <= self.c.rest_max_lift
+
     def shortfall(self, extreme: float) -> bool:
         """The top never reached the straight line (within the tolerance)."""
         return math.isfinite(extreme) and extreme < self.c.full_extension_deg
@@ -279,6 +309,7 @@ class SquatTracker(_HoldRepTracker):
     depth_sign = -1.0
     required = ("shoulder", "hip", "knee", "ankle")
     counts_from_front = True  # from the front the hips' drop still counts (depth not judged)
+    feet_planted = True  # the feet stay where they are through a squat
     shortfall_fault = "too_shallow"
     depth_fault = "too_deep"
     continuous_faults = ("too_deep",)

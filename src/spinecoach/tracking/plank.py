@@ -32,6 +32,7 @@ from spinecoach.tracking.state import Attempt, HoldEvent, Phase
 class _Attempt:
     start_s: float
     faults: set[str] = field(default_factory=set)
+    been_still: bool = False  # the body was still at least once (in position, good or not)
 
 
 @register_tracker("plank")
@@ -97,6 +98,8 @@ class PlankTracker(ExerciseTracker):
             # Knees down mid-attempt is a fault, not the end; an unknown hip height (the
             # floor line's joints hidden for a moment) is not "lying down" either.
             up = tilt < self.c.max_tilt_deg
+        speed = self.stillness.update(feats.measure(Measure.LINE_DEV_DEG), t_s)
+        hip_speed = self.hip_motion.update(feats.measure(Measure.HIP_FLOOR), t_s)
         faults = frame_faults if up else set()
         if self.attempt is None:
             if not up:
@@ -108,8 +111,15 @@ class PlankTracker(ExerciseTracker):
             judgement = Judgement(Phase.START)
             self._complete(judgement, t_s)
             return judgement
+        self.attempt.been_still |= speed < self.c.still_deg_per_s and \
+            hip_speed < self.c.hip_still_per_s
+        if self._passing(speed, hip_speed) or not self.attempt.been_still:
+            # Getting up or down, the line passes through a sag or a pike: a fault is a
+            # position the body is in, so it is judged once the body has been still in
+            # position and while the line is not changing fast.
+            faults = faults - {"hip_sag", "hip_pike"}
         self.attempt.faults |= faults
-        good = self._settle(feats, faults, t_s)
+        good = self._settle(speed, hip_speed, faults, t_s)
         if good:
             self._learn_own_line(feats.measure(Measure.LINE_DEV_DEG))
         return Judgement(Phase.TARGET, hold_good=good, faults=faults)
@@ -130,7 +140,12 @@ class PlankTracker(ExerciseTracker):
             step = 0.2 if dev > self.own_line_deg else -0.2
             self.own_line_deg += step
 
-    def _settle(self, feats: Features, faults: set[str], t_s: float) -> bool:
+    def _passing(self, speed: float, hip_speed: float) -> bool:
+        """The body line or the hips moving fast (see :meth:`_settle`)."""
+        return (math.isfinite(speed) and speed > self.c.moving_deg_per_s) or \
+            (math.isfinite(hip_speed) and hip_speed > self.c.hip_moving_per_s)
+
+    def _settle(self, speed: float, hip_speed: float, faults: set[str], t_s: float) -> bool:
         """Settling into position starts a hold; only real movement or a fault ends it.
 
         Speeds are slopes over a short window (the pose model's frame-to-frame jitter
@@ -138,8 +153,6 @@ class PlankTracker(ExerciseTracker):
         ``moving_deg_per_s``, or the hips rising or dropping faster than
         ``hip_moving_per_s``, unsettles, so the model's slow drift on a still body does not.
         """
-        speed = self.stillness.update(feats.measure(Measure.LINE_DEV_DEG), t_s)
-        hip_speed = self.hip_motion.update(feats.measure(Measure.HIP_FLOOR), t_s)
         moving = speed >= self.c.still_deg_per_s or hip_speed >= self.c.hip_still_per_s
         if not moving:
             self.motion_since_s = None

@@ -2,6 +2,10 @@
 
 Skips, with the reason, when the shared data is absent (a fresh clone).  Clips the engine does
 not meet the target on are listed in BENCHMARKS.md with the reason, not tuned for here.
+
+Only the *tuning* clips of bench/splits.toml are asserted: a failing test invites a fix, and
+a fix made while looking at a test clip would be tuning to it.  The test clips are reported,
+beside the naive recipe, by bench/accuracy.py.
 """
 
 import sys
@@ -13,6 +17,7 @@ from spinecoach.compose import analyze_file
 
 BENCH = Path(__file__).resolve().parents[3] / "bench"
 sys.path.insert(0, str(BENCH))
+from corpus import real_clips  # noqa: E402
 from real_clips import DATA, REAL_CLIPS, measured  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
@@ -21,12 +26,15 @@ KNOWN_MISSES: dict[str, str] = {  # file name -> why (mirrored in BENCHMARKS.md)
     "distorted -20 deg body line is judged as a pike",
     "fitbod_forearm_plank.mp4": "about 10.5 s measured vs about 11.5 s re-observed; the knees-"
     "down transitions and the oblique part cost just over the 1 s tolerance",
+    "wongfit_plank_stock.mp4": "about 11.7 s of 16.8 s: the oblique first 2.8 s are not judged "
+    "side-on and the hold breaks for 2 s after the feet leave the frame (moving camera)",
 }
+TUNING = set(real_clips("tuning"))
 SCORED = [
     pytest.param(c, id=Path(c.path).stem, marks=(
         [pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[Path(c.path).name])]
         if Path(c.path).name in KNOWN_MISSES else []))
-    for c in REAL_CLIPS if c.tolerance is not None
+    for c in REAL_CLIPS if c.tolerance is not None and c.path in TUNING
 ]
 
 

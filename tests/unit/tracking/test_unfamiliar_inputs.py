@@ -88,3 +88,42 @@ def test_rep_durations_run_from_movement_onset_to_offset():
         # onset is a little late: the duration reads up to ~20 % short, never long.
         assert 0.75 * true_s <= got["metrics"]["duration_s"] <= true_s + 0.2
     assert not any("too_fast" in r["faults"] for r in report["repetitions"])
+
+
+def test_a_squat_while_the_feet_walk_on_is_not_counted():
+    """Knees bending while the person walks (out of the frame, say) is a step, not a squat."""
+    truth, frames = frames_of("ball-squat", "good")
+    first = truth["repetitions"][0]
+    a, b = first["start_s"], first["end_s"]
+    walked = []
+    for f in frames:
+        lm = f.landmarks.copy()
+        if f.t_s >= a:  # the whole body moves on sideways through the first squat
+            lm[:, 0] += 0.3 * min(1.0, (f.t_s - a) / (b - a))
+        walked.append(PoseFrame(f.t_s, lm, f.width, f.height))
+    assert analyse("ball-squat", frames)["reps"] == truth["reps"]
+    assert analyse("ball-squat", walked)["reps"] == truth["reps"] - 1
+
+
+def test_the_rest_level_is_the_persons_own_when_it_sits_above_the_typical_one():
+    """A tabletop higher than the exercise file's typical one: reps start where they start,
+    and the rest level (the baseline the lumbar-arch rule learns from) is theirs."""
+    from spinecoach.domain.thresholds import engine_thresholds
+    from spinecoach.tracking.excursion import Excursion
+
+    th = engine_thresholds().reps
+    ex = Excursion(enter=0.3, min_amplitude=0.4, return_fraction=0.5,
+                   onset_fraction=th.onset_fraction, rest=-1.0,
+                   rest_creep_per_s=th.rest_creep_per_s, rearm_after_s=th.rearm_after_s,
+                   settle_timeout_s=th.settle_timeout_s, prelude_s=th.prelude_s,
+                   count_held_start=False)
+    reps = []
+    for i in range(150):  # 30 fps: 2 s at their rest, a 1.5 s tap, 1.5 s back at rest
+        t = i / 30
+        value = -0.88 + (0.9 * np.sin(np.pi * (t - 2.0) / 1.5) if 2.0 <= t < 3.5 else 0.0)
+        rep = ex.update(value, t)
+        if rep is not None:
+            reps.append(rep)
+    assert ex.rest == pytest.approx(-0.88, abs=0.01)
+    assert len(reps) == 1
+    assert 1.9 <= reps[0].onset_s <= 2.2

@@ -99,6 +99,7 @@ class BridgeCriteria(_Frozen):
     kind: Literal["bridge"]
     reps: RepSignal
     agree_min_lift: float  # the hips must also rise this far (thigh lengths) when measurable
+    rest_max_lift: float  # ... from no higher than this above the shoulder-foot line
     full_extension_deg: float  # a rep whose top stays below this = incomplete_extension
     over_extension_deg: float  # hip_ext above this = hips pushed past the line
     target_hold_s: float
