@@ -186,3 +186,34 @@ def test_a_chunked_upload_over_the_limit_stops_early(client: TestClient,
     assert "video is larger than" in response.json()["detail"]
     uploads = settings.data_dir / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def test_the_body_stops_being_read_at_the_limit() -> None:
+    """What the probe saw: 287 MB spooled before a 413.  Now reading stops at the limit."""
+    import asyncio
+
+    from spinecoach.web.security import Guard, SecurityMiddleware
+
+    chunk, chunks_sent = b"\0" * (64 << 10), 0
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        nonlocal chunks_sent
+        chunks_sent += 1
+        return {"type": "http.request", "body": chunk, "more_body": chunks_sent < 1000}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async def spooling_app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        while (await receive()).get("more_body"):  # like a multipart parser spooling to disk
+            pass
+
+    middleware = SecurityMiddleware(spooling_app, Guard(frozenset({"localhost"}),
+                                                        max_upload_bytes=1 << 20))
+    scope = {"type": "http", "method": "POST", "path": "/api/analyses", "scheme": "http",
+             "server": ("localhost", 80), "headers": [(b"host", b"localhost"),
+                                                      (b"transfer-encoding", b"chunked")]}
+    asyncio.run(middleware(scope, receive, send))
+    assert sent[0]["status"] == 413
+    assert chunks_sent == 17  # 1 MB and one chunk more, of the 62.5 MB offered
