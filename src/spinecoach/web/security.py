@@ -118,7 +118,8 @@ class Guard:
             origin_port = parts.port
         except ValueError:
             return False
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        served = {"ws": "http", "wss": "https"}.get(scheme, scheme)
+        if parts.scheme != served or not parts.hostname:
             return False
         default = 443 if parts.scheme == "https" else 80
         return (_is_local_name(parts.hostname.lower(), self.allowed_hosts)
@@ -139,7 +140,7 @@ class Guard:
         return referer is not None and not self._same_origin(referer, scheme, port)
 
     def needs_origin_check(self, scope: Scope) -> bool:
-        """WebSockets and state-changing methods always; reads only under /api/ (any site)."""
+        """WebSocket handshakes and state-changing methods (reads: :func:`_cross_site_read`)."""
         return scope["type"] == "websocket" or scope.get("method", "GET") in UNSAFE_METHODS
 
     def body_limit(self, scope: Scope) -> int:

@@ -217,3 +217,8 @@ def test_the_body_stops_being_read_at_the_limit() -> None:
     asyncio.run(middleware(scope, receive, send))
     assert sent[0]["status"] == 413
     assert chunks_sent == 17  # 1 MB and one chunk more, of the 62.5 MB offered
+
+
+def test_an_https_origin_is_not_this_http_server(client: TestClient) -> None:
+    assert client.post("/api/sessions",
+                       headers={"origin": "https://localhost"}).status_code == 403
