@@ -62,16 +62,18 @@ def test_bridge_set_counted_shown_and_stored(server: Server, bridge_webcam: Path
         page.click("#plan-bridge >> text=With camera")
         page.wait_for_selector("#start-set:not([disabled])", timeout=20_000)
         page.wait_for_function(  # the camera check before the set
-            "document.getElementById('tracking').textContent === 'I can see you'",
+            "() => document.getElementById('tracking').textContent === 'I can see you'",
             timeout=60_000)
         assert page.text_content("#reps") == "0"
         shots(page, "3b-camera-check")
         page.click("#start-set")
-        page.wait_for_function("Number(document.getElementById('hold-s').textContent) >= 1.5",
-                               timeout=60_000)
+        page.wait_for_function(
+            "() => Number(document.getElementById('hold-s').textContent) >= 1.5",
+            timeout=60_000)
         shots(page, "4-coach-holding")
-        page.wait_for_function(f"Number(document.getElementById('reps').textContent) >= {REPS}",
-                               timeout=90_000)
+        page.wait_for_function(
+            f"() => Number(document.getElementById('reps').textContent) >= {REPS}",
+            timeout=90_000)
         fps = int(page.text_content("#fps") or "0")
         page.click("#end-set")
         page.wait_for_selector("#set-result:not([hidden])", timeout=20_000)
