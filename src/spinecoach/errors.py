@@ -41,6 +41,10 @@ class UnknownExerciseError(InputError):
     """An exercise id that is not in the exercise library."""
 
 
+class NotFoundError(InputError):
+    """A record that does not exist (or is not this user's): a session, a set."""
+
+
 class NoPersonError(InputError):
     """A recording in which the pose model never found a person."""
 

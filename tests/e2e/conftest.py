@@ -125,3 +125,11 @@ def answer_all_no(page: object) -> None:
         else { const s = q.querySelector('select'); s.value = s.options[1].value; }
       }
     }""")  # type: ignore[attr-defined]
+
+
+def watch_policy(page: object) -> list[str]:
+    """Collect what the page's content security policy blocked (Chromium logs each one)."""
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text)  # type: ignore[attr-defined]
+            if "Content Security Policy" in m.text else None)
+    return blocked

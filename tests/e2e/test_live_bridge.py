@@ -14,7 +14,7 @@ import pytest
 from spinecoach.settings import load_settings
 from spinecoach.storage import open_repository
 
-from .conftest import Server, answer_all_no, launch
+from .conftest import Server, answer_all_no, launch, watch_policy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 REPS = 2
@@ -57,20 +57,23 @@ def test_bridge_set_counted_shown_and_stored(server: Server, bridge_webcam: Path
                              "--use-fake-device-for-media-stream",
                              f"--use-file-for-fake-video-capture={bridge_webcam}"])
         page = browser.new_page(viewport={"width": 1200, "height": 900})
+        blocked = watch_policy(page)
         _screen_and_start(page, server, shots)
         page.click("#plan-bridge >> text=With camera")
         page.wait_for_selector("#start-set:not([disabled])", timeout=20_000)
         page.wait_for_function(  # the camera check before the set
-            "document.getElementById('tracking').textContent === 'I can see you'",
+            "() => document.getElementById('tracking').textContent === 'I can see you'",
             timeout=60_000)
         assert page.text_content("#reps") == "0"
         shots(page, "3b-camera-check")
         page.click("#start-set")
-        page.wait_for_function("Number(document.getElementById('hold-s').textContent) >= 1.5",
-                               timeout=60_000)
+        page.wait_for_function(
+            "() => Number(document.getElementById('hold-s').textContent) >= 1.5",
+            timeout=60_000)
         shots(page, "4-coach-holding")
-        page.wait_for_function(f"Number(document.getElementById('reps').textContent) >= {REPS}",
-                               timeout=90_000)
+        page.wait_for_function(
+            f"() => Number(document.getElementById('reps').textContent) >= {REPS}",
+            timeout=90_000)
         fps = int(page.text_content("#fps") or "0")
         page.click("#end-set")
         page.wait_for_selector("#set-result:not([hidden])", timeout=20_000)
@@ -88,6 +91,7 @@ def test_bridge_set_counted_shown_and_stored(server: Server, bridge_webcam: Path
         bridge_buttons = page.locator("#plan-bridge >> text=With camera").count()
         browser.close()
 
+    assert blocked == [], "the pages broke their own content security policy"
     assert bridge_buttons == 0
 
     assert shown_reps >= REPS

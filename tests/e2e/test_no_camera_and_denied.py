@@ -9,7 +9,7 @@ import pytest
 from spinecoach.settings import load_settings
 from spinecoach.storage import open_repository
 
-from .conftest import Server, answer_all_no, launch
+from .conftest import Server, answer_all_no, launch, watch_policy
 
 pytestmark = [pytest.mark.e2e]
 
@@ -33,22 +33,26 @@ def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # typ
     with sync_playwright() as p:
         browser = launch(p, [])
         page = browser.new_page(viewport={"width": 1100, "height": 900})
+        blocked = watch_policy(page)
         spoken: list[str] = []
         page.on("request", lambda r: spoken.append(r.url) if "/api/speech" in r.url else None)
         _to_session(page, server)
         page.click("#plan-bridge >> text=Without camera")
         page.wait_for_selector("#timer-start")
         page.click("#timer-start")
-        page.wait_for_function("document.getElementById('timer-say').textContent !== ''",
-                               timeout=15_000)
-        page.wait_for_function("document.getElementById('timer-phase').textContent === 'Hold'",
-                               timeout=20_000)
+        page.wait_for_function(
+            "() => document.getElementById('timer-say').textContent !== ''",
+            timeout=15_000)
+        page.wait_for_function(
+            "() => document.getElementById('timer-phase').textContent === 'Hold'",
+            timeout=20_000)
         shots(page, "1-timer-running")
         page.click("#timer-done")
         page.wait_for_selector("#manual-form:not([hidden])")
         page.fill("#manual-reps", "5")
         page.fill("#manual-hold", "3")
         page.fill("#manual-pain", "2")
+        page.fill("#manual-note", "Felt steady.")
         shots(page, "2-manual-entry")
         page.click("#manual-form button[type=submit]")
         page.wait_for_selector("#timer-result:not([hidden])")
@@ -69,6 +73,7 @@ def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # typ
         shots(page, "4-history")
         browser.close()
 
+    assert blocked == [], "the pages broke their own content security policy"
     assert shown == "5"
     assert "Bridges" in summary and "by hand" in summary
     assert spoken, "no count was spoken through /api/speech"
@@ -76,8 +81,8 @@ def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # typ
     user = repo.find_user("me")
     assert user is not None and user.id is not None
     sets = repo.sets_of(repo.sessions(user.id)[-1].id or 0)
-    assert [(s.exercise_id, s.reps_done, s.hold_done_s, s.pain_during) for s in sets] == [
-        ("bridge", 5, 3.0, 2)]
+    assert [(s.exercise_id, s.reps_done, s.hold_done_s, s.pain_during, s.note)
+            for s in sets] == [("bridge", 5, 3.0, 2, "Felt steady.")]
 
 
 def test_camera_denied_offers_the_timer(server: Server, shots) -> None:  # type: ignore[no-untyped-def]

@@ -101,7 +101,7 @@ def test_the_web_app_lists_coaches_and_plans_it(five_exercises: Path, tmp_path: 
     settings = Settings(data_dir=tmp_path / "data", database_url="sqlite://", speech="browser")
     app = create_app(settings, repository=InMemoryRepository(), clock=lambda: NOW,
                      picture_renderer=lambda ex, phase: np.zeros((8, 8, 3), np.uint8))
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:
         ids = [e["id"] for e in client.get("/api/exercises").json()]
         assert ids[-1] == "single-leg-bridge"
         assert client.post("/api/screening", json={"answers": clear_answers()}).status_code == 200
@@ -111,6 +111,6 @@ def test_the_web_app_lists_coaches_and_plans_it(five_exercises: Path, tmp_path: 
         sid = client.post("/api/sessions").json()["id"]
         assert client.get(f"/session/{sid}/coach/single-leg-bridge").status_code == 200
         with client.websocket_connect(
-                f"/ws/coach?exercise=single-leg-bridge&session={sid}") as ws:
+                f"ws://localhost/ws/coach?exercise=single-leg-bridge&session={sid}") as ws:
             ready = ws.receive_json()
         assert ready["type"] == "ready" and ready["target_hold_s"] == 3.0

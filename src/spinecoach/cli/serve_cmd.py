@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import os
 import socket
 import sys
 import threading
@@ -10,6 +12,7 @@ import webbrowser
 
 from spinecoach.cli import command
 from spinecoach.errors import InputError, MissingExtraError
+from spinecoach.files import PRIVATE_UMASK
 from spinecoach.settings import Settings, env_name, load_settings
 
 _BROWSER_DELAY_S = 1.5
@@ -24,6 +27,10 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help=_help("host"))
     parser.add_argument("--port", type=int, help=_help("port"))
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    parser.add_argument("--allow-network-without-accounts", action="store_true",
+                        help="listen on an address other machines can reach although spinecoach "
+                        "has no accounts yet: anyone on the network could read and change the "
+                        "record")
     parser.add_argument("--get", metavar="PATH",
                         help="answer one GET request in-process, print the body and exit")
 
@@ -36,12 +43,32 @@ def get_once(path: str) -> int:
         raise MissingExtraError("--get needs httpx: pip install httpx") from exc
     from spinecoach.web.app import create_app
 
-    with TestClient(create_app(load_settings())) as client:
+    with TestClient(create_app(load_settings()), base_url="http://localhost") as client:
         response = client.get(path)
     sys.stdout.write(response.text)
     if not response.text.endswith("\n"):
         sys.stdout.write("\n")
     return 0 if response.is_success else 1
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this computer can reach (127.0.0.0/8, ::1, localhost)."""
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def check_local_only(host: str, allowed: bool) -> None:
+    """Refuse a host other machines can reach unless ``allowed`` (one line, exit code 2)."""
+    if not allowed and not is_loopback(host):
+        raise InputError(
+            f"--host {host} would let other computers reach your health record, and "
+            "spinecoach has no accounts yet to keep them out; keep the default 127.0.0.1, "
+            "or add --allow-network-without-accounts if you accept that risk.")
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -64,6 +91,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from spinecoach.web.app import create_app
+    from spinecoach.web.live_protocol import WS_MAX_MESSAGE_BYTES
 
     settings = load_settings()
     changes: dict[str, object] = {}
@@ -72,12 +100,14 @@ def serve(args: argparse.Namespace) -> int:
     if args.port:
         changes["port"] = args.port
     settings = settings.with_overrides(**changes)
+    check_local_only(settings.host, args.allow_network_without_accounts)
     check_port_free(settings.host, settings.port)
+    os.umask(PRIVATE_UMASK)  # whatever the server writes is its owner's only
     app = create_app(settings)
     url = f"http://{settings.host}:{settings.port}/"
     sys.stderr.write(f"spinecoach is running at {url} (press Ctrl+C to stop)\n")
     if not args.no_browser:
         threading.Timer(_BROWSER_DELAY_S, webbrowser.open, args=(url,)).start()
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
-                ws_max_size=8 * 1024 * 1024)
+                ws_max_size=WS_MAX_MESSAGE_BYTES)
     return 0

@@ -20,6 +20,7 @@ from typing import Any
 
 from spinecoach.domain.dose import Dose
 from spinecoach.errors import InputError
+from spinecoach.files import PRIVATE_DIR_MODE, write_private
 from spinecoach.reports.data import HistoryData
 from spinecoach.reports.serialise import summary_to_dict
 from spinecoach.reports.summary import HistorySummary
@@ -146,11 +147,11 @@ def export_csv(data: HistoryData, out: Path) -> list[str]:
     try:
         if out.suffix.lower() == ".zip":
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(csv_zip(data))
+            write_private(out, csv_zip(data))
         else:
-            out.mkdir(parents=True, exist_ok=True)
+            out.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
             for name, text in files.items():
-                (out / name).write_text(text, encoding="utf-8")
+                write_private(out / name, text)
     except OSError as exc:
         raise InputError(f"cannot write the export to {out}: {exc}") from exc
     return sorted(files)
@@ -175,6 +176,6 @@ def export_json(data: HistoryData, out: Path, summary: HistorySummary | None = N
     text = json.dumps(export_document(data, summary), indent=2, ensure_ascii=False)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text + "\n", encoding="utf-8")
+        write_private(out, text + "\n")
     except OSError as exc:
         raise InputError(f"cannot write the export to {out}: {exc}") from exc

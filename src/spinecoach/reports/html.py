@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from spinecoach.errors import InputError
+from spinecoach.files import write_private
 from spinecoach.reports import charts
 from spinecoach.reports.summary import HistorySummary
 from spinecoach.reports.text import (
@@ -126,6 +127,6 @@ def write_html(summary: HistorySummary, out: Path) -> None:
     """Write the HTML report to ``out``."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render_html(summary), encoding="utf-8")
+        write_private(out, render_html(summary))
     except OSError as exc:
         raise InputError(f"cannot write the report to {out}: {exc}") from exc

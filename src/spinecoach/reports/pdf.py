@@ -13,6 +13,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from spinecoach.errors import InputError
+from spinecoach.files import write_private
 from spinecoach.reports import charts
 from spinecoach.reports.html import report_context
 from spinecoach.reports.summary import HistorySummary
@@ -131,6 +132,6 @@ def write_pdf(summary: HistorySummary, out: Path) -> None:
     """Write the PDF report to ``out``."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(render_pdf(summary))
+        write_private(out, render_pdf(summary))
     except OSError as exc:
         raise InputError(f"cannot write the report to {out}: {exc}") from exc

@@ -211,11 +211,12 @@ class InMemoryRepository:
 
     def end_set(self, set_id: int, ended_at: datetime, *, reps_done: int | None = None,
                 hold_done_s: float | None = None, pain_during: int | None = None,
-                stop_code: StopCode | None = None) -> rec.SetRecord:
+                stop_code: StopCode | None = None, note: str | None = None) -> rec.SetRecord:
         """Close a set with what was done."""
         self._require(None, set_id=set_id)
         ended = replace(self._sets[set_id], ended_at=ended_at, reps_done=reps_done,
-                        hold_done_s=hold_done_s, pain_during=pain_during, stop_code=stop_code)
+                        hold_done_s=hold_done_s, pain_during=pain_during, stop_code=stop_code,
+                        note=note)
         self._sets[set_id] = ended
         return ended
 

@@ -38,6 +38,8 @@ from spinecoach.domain.dose import Dose
 from spinecoach.domain.safety.outcomes import Outcome
 from spinecoach.domain.safety.screening import AnswerValue
 
+MAX_NOTE_CHARS = 500
+
 
 class ScreeningKind(StrEnum):
     """The full questionnaire (first use, after a block) or the short per-session re-check."""
@@ -219,7 +221,8 @@ class SetRecord:
 
     ``target_*`` is the dose asked for (reps per side for ``hip-hinge``); ``reps_done`` (per
     side for ``hip-hinge``), ``hold_done_s`` and ``pain_during`` are filled when the set
-    ends (typed by the user in no-camera mode, counted by the tracker otherwise).
+    ends (typed by the user in no-camera mode, counted by the tracker otherwise), with the
+    user's ``note`` (up to :data:`MAX_NOTE_CHARS` characters) for a set typed in.
     ``stop_code`` is set when a stop rule ended the set; ``mode`` says whether a tracker
     counted the set or the user typed it in.
     """
@@ -236,6 +239,7 @@ class SetRecord:
     hold_done_s: float | None = None
     pain_during: int | None = None
     stop_code: StopCode | None = None
+    note: str | None = None
     id: int | None = None
 
 

@@ -130,7 +130,7 @@ class Repository(Protocol):
 
     def end_set(self, set_id: int, ended_at: datetime, *, reps_done: int | None = None,
                 hold_done_s: float | None = None, pain_during: int | None = None,
-                stop_code: StopCode | None = None) -> SetRecord:
+                stop_code: StopCode | None = None, note: str | None = None) -> SetRecord:
         """Close a set with what was done."""
 
     def get_set(self, set_id: int) -> SetRecord | None:

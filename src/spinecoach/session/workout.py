@@ -18,6 +18,7 @@ from spinecoach.errors import InputError
 from spinecoach.session.guards import assert_may_do_exercise, assert_may_exercise
 from spinecoach.session.programme_service import apply_progression, dose_today
 from spinecoach.session.records import (
+    MAX_NOTE_CHARS,
     ProgrammeChange,
     SessionMode,
     SessionRecord,
@@ -103,13 +104,17 @@ def record_manual_set(
     pain_during: int | None,
     now: datetime,
     programme: Programme | None = None,
+    note: str | None = None,
 ) -> ManualSetResult:
     """Record a set done without a camera: what was done and the pain during it (0-10).
 
     Pain of 6 or more stops this exercise for today and is recorded as a stop event; pain
-    left out (None) is stored as not given.
+    left out (None) is stored as not given; ``note`` is the user's own words about the set.
     """
     _check_manual(reps_done, hold_done_s, pain_during)
+    note = (note or "").strip() or None
+    if note is not None and len(note) > MAX_NOTE_CHARS:
+        raise InputError(f"bad set: note: at most {MAX_NOTE_CHARS} characters")
     started = start_set(
         repo, session_id, exercise_id, now=now, mode=SetMode.MANUAL, programme=programme
     )
@@ -122,6 +127,7 @@ def record_manual_set(
         hold_done_s=hold_done_s,
         pain_during=pain_during,
         stop_code=stop_code,
+        note=note,
     )
     stop = None
     if stop_code is not None:

@@ -18,6 +18,7 @@ Nothing here runs at import time: the names below are loaded on first use.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -45,7 +46,9 @@ def open_repository(settings: Settings) -> SqlRepository:
     from spinecoach.storage.repository import SqlRepository
 
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        from spinecoach.files import make_private
+
+        make_private(settings.data_dir)
     except OSError as exc:
         raise StorageError(f"cannot create the data directory {settings.data_dir}: {exc}") from exc
     engine = create_engine_from_settings(settings)
@@ -55,7 +58,18 @@ def open_repository(settings: Settings) -> SqlRepository:
     except BaseException:
         engine.dispose()
         raise
+    _private_database(settings, engine.url.get_backend_name(), engine.url.database)
     return SqlRepository(engine)
+
+
+def _private_database(settings: Settings, backend: str, database: str | None) -> None:
+    """Owner-only modes on the data directory and a SQLite file (with its WAL and SHM)."""
+    from spinecoach.files import make_file_private, make_private
+
+    make_private(settings.data_dir)
+    if backend == "sqlite" and database and database != ":memory:":
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            make_file_private(Path(database + suffix))
 
 
 def __getattr__(name: str) -> Any:

@@ -208,7 +208,7 @@ class SqlRepository(Database):
 
     def end_set(self, set_id: int, ended_at: datetime, *, reps_done: int | None = None,
                 hold_done_s: float | None = None, pain_during: int | None = None,
-                stop_code: StopCode | None = None) -> SetRecord:
+                stop_code: StopCode | None = None, note: str | None = None) -> SetRecord:
         """Close a set with what was done."""
         values = {
             "ended_at": ended_at,
@@ -216,6 +216,7 @@ class SqlRepository(Database):
             "hold_done_s": hold_done_s,
             "pain_during": pain_during,
             "stop_code": None if stop_code is None else str(stop_code),
+            "note": note,
         }
         return to_record(self._update(SetRow, set_id, values, "set"), SetRecord)
 

@@ -216,6 +216,7 @@ class SetRow(IdentifiedBase):
     pain_during: Mapped[int | None] = mapped_column(Integer)
     stop_code: Mapped[str | None] = mapped_column(String(64))
     mode: Mapped[str] = mapped_column(String(16), server_default="camera")
+    note: Mapped[str | None] = mapped_column(String(500))
 
 
 class RepetitionRow(IdentifiedBase):

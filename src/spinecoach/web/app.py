@@ -10,11 +10,14 @@ codes here and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import math
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -22,10 +25,12 @@ from spinecoach import __version__
 from spinecoach.errors import (
     InputError,
     MissingExtraError,
+    NotFoundError,
     SafetyBlockError,
     SpinecoachError,
     UnknownExerciseError,
 )
+from spinecoach.files import hide_paths
 from spinecoach.session.repository import Repository
 from spinecoach.settings import Settings, load_settings
 from spinecoach.web import routes_api, routes_media, routes_pages, routes_ws, wiring
@@ -34,6 +39,7 @@ from spinecoach.web.jobs import AnalysisJobs, Analyzer, EngineAnalyzer
 from spinecoach.web.live import EstimatorFactory, JpegDecoder, TrackerFactory
 from spinecoach.web.local_user import Clock, LocalUser, utc_now
 from spinecoach.web.pictures import PictureRenderer, PictureService, synth_renderer
+from spinecoach.web.security import Guard, SecurityMiddleware, local_host_names
 from spinecoach.web.speech import SpeechService
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -42,6 +48,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 _STATUS: tuple[tuple[type[SpinecoachError], int], ...] = (
     (UnknownExerciseError, 404),
+    (NotFoundError, 404),
     (InputError, 400),
     (SafetyBlockError, 409),
     (MissingExtraError, 503),
@@ -49,23 +56,28 @@ _STATUS: tuple[tuple[type[SpinecoachError], int], ...] = (
 )
 
 
-def _limit_uploads(app: FastAPI, max_bytes: int) -> None:
-    """Refuse an upload whose declared size is over the limit before reading its body."""
-
-    @app.middleware("http")
-    async def limit(request: Request, call_next: Callable[[Request], Awaitable[Response]],
-                    ) -> Response:
-        declared = request.headers.get("content-length", "")
-        if request.method == "POST" and declared.isdigit() and int(declared) > max_bytes:
-            return JSONResponse(
-                {"detail": f"The video is larger than {max_bytes >> 20} MB. Please trim it or "
-                 "record a shorter clip."}, status_code=413)
-        return await call_next(request)
+def json_safe(value: Any) -> Any:
+    """``value`` with what JSON cannot carry made plain: NaN and infinities become strings,
+    lone surrogates in text become '?' (an error echoing a request never fails to encode)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {json_safe(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
 
 
 async def _spinecoach_error(request: Request, exc: Exception) -> JSONResponse:
     code = next(status for kind, status in _STATUS if isinstance(exc, kind))
-    return JSONResponse({"detail": str(exc)}, status_code=code)
+    return JSONResponse({"detail": json_safe(hide_paths(str(exc)))}, status_code=code)
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": json_safe(jsonable_encoder(exc.errors()))}, status_code=422)
 
 
 def create_app(
@@ -99,11 +111,15 @@ def create_app(
         title="spinecoach",
         version=__version__,
         description="A home-exercise coach for low back pain. It does not replace a clinician.",
+        docs_url=None, redoc_url=None,  # their pages load scripts from a CDN; the schema stays
     )
     app.state.context = context
     app.state.templates = Jinja2Templates(directory=TEMPLATES_DIR)
     app.add_exception_handler(SpinecoachError, _spinecoach_error)
-    _limit_uploads(app, (settings.max_upload_mb << 20) + _FORM_OVERHEAD_BYTES)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_middleware(SecurityMiddleware, guard=Guard(
+        allowed_hosts=local_host_names(settings.host),
+        max_upload_bytes=(settings.max_upload_mb << 20) + _FORM_OVERHEAD_BYTES))
     app.include_router(routes_api.router)
     app.include_router(routes_media.router)
     app.include_router(routes_ws.router)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spinecoach.settings import Settings
 from spinecoach.web.jobs import AnalysisJobs
-from spinecoach.web.live import EstimatorFactory, JpegDecoder, TrackerFactory
+from spinecoach.web.live import EstimatorFactory, JpegDecoder, SocketLimit, TrackerFactory
 from spinecoach.web.local_user import LocalUser
 from spinecoach.web.pictures import PictureService
 from spinecoach.web.speech import SpeechService
@@ -24,3 +24,4 @@ class AppContext:
     speech: SpeechService
     pictures: PictureService
     jobs: AnalysisJobs
+    sockets: SocketLimit = field(default_factory=SocketLimit)

@@ -1,7 +1,9 @@
 """Video-upload analysis jobs: run ``analyze_file`` in a worker thread and report progress.
 
-The uploaded file is written to a private temporary directory, analysed, and deleted when the
-job ends whatever happens: the video is never stored, only the numbers of the report.
+The uploaded file is written to a private directory (``<data_dir>/uploads``, 0700), analysed,
+and deleted when the job ends whatever happens: the video is never stored, only the numbers
+of the report.  Shutting down (SIGTERM, Ctrl+C) deletes the uploads still queued or running,
+and start-up deletes any a crash (SIGKILL, power loss) left behind.
 
 The real analyzer, :class:`EngineAnalyzer` (one per app), runs pose estimation on one
 :class:`~spinecoach.pose.pool.PosePool` (the one ``spinecoach analyze`` uses for a batch),
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spinecoach.errors import SpinecoachError
+from spinecoach.files import PRIVATE_DIR_MODE, hide_paths
 from spinecoach.session.analysis_report import AnalysisReport
 from spinecoach.web.schemas import AnalysisJob
 
@@ -93,6 +96,7 @@ class _Job:
     progress: float = 0.0
     error: str | None = None
     result: AnalysisReport | None = None
+    shown_name: str = "the video"
 
 
 class AnalysisJobs:
@@ -104,15 +108,33 @@ class AnalysisJobs:
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
+        self.sweep()
+
+    def sweep(self) -> int:
+        """Delete every upload in the work directory; return how many there were."""
+        if not self.work_dir.is_dir():
+            return 0
+        removed = 0
+        for path in self.work_dir.iterdir():
+            if path.is_file() or path.is_symlink():
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def new_upload_path(self, suffix: str) -> Path:
         """Return a fresh private path for an upload."""
-        self.work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.work_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+        self.work_dir.chmod(PRIVATE_DIR_MODE)
         return self.work_dir / f"{uuid.uuid4().hex}{suffix}"
 
-    def submit(self, exercise_id: str, path: Path) -> AnalysisJob:
-        """Queue ``path`` for analysis; the file is deleted when the job ends."""
-        job = _Job(id=uuid.uuid4().hex[:12], exercise_id=exercise_id)
+    def submit(self, exercise_id: str, path: Path, *, shown_name: str = "the video",
+               ) -> AnalysisJob:
+        """Queue ``path`` for analysis; the file is deleted when the job ends.
+
+        Error messages name the upload ``shown_name`` (the user's own file name), never the
+        server's path.
+        """
+        job = _Job(id=uuid.uuid4().hex[:12], exercise_id=exercise_id, shown_name=shown_name)
         with self._lock:
             self._jobs[job.id] = job
         self._executor.submit(self._run, job, path)
@@ -133,19 +155,29 @@ class AnalysisJobs:
             job.result = self.analyzer(path, job.exercise_id, progress)
             job.progress, job.status = 1.0, "done"
         except SpinecoachError as exc:
-            job.status, job.error = "failed", str(exc)
+            job.status, job.error = "failed", self._without_paths(str(exc), path, job)
         except (OSError, ValueError, RuntimeError) as exc:
             _log.exception("analysis failed")
-            job.status, job.error = "failed", f"The video could not be analysed ({exc})."
+            job.status = "failed"
+            job.error = self._without_paths(f"The video could not be analysed ({exc}).", path,
+                                            job)
         finally:
             path.unlink(missing_ok=True)
 
     def shutdown(self) -> None:
-        """Stop accepting jobs and stop the analyzer's pose workers, if it has any."""
+        """Stop accepting jobs, stop the analyzer's pose workers and delete every upload."""
         self._executor.shutdown(wait=False, cancel_futures=True)
         close = getattr(self.analyzer, "close", None)
         if callable(close):
             close()
+        removed = self.sweep()
+        if removed:
+            _log.info("deleted %d uploaded video(s) not analysed before shutdown", removed)
+
+    def _without_paths(self, message: str, path: Path, job: _Job) -> str:
+        for server_path in (str(path), str(path.resolve()), str(self.work_dir)):
+            message = message.replace(server_path, job.shown_name)
+        return hide_paths(message)
 
     @staticmethod
     def _view(job: _Job) -> AnalysisJob:

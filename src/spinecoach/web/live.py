@@ -34,6 +34,7 @@ from spinecoach.session.ports import Image, PoseEstimator
 from spinecoach.tracking.state import FrameState, HoldEvent, RepEvent, StopEvent
 from spinecoach.web.live_protocol import (
     MAX_JPEG_BYTES,
+    MAX_SOCKETS_PER_CLIENT,
     EndMessage,
     FrameHeader,
     ProtocolError,
@@ -43,6 +44,36 @@ from spinecoach.web.live_protocol import (
 )
 
 _log = logging.getLogger(__name__)
+
+
+def log_dropped(websocket: WebSocket) -> None:
+    """One calm line for a client that closed its connection without saying goodbye."""
+    client = websocket.client
+    who = f"{client.host}:{client.port}" if client else "a client"
+    _log.info("live coaching: %s went away; the set keeps what was already counted", who)
+
+
+class SocketLimit:
+    """Counts the live sockets of each client address and refuses one over the cap."""
+
+    def __init__(self, per_client: int = MAX_SOCKETS_PER_CLIENT) -> None:
+        self.per_client = per_client
+        self._open: dict[str, int] = {}
+
+    def acquire(self, client: str) -> bool:
+        """Count a new socket of ``client``; False (nothing counted) when it has too many."""
+        if self._open.get(client, 0) >= self.per_client:
+            return False
+        self._open[client] = self._open.get(client, 0) + 1
+        return True
+
+    def release(self, client: str) -> None:
+        """Forget one socket of ``client``."""
+        left = self._open.get(client, 0) - 1
+        if left > 0:
+            self._open[client] = left
+        else:
+            self._open.pop(client, None)
 
 
 class Tracker(Protocol):
@@ -166,12 +197,13 @@ class LiveCoach:
 
     async def send(self, message: dict[str, Any]) -> None:
         """Send JSON unless the socket is already closed."""
-        if self.websocket.application_state != WebSocketState.CONNECTED:
+        if self.ended or self.websocket.application_state != WebSocketState.CONNECTED:
             return
         try:
             await self.websocket.send_json(message)
-        except (WebSocketDisconnect, RuntimeError):
+        except (WebSocketDisconnect, RuntimeError, OSError):  # the client went away
             self.ended = True
+            log_dropped(self.websocket)
 
     async def run(self) -> None:
         """Serve the connection until the set ends, a stop rule fires or the socket closes."""

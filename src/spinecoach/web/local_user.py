@@ -17,7 +17,7 @@ from spinecoach.domain.checkin import CheckInWhen
 from spinecoach.domain.dates import local_date
 from spinecoach.domain.exercises import get_exercise, load_library
 from spinecoach.domain.safety.questionnaire import load_questionnaire
-from spinecoach.errors import InputError
+from spinecoach.errors import InputError, NotFoundError
 from spinecoach.reports.period import REPORT_DAYS, load_summary
 from spinecoach.session import services
 from spinecoach.session.history import session_histories, set_histories
@@ -193,7 +193,7 @@ class LocalUser:
         result = services.record_manual_set(
             self.repo, session_id, data.exercise_id, reps_done=data.reps,
             hold_done_s=max(data.hold_s) if data.hold_s else None, pain_during=data.pain,
-            now=self.clock())
+            now=self.clock(), note=data.note)
         assert result.set.id is not None
         return self._set_out(session_id, result.set.id)
 
@@ -261,7 +261,7 @@ class LocalUser:
     def _own_session(self, session_id: int) -> SessionRecord:
         record = self.repo.get_session(session_id)
         if record is None or record.user_id != self.user_id:
-            raise InputError(f"no session {session_id}")
+            raise NotFoundError(f"There is no session {session_id}.")
         return record
 
     def _set_out(self, session_id: int, set_id: int) -> SetOut:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from spinecoach import __version__
 from spinecoach.web.deps import ContextDep, UserDep
 from spinecoach.web.schemas import (
+    MAX_ID,
     CheckInIn,
     CheckInOut,
     ErrorOut,
@@ -28,7 +29,14 @@ from spinecoach.web.schemas import (
     Today,
 )
 
-router = APIRouter(prefix="/api", responses={400: {"model": ErrorOut}, 409: {"model": ErrorOut}})
+# The report is one self-contained page: its styles are inline, its charts inline SVG.
+REPORT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="the session's id")]
+
+router = APIRouter(prefix="/api", responses={400: {"model": ErrorOut}, 404: {"model": ErrorOut},
+                                             409: {"model": ErrorOut}})
 
 
 @router.get("/health", tags=["meta"])
@@ -86,19 +94,19 @@ def start_session(user: UserDep) -> SessionOut:
 
 
 @router.get("/sessions/{session_id}", tags=["sessions"])
-def get_session(session_id: int, user: UserDep) -> SessionSummary:
+def get_session(session_id: SessionId, user: UserDep) -> SessionSummary:
     """One session with its sets and check-ins."""
     return user.session(session_id)
 
 
 @router.post("/sessions/{session_id}/manual-sets", tags=["sessions"], status_code=201)
-def manual_set(session_id: int, data: ManualSetIn, user: UserDep) -> SetOut:
+def manual_set(session_id: SessionId, data: ManualSetIn, user: UserDep) -> SetOut:
     """Record a set done without the camera."""
     return user.record_manual_set(session_id, data)
 
 
 @router.post("/sessions/{session_id}/finish", tags=["sessions"])
-def finish_session(session_id: int, user: UserDep) -> SessionSummary:
+def finish_session(session_id: SessionId, user: UserDep) -> SessionSummary:
     """Close a session and return its summary."""
     return user.finish_session(session_id)
 
@@ -107,7 +115,7 @@ def finish_session(session_id: int, user: UserDep) -> SessionSummary:
 def history(
     user: UserDep,
     limit: Annotated[int, Query(ge=1, le=100, description="sessions per page")] = 20,
-    offset: Annotated[int, Query(ge=0, description="newer sessions to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID, description="newer sessions to skip")] = 0,
     days: Annotated[int, Query(ge=1, le=366, description="days the charts cover")] = 28,
 ) -> History:
     """A page of sessions (the newest first page), symptom trends and per-exercise numbers."""
@@ -132,7 +140,8 @@ async def export_csv(user: UserDep) -> Response:
 @router.get("/report.html", tags=["history"], response_class=HTMLResponse)
 async def report_html(user: UserDep) -> HTMLResponse:
     """The one-page clinician report, printable."""
-    return HTMLResponse(await run_in_threadpool(user.report_html))
+    return HTMLResponse(await run_in_threadpool(user.report_html),
+                        headers={"Content-Security-Policy": REPORT_POLICY})
 
 
 @router.get("/report.pdf", tags=["history"], response_class=Response,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+from pathlib import Path, PurePath
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
@@ -10,12 +11,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from spinecoach.errors import InputError
+from spinecoach.files import PRIVATE_FILE_MODE
 from spinecoach.web.deps import ContextDep, UserDep
 from spinecoach.web.jobs import VIDEO_SUFFIXES
 from spinecoach.web.schemas import AnalysisJob, ErrorOut
 
-router = APIRouter(prefix="/api", tags=["media"])
+router = APIRouter(prefix="/api", tags=["media"], responses={
+    400: {"model": ErrorOut}, 404: {"model": ErrorOut}})
 _CHUNK = 1 << 20
+MAX_SHOWN_NAME = 120  # characters of the uploaded file's name kept for messages
 
 
 @router.get("/speech", response_class=Response,
@@ -40,7 +44,8 @@ async def picture(exercise_id: str, ctx: ContextDep, user: UserDep,
 
 async def _save_upload(upload: UploadFile, dest: Path, max_bytes: int) -> None:
     size = 0
-    with dest.open("wb") as out:
+    with open(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE),
+              "wb") as out:
         while chunk := await upload.read(_CHUNK):
             size += len(chunk)
             if size > max_bytes:
@@ -53,22 +58,24 @@ async def _save_upload(upload: UploadFile, dest: Path, max_bytes: int) -> None:
         raise InputError("The file is empty.")
 
 
-@router.post("/analyses", status_code=202)
+@router.post("/analyses", status_code=202, responses={413: {"model": ErrorOut}})
 async def upload_video(
     ctx: ContextDep, user: UserDep,
     video: Annotated[UploadFile, File(description="a video of one exercise, filmed side-on")],
-    exercise_id: Annotated[str, Form()],
+    exercise_id: Annotated[str, Form(min_length=1)],
 ) -> AnalysisJob:
     """Upload a video for analysis; poll ``/api/analyses/{id}`` for progress."""
     user.exercise(exercise_id)
-    suffix = Path(video.filename or "").suffix.lower()
+    name = PurePath(video.filename or "").name[-MAX_SHOWN_NAME:]
+    suffix = PurePath(name).suffix.lower()
     is_video = (video.content_type or "").startswith("video/")
     if suffix not in VIDEO_SUFFIXES and not is_video:
         raise InputError("This file does not look like a video. Please choose an MP4, MOV or "
                          "WebM recording.")
-    dest = ctx.jobs.new_upload_path(suffix or ".video")
+    # the stored name is ours: a known suffix (the decoder may use it) and nothing else
+    dest = ctx.jobs.new_upload_path(suffix if suffix in VIDEO_SUFFIXES else ".video")
     await _save_upload(video, dest, ctx.settings.max_upload_mb << 20)
-    return ctx.jobs.submit(exercise_id, dest)
+    return ctx.jobs.submit(exercise_id, dest, shown_name=name or "the video")
 
 
 @router.get("/analyses/{job_id}")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from spinecoach.web.deps import UserDep
 from spinecoach.web.local_user import LocalUser
+from spinecoach.web.schemas import MAX_ID
+
+SessionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,7 +45,7 @@ def today(request: Request, user: UserDep) -> HTMLResponse:
 
 @router.get("/checkin")
 def checkin(request: Request, user: UserDep, when: str = "before",
-            session: int | None = None) -> HTMLResponse:
+            session: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> HTMLResponse:
     """The check-in before or after a session (with today's safety re-check when due)."""
     recheck = user.questions(False) if when == "before" and user.status().needs_recheck \
         else []
@@ -51,13 +54,13 @@ def checkin(request: Request, user: UserDep, when: str = "before",
 
 
 @router.get("/session/{session_id}")
-def session_hub(request: Request, session_id: int, user: UserDep) -> HTMLResponse:
+def session_hub(request: Request, session_id: SessionId, user: UserDep) -> HTMLResponse:
     """The session in progress: each exercise, with or without the camera."""
     return _page(request, "session.html", title="Your session", today=user.today(),
                  session=user.session(session_id))
 
 
-def _exercise_page(request: Request, template: str, session_id: int, exercise_id: str,
+def _exercise_page(request: Request, template: str, session_id: SessionId, exercise_id: str,
                    user: LocalUser) -> HTMLResponse:
     exercise = user.exercise(exercise_id)
     item = next((i for i in user.today().items if i.exercise.id == exercise_id), None)
@@ -66,19 +69,19 @@ def _exercise_page(request: Request, template: str, session_id: int, exercise_id
 
 
 @router.get("/session/{session_id}/coach/{exercise_id}")
-def coach(request: Request, session_id: int, exercise_id: str, user: UserDep) -> HTMLResponse:
+def coach(request: Request, session_id: SessionId, exercise_id: str, user: UserDep) -> HTMLResponse:
     """Live coaching with the camera."""
     return _exercise_page(request, "coach.html", session_id, exercise_id, user)
 
 
 @router.get("/session/{session_id}/timer/{exercise_id}")
-def timer(request: Request, session_id: int, exercise_id: str, user: UserDep) -> HTMLResponse:
+def timer(request: Request, session_id: SessionId, exercise_id: str, user: UserDep) -> HTMLResponse:
     """The no-camera mode: a timer with spoken counts and manual entry."""
     return _exercise_page(request, "timer.html", session_id, exercise_id, user)
 
 
 @router.get("/summary/{session_id}")
-def summary(request: Request, session_id: int, user: UserDep) -> HTMLResponse:
+def summary(request: Request, session_id: SessionId, user: UserDep) -> HTMLResponse:
     """The session summary."""
     return _page(request, "summary.html", title="Session summary",
                  session=user.session(session_id),

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from typing import Annotated
 
-from fastapi import APIRouter, WebSocket
+from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
 from spinecoach.errors import SafetyBlockError, SpinecoachError
 from spinecoach.web.context import AppContext
 from spinecoach.web.deps import get_context
-from spinecoach.web.live import FramePipeline, LiveCoach
+from spinecoach.web.live import FramePipeline, LiveCoach, log_dropped
 from spinecoach.web.live_protocol import error_message
-from spinecoach.web.schemas import SetIn
+from spinecoach.web.schemas import MAX_ID, SetIn
 
 router = APIRouter()
 
 CLOSE_POLICY = 1008
+CLOSE_TRY_AGAIN = 1013
+BUSY = ("{n} live sessions are already open on this device. Please close another spinecoach "
+        "tab, then start the set again.")
 
 
 async def _open_set(ctx: AppContext, exercise: str, session: int | None) -> int | None:
@@ -26,27 +29,42 @@ async def _open_set(ctx: AppContext, exercise: str, session: int | None) -> int 
         ctx.user.start_set, session, SetIn(exercise_id=exercise, mode="camera"))
 
 
+async def _refuse(websocket: WebSocket, code: str, message: str, close_code: int) -> None:
+    try:
+        await websocket.send_json(error_message(code, message))
+        await websocket.close(close_code)
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        log_dropped(websocket)
+
+
 @router.websocket("/ws/coach")
-async def coach(websocket: WebSocket, exercise: str, session: int | None = None) -> None:
+async def coach(websocket: WebSocket, exercise: str,
+                session: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> None:
     """Coach one set live; see ``docs/websocket.md`` for the protocol."""
     ctx = get_context(websocket)
-    origin = websocket.headers.get("origin")
-    if origin and urlsplit(origin).netloc != websocket.headers.get("host"):
-        await websocket.close(CLOSE_POLICY)  # another web site must not drive the coach
-        return
+    client = websocket.client.host if websocket.client else "unknown"
     await websocket.accept()
+    if not ctx.sockets.acquire(client):
+        await _refuse(websocket, "busy", BUSY.format(n=ctx.sockets.per_client), CLOSE_TRY_AGAIN)
+        return
+    try:
+        await _coach(ctx, websocket, exercise, session)
+    finally:
+        ctx.sockets.release(client)
+
+
+async def _coach(ctx: AppContext, websocket: WebSocket, exercise: str,
+                 session: int | None) -> None:
     try:
         await run_in_threadpool(ctx.user.exercise, exercise)
         set_id = await _open_set(ctx, exercise, session)
         target = await run_in_threadpool(ctx.user.target_hold_s, exercise)
         tracker = await run_in_threadpool(ctx.tracker_factory, exercise, target)
     except SafetyBlockError as exc:
-        await websocket.send_json(error_message("blocked", str(exc)))
-        await websocket.close(CLOSE_POLICY)
+        await _refuse(websocket, "blocked", str(exc), CLOSE_POLICY)
         return
     except SpinecoachError as exc:
-        await websocket.send_json(error_message("bad_request", str(exc)))
-        await websocket.close(CLOSE_POLICY)
+        await _refuse(websocket, "bad_request", str(exc), CLOSE_POLICY)
         return
     pipeline = FramePipeline(exercise_id=exercise, tracker=tracker,
                              estimator_factory=ctx.estimator_factory, decode_jpeg=ctx.decode_jpeg,
@@ -64,4 +82,8 @@ async def coach(websocket: WebSocket, exercise: str, session: int | None = None)
             await live.send({"type": "summary", "set": summary.model_dump() if summary else None,
                              "stopped": None if live.stop is None else {
                                  "code": live.stop.code, "message": live.stop.message}})
-            await websocket.close()
+            if not live.ended:
+                try:
+                    await websocket.close()
+                except (RuntimeError, OSError):
+                    log_dropped(websocket)

@@ -7,21 +7,31 @@ silently changes the public API.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from spinecoach.domain.codes import FaultCode, StopCode
 from spinecoach.session.analysis_report import AnalysisReport
+from spinecoach.session.records import MAX_NOTE_CHARS
+from spinecoach.session.workout import MAX_HOLD_S
 
 LegExtent = Literal["none", "back", "buttock", "thigh", "below_knee", "foot"]
 CheckInWhen = Literal["baseline", "before", "during", "after"]
 SetMode = Literal["camera", "manual", "timer"]
 AnswerValue = bool | int | float | str
+MAX_ID = 2**53 - 1  # ids up to here are exact in JSON numbers (and far below 2**63)
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="a stored record's id")]
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class _In(BaseModel):
+    """A request body: unknown fields are refused, and NaN or infinity is no number."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Health(_Out):
@@ -44,7 +54,7 @@ class Question(_Out):
     choices: dict[str, str] | None = None
 
 
-class ScreeningIn(BaseModel):
+class ScreeningIn(_In):
     """Answers to the screening questionnaire, keyed by question id."""
 
     answers: dict[str, AnswerValue]
@@ -73,11 +83,11 @@ class Status(_Out):
     reasons: list[str] = []
 
 
-class CheckInIn(BaseModel):
+class CheckInIn(_In):
     """A symptom check-in (before or after a session, or the baseline)."""
 
     when: CheckInWhen
-    session_id: int | None = None
+    session_id: Id | None = None
     exercise_id: str | None = Field(None, description="the exercise, for a 'during' check-in")
     back_pain: int = Field(ge=0, le=10)
     leg_pain: int = Field(ge=0, le=10)
@@ -145,22 +155,23 @@ class SessionOut(_Out):
     started_at: str
 
 
-class SetIn(BaseModel):
+class SetIn(_In):
     """Start a set of one exercise within a session."""
 
     exercise_id: str
     mode: SetMode = "camera"
 
 
-class ManualSetIn(BaseModel):
+class ManualSetIn(_In):
     """A set entered by hand (no-camera mode)."""
 
     exercise_id: str
-    reps: int = Field(ge=0, le=200)
-    reps_by_side: dict[str, int] | None = None
-    hold_s: list[float] = Field(default_factory=list, description="seconds of each hold")
+    reps: int = Field(ge=0, le=200, description="reps done (per side for hip hinges)")
+    hold_s: list[Annotated[float, Field(ge=0, le=MAX_HOLD_S)]] = Field(
+        default_factory=list, max_length=200, description="seconds of each hold")
     pain: int | None = Field(None, ge=0, le=10, description="pain during the set, 0-10")
-    note: str | None = Field(None, max_length=500)
+    note: str | None = Field(None, max_length=MAX_NOTE_CHARS,
+                             description="the user's own words about the set, kept with it")
 
 
 class StopOut(_Out):
@@ -183,6 +194,7 @@ class SetOut(_Out):
     faults: list[FaultCode] = []
     stopped: StopOut | None = None
     pain: int | None = None
+    note: str | None = Field(None, description="the note typed with a set done by hand")
 
 
 class SessionSummary(_Out):

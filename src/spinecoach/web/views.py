@@ -65,7 +65,7 @@ def set_out(item: SetHistory) -> SetOut:
         reps_by_side=dict(Counter(rep.side for rep in item.reps if rep.side)), holds_s=holds,
         faults=sorted({f for rep in item.reps for f in rep.faults}),
         stopped=StopOut(code=stop.code, at_s=stop.at_s, message=stop.message) if stop else None,
-        pain=record.pain_during,
+        pain=record.pain_during, note=record.note,
     )
 
 

@@ -29,7 +29,7 @@ TABLES = {
 
 def test_an_empty_database_is_migrated_to_head_on_open(db_settings: Settings) -> None:
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == head_revision() == "0003"
+        assert current_revision(repo.engine) == head_revision() == "0004"
         assert set(inspect(repo.engine).get_table_names()) == TABLES
         with repo.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -39,7 +39,7 @@ def test_an_empty_database_is_migrated_to_head_on_open(db_settings: Settings) ->
 def test_opening_twice_is_harmless(db_settings: Settings) -> None:
     open_repository(db_settings).close()
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0003"
+        assert current_revision(repo.engine) == "0004"
 
 
 def _fill_revision_0001(settings: Settings) -> None:
@@ -81,7 +81,7 @@ def test_a_database_with_data_from_revision_0001_is_upgraded_and_keeps_it(
 ) -> None:
     _fill_revision_0001(db_settings)
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0003"
+        assert current_revision(repo.engine) == "0004"
         user = repo.find_user("old")
         assert user is not None and user.id == 1
         (session,) = repo.sessions(1)
@@ -89,6 +89,7 @@ def test_a_database_with_data_from_revision_0001_is_upgraded_and_keeps_it(
         assert session.started_at == datetime(2026, 10, 1, 8, 30, tzinfo=UTC)
         old_set, typed_in = repo.sets_of(7)
         assert (old_set.mode, typed_in.mode) == (SetMode.CAMERA, SetMode.MANUAL)  # rev 0003
+        assert old_set.note is None and typed_in.note is None  # rev 0004
         (rep,) = repo.repetitions_of(old_set.id or 0)
         assert rep.hold_s == 3.2 and rep.good_form and rep.metrics == {"hip_ext_deg_at_peak": -2.0}
         new = repo.start_session(
@@ -119,7 +120,7 @@ def test_revisions_0003_and_0002_downgrade_cleanly(db_settings: Settings) -> Non
     assert current_revision(engine) == "0001"
     columns = {c["name"] for c in inspect(engine).get_columns("sessions")}
     assert "app_version" not in columns
-    assert "mode" not in {c["name"] for c in inspect(engine).get_columns("sets")}
+    assert not {"mode", "note"} & {c["name"] for c in inspect(engine).get_columns("sets")}
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM repetitions")).scalar_one() == 1
     engine.dispose()
@@ -134,4 +135,4 @@ def test_processes_opening_a_new_database_at_once_wait_for_each_other(
     errors = [child.communicate(timeout=120)[1] for child in children]
     assert [child.returncode for child in children] == [0, 0, 0, 0], errors
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0003"
+        assert current_revision(repo.engine) == "0004"

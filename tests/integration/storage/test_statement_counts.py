@@ -76,7 +76,8 @@ def counted(tmp_path: Path) -> Iterator[Callable[[int], dict[str, int]]]:
             statements.append(statement)
 
         counts: dict[str, int] = {}
-        with TestClient(create_app(settings, repository=repo, clock=clock)) as client:
+        with TestClient(create_app(settings, repository=repo, clock=clock),
+                        base_url="http://localhost") as client:
             client.get("/api/status")
             for name, call in (("history", lambda: client.get("/api/history")),
                                ("today", lambda: client.get("/today")),

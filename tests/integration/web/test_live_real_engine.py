@@ -34,7 +34,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
         raise AssertionError("landmark messages must not need a pose model")
 
     app = create_app(settings, estimator_factory=no_estimator)  # type: ignore[arg-type]
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url="http://localhost") as test_client:
         yield test_client
 
 
@@ -65,7 +65,7 @@ def test_bridge_set_over_websocket_is_counted_and_stored(client: TestClient,
     assert client.post("/api/checkins", json=checkin).status_code == 200
     truth, poses, _ = simulate("bridge", "good", fps=30.0)
     states = []
-    with client.websocket_connect(f"/ws/coach?exercise=bridge&session={sid}") as ws:
+    with client.websocket_connect(f"ws://localhost/ws/coach?exercise=bridge&session={sid}") as ws:
         assert ws.receive_json()["type"] == "ready"
         for t_s, row in zip(poses.t_s, poses.landmarks, strict=True):
             ws.send_text(json.dumps({"type": "landmarks", "t_s": float(t_s),
@@ -126,7 +126,8 @@ def test_pages_render_with_the_real_core(client: TestClient) -> None:
 def _stream(client: TestClient, exercise: str, scenario: str, sid: int) -> tuple[list, dict]:
     truth, poses, _ = simulate(exercise, scenario, fps=30.0)
     states: list[dict] = []
-    with client.websocket_connect(f"/ws/coach?exercise={exercise}&session={sid}") as ws:
+    with client.websocket_connect(
+            f"ws://localhost/ws/coach?exercise={exercise}&session={sid}") as ws:
         assert ws.receive_json()["type"] == "ready"
         for t_s, row in zip(poses.t_s, poses.landmarks, strict=True):
             ws.send_text(json.dumps({"type": "landmarks", "t_s": float(t_s),
@@ -168,10 +169,11 @@ def test_lumbar_arch_stops_the_hip_hinge_set(settings: Settings) -> None:
 
     app = create_app(settings, estimator_factory=replay,
                      decode_jpeg=lambda data: np.zeros((4, 4, 3), dtype=np.uint8))
-    client = TestClient(app)
+    client = TestClient(app, base_url="http://localhost")
     client.post("/api/screening", json={"answers": _all_no(client, True), "full": True})
     sid = client.post("/api/sessions").json()["id"]
-    with client.websocket_connect(f"/ws/coach?exercise=hip-hinge&session={sid}") as ws:
+    with client.websocket_connect(
+            f"ws://localhost/ws/coach?exercise=hip-hinge&session={sid}") as ws:
         ws.receive_json()
         for t_s in poses.t_s:
             ws.send_text(json.dumps({"type": "frame", "t_s": float(t_s)}))

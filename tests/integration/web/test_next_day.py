@@ -32,7 +32,8 @@ def test_recheck_is_due_the_next_day(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
                         speech="browser")
     clock = Clock()
-    client = TestClient(create_app(settings, repository=open_repository(settings), clock=clock))
+    client = TestClient(create_app(settings, repository=open_repository(settings), clock=clock),
+                        base_url="http://localhost")
     client.post("/api/screening", json={"answers": _answers(client, True), "full": True})
     assert client.post("/api/sessions").status_code == 201
     clock.now += timedelta(days=1)

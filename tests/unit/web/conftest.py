@@ -189,7 +189,7 @@ def client(settings: Settings, repo: InMemoryRepository, clock: Clock,
         analyzer=lambda path, ex, progress: three_rep_report(ex),
         picture_renderer=lambda ex, phase: np.full((8, 8, 3), 200, dtype=np.uint8),
     )
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url="http://localhost") as test_client:
         yield test_client
 
 

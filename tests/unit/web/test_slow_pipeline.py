@@ -47,7 +47,8 @@ def test_frames_sent_faster_than_processed_are_dropped(tmp_path: Path) -> None:
         estimator_factory=lambda exercise_id: estimator,
         decode_jpeg=lambda data: np.zeros((4, 4, 3), dtype=np.uint8),
     )
-    with TestClient(app) as client, client.websocket_connect("/ws/coach?exercise=bridge") as ws:
+    with TestClient(app, base_url="http://localhost") as client, client.websocket_connect(
+            "ws://localhost/ws/coach?exercise=bridge") as ws:
         ws.receive_json()
         for i in range(40):
             ws.send_text(json.dumps({"type": "frame", "t_s": i / 30}))

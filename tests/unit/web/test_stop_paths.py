@@ -38,7 +38,8 @@ def _manual(client: TestClient, sid: int, exercise: str, pain: int = 1) -> int:
 
 def _socket_opens(client: TestClient, sid: int, exercise: str) -> str:
     """The first message of a live set: ``ready``, or the ``error`` code."""
-    with client.websocket_connect(f"/ws/coach?exercise={exercise}&session={sid}") as ws:
+    with client.websocket_connect(
+            f"ws://localhost/ws/coach?exercise={exercise}&session={sid}") as ws:
         first = ws.receive_json()
     return str(first["type"] if first["type"] == "ready" else first["code"])
 
@@ -139,7 +140,8 @@ def test_the_daily_recheck_is_required_and_stops_last_one_day(
 
 def test_a_tracker_stop_ends_that_set_only(screened: TestClient) -> None:
     sid = _session(screened)
-    with screened.websocket_connect(f"/ws/coach?exercise=hip-hinge&session={sid}") as ws:
+    with screened.websocket_connect(
+            f"ws://localhost/ws/coach?exercise=hip-hinge&session={sid}") as ws:
         ws.receive_json()
         ws.send_text(json.dumps({"type": "frame", "t_s": 0.5}))
         ws.send_bytes(fake_jpeg(0.05))  # the fake tracker's lumbar_arch stop

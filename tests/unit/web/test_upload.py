@@ -46,3 +46,69 @@ def test_upload_too_large_is_413(client: TestClient) -> None:
     response = client.post("/api/analyses", files=files, data={"exercise_id": "bridge"})
     assert response.status_code == 413
     assert client.get("/api/health").status_code == 200
+
+
+def test_a_name_with_a_very_long_suffix_is_not_a_500(client: TestClient) -> None:
+    files = {"video": ("clip." + "x" * 300, b"\x00" * 1000, "video/mp4")}
+    response = client.post("/api/analyses", files=files, data={"exercise_id": "bridge"})
+    assert response.status_code == 202
+    assert _wait(client, response.json()["id"])["status"] == "done"
+    files = {"video": ("clip." + "x" * 300, b"\x00" * 1000, "application/octet-stream")}
+    response = client.post("/api/analyses", files=files, data={"exercise_id": "bridge"})
+    assert response.status_code == 400
+
+
+def test_errors_name_the_users_file_never_a_server_path(tmp_path) -> None:
+    from spinecoach.errors import InputError
+    from spinecoach.web.jobs import AnalysisJobs
+
+    def analyzer(path, exercise_id, progress):
+        raise InputError(f"cannot read {path}: the file is not a video")
+
+    def crashing(path, exercise_id, progress):
+        raise OSError(2, "No such file or directory", str(path))
+
+    for fails in (analyzer, crashing):
+        jobs = AnalysisJobs(fails, tmp_path / "uploads")
+        path = jobs.new_upload_path(".mp4")
+        path.write_bytes(b"x")
+        job = jobs.submit("bridge", path, shown_name="my squat.mp4")
+        deadline = time.monotonic() + 30
+        while (view := jobs.get(job.id)) is not None and view.status != "failed":
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert view is not None and view.error is not None
+        assert "my squat.mp4" in view.error
+        assert str(tmp_path) not in view.error and "/uploads" not in view.error
+        jobs.shutdown()
+
+
+def test_shutdown_deletes_the_queued_uploads(tmp_path) -> None:
+    import threading
+
+    from spinecoach.web.jobs import AnalysisJobs
+
+    release = threading.Event()
+
+    def slow(path, exercise_id, progress):
+        release.wait(10)
+        raise RuntimeError("stopped")
+
+    jobs = AnalysisJobs(slow, tmp_path / "uploads")
+    for _ in range(5):
+        path = jobs.new_upload_path(".mp4")
+        path.write_bytes(b"x")
+        jobs.submit("bridge", path)
+    jobs.shutdown()
+    release.set()
+    assert list((tmp_path / "uploads").iterdir()) == []
+
+
+def test_start_up_sweeps_what_a_crash_left(tmp_path) -> None:
+    from spinecoach.web.jobs import AnalysisJobs
+
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "left-by-a-crash.mp4").write_bytes(b"x")
+    AnalysisJobs(lambda *a: None, uploads).shutdown()  # type: ignore[arg-type, return-value]
+    assert list(uploads.iterdir()) == []

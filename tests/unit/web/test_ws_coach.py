@@ -36,7 +36,7 @@ def _bridge_reps(ws, n: int, fps: float = 10.0, hold_s: float = 3.0) -> list[dic
 def test_ready_then_states_with_reps_and_holds(screened: TestClient,
                                                user: LocalUser) -> None:
     sid = screened.post("/api/sessions").json()["id"]
-    with screened.websocket_connect(f"/ws/coach?exercise=bridge&session={sid}") as ws:
+    with screened.websocket_connect(f"ws://localhost/ws/coach?exercise=bridge&session={sid}") as ws:
         ready = ws.receive_json()
         assert ready["type"] == "ready" and ready["target_hold_s"] == 3.0
         states = _bridge_reps(ws, 2)
@@ -56,21 +56,21 @@ def test_ready_then_states_with_reps_and_holds(screened: TestClient,
 
 
 def test_timing_comes_from_t_s_not_arrival(screened: TestClient) -> None:
-    with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
+    with screened.websocket_connect("ws://localhost/ws/coach?exercise=bridge") as ws:
         ws.receive_json()
         states = _bridge_reps(ws, 1, fps=100.0, hold_s=5.0)
     assert max(s["hold_s"] for s in states) == pytest.approx(5.0, abs=0.02)
 
 
 def test_untracked_frames_have_no_landmarks_and_no_cue(screened: TestClient) -> None:
-    with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
+    with screened.websocket_connect("ws://localhost/ws/coach?exercise=bridge") as ws:
         ws.receive_json()
         state = _send_frame(ws, 0.0, None)
     assert state["tracking"] == "lost" and state["landmarks"] is None and state["cue"] is None
 
 
 def test_client_landmarks_message(screened: TestClient) -> None:
-    with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
+    with screened.websocket_connect("ws://localhost/ws/coach?exercise=bridge") as ws:
         ws.receive_json()
         points = [[0.5, 0.5, 0.0, 0.9]] * 33
         ws.send_text(json.dumps({"type": "landmarks", "t_s": 1.0, "landmarks": points}))
@@ -84,7 +84,7 @@ def test_client_landmarks_message(screened: TestClient) -> None:
 ])
 def test_malformed_messages_get_an_error_and_the_socket_stays_open(
         screened: TestClient, message: str) -> None:
-    with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
+    with screened.websocket_connect("ws://localhost/ws/coach?exercise=bridge") as ws:
         ws.receive_json()
         ws.send_text(message)
         error = ws.receive_json()
@@ -93,7 +93,7 @@ def test_malformed_messages_get_an_error_and_the_socket_stays_open(
 
 
 def test_binary_without_header_and_bad_jpeg(screened: TestClient) -> None:
-    with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
+    with screened.websocket_connect("ws://localhost/ws/coach?exercise=bridge") as ws:
         ws.receive_json()
         ws.send_bytes(b"\xff\xd8junk")
         assert ws.receive_json()["code"] == "bad_frame"
@@ -106,7 +106,8 @@ def test_binary_without_header_and_bad_jpeg(screened: TestClient) -> None:
 def test_stop_rule_ends_the_set_and_is_recorded(screened: TestClient,
                                                 user: LocalUser) -> None:
     sid = screened.post("/api/sessions").json()["id"]
-    with screened.websocket_connect(f"/ws/coach?exercise=hip-hinge&session={sid}") as ws:
+    with screened.websocket_connect(
+            f"ws://localhost/ws/coach?exercise=hip-hinge&session={sid}") as ws:
         ws.receive_json()
         _send_frame(ws, 0.0, DOWN)
         state = _send_frame(ws, 0.1, 0.05)
@@ -121,7 +122,7 @@ def test_closed_socket_keeps_recorded_reps(screened: TestClient,
                                            user: LocalUser,
                                            estimators: list) -> None:
     sid = screened.post("/api/sessions").json()["id"]
-    with screened.websocket_connect(f"/ws/coach?exercise=bridge&session={sid}") as ws:
+    with screened.websocket_connect(f"ws://localhost/ws/coach?exercise=bridge&session={sid}") as ws:
         ws.receive_json()
         _bridge_reps(ws, 1)
     assert user.session(sid).sets[0].reps == 1
@@ -136,7 +137,7 @@ def test_blocked_user_gets_a_blocked_error(client: TestClient) -> None:
     client.post("/api/screening", json={"answers": clear_answers(client)})
     sid = client.post("/api/sessions").json()["id"]
     client.post("/api/screening", json={"answers": clear_answers(client, saddle_numbness=True)})
-    with client.websocket_connect(f"/ws/coach?exercise=bridge&session={sid}") as ws:
+    with client.websocket_connect(f"ws://localhost/ws/coach?exercise=bridge&session={sid}") as ws:
         error = ws.receive_json()
         assert error["code"] == "blocked"
         with pytest.raises(WebSocketDisconnect):
@@ -144,13 +145,13 @@ def test_blocked_user_gets_a_blocked_error(client: TestClient) -> None:
 
 
 def test_unknown_exercise_is_refused(screened: TestClient) -> None:
-    with screened.websocket_connect("/ws/coach?exercise=handstand") as ws:
+    with screened.websocket_connect("ws://localhost/ws/coach?exercise=handstand") as ws:
         assert ws.receive_json()["code"] == "bad_request"
 
 
 def test_stale_frames_are_dropped_not_queued(screened: TestClient,
                                              estimators: list) -> None:
-    with screened.websocket_connect("/ws/coach?exercise=bridge") as ws:
+    with screened.websocket_connect("ws://localhost/ws/coach?exercise=bridge") as ws:
         ws.receive_json()
         for i in range(50):
             ws.send_text(json.dumps({"type": "frame", "t_s": i / 30}))
@@ -166,11 +167,11 @@ def test_stale_frames_are_dropped_not_queued(screened: TestClient,
 
 def test_another_origin_is_refused(screened: TestClient) -> None:
     with pytest.raises(WebSocketDisconnect):
-        with screened.websocket_connect("/ws/coach?exercise=bridge",
+        with screened.websocket_connect("ws://localhost/ws/coach?exercise=bridge",
                                         headers={"origin": "http://evil.example"}) as ws:
             ws.receive_json()
-    with screened.websocket_connect("/ws/coach?exercise=bridge",
-                                    headers={"origin": "http://testserver"}) as ws:
+    with screened.websocket_connect("ws://localhost/ws/coach?exercise=bridge",
+                                    headers={"origin": "http://localhost"}) as ws:
         assert ws.receive_json()["type"] == "ready"
 
 
@@ -197,8 +198,8 @@ def test_a_broken_pose_model_ends_the_set_with_a_message(tmp_path, repo,
         app = create_app(settings, repository=repo, tracker_factory=tracker_factory,
                          estimator_factory=factory,
                          decode_jpeg=lambda data: np.zeros((4, 4, 3), dtype=np.uint8))
-        with TestClient(app) as client, client.websocket_connect(
-                "/ws/coach?exercise=bridge") as ws:
+        with TestClient(app, base_url="http://localhost") as client, client.websocket_connect(
+                "ws://localhost/ws/coach?exercise=bridge") as ws:
             ws.receive_json()
             ws.send_text(json.dumps({"type": "frame", "t_s": 0.0}))
             ws.send_bytes(b"\xff\xd8")
@@ -206,3 +207,50 @@ def test_a_broken_pose_model_ends_the_set_with_a_message(tmp_path, repo,
             assert error["type"] == "error" and error["code"] == code
             assert ws.receive_json()["type"] == "summary"
             assert client.get("/api/health").status_code == 200
+
+
+def test_live_sockets_per_client_are_capped(screened: TestClient) -> None:
+    from contextlib import ExitStack
+
+    from spinecoach.web.live_protocol import MAX_SOCKETS_PER_CLIENT
+
+    url = "ws://localhost/ws/coach?exercise=bridge"
+    with ExitStack() as stack:
+        for _ in range(MAX_SOCKETS_PER_CLIENT):
+            ws = stack.enter_context(screened.websocket_connect(url))
+            assert ws.receive_json()["type"] == "ready"
+        with screened.websocket_connect(url) as extra:
+            refused = extra.receive_json()
+            assert refused["type"] == "error" and refused["code"] == "busy"
+            assert "close another spinecoach tab" in refused["message"]
+            with pytest.raises(WebSocketDisconnect) as closed:
+                extra.receive_json()
+            assert closed.value.code == 1013
+    with screened.websocket_connect(url) as ws:  # closed sockets are given back
+        assert ws.receive_json()["type"] == "ready"
+
+
+def test_a_dropped_client_is_one_calm_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+    import logging
+
+    from starlette.datastructures import Address
+    from starlette.websockets import WebSocketState
+
+    from spinecoach.web.live import LiveCoach
+
+    class Gone:
+        application_state = WebSocketState.CONNECTED
+        client = Address("127.0.0.1", 50000)
+
+        async def send_json(self, message: object) -> None:
+            raise OSError("connection reset")
+
+    coach = LiveCoach(Gone(), pipeline=None)  # type: ignore[arg-type]
+    with caplog.at_level(logging.INFO, logger="spinecoach.web.live"):
+        asyncio.run(coach.send({"type": "state"}))
+        asyncio.run(coach.send({"type": "state"}))
+    assert coach.ended
+    assert [r.getMessage() for r in caplog.records] == [
+        "live coaching: 127.0.0.1:50000 went away; the set keeps what was already counted"]
+    assert all(r.exc_info is None for r in caplog.records)

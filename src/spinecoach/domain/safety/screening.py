@@ -97,12 +97,21 @@ def parse_answer(question: Question, value: object) -> AnswerValue:
 
 
 def _parse_number(question: Question, value: object) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InputError(f"{question.id}: expected a number, got {value!r}")
+    if (isinstance(value, bool) or not isinstance(value, int | float)
+            or (isinstance(value, float) and not math.isfinite(value))):
+        raise InputError(f"{question.id}: expected a number, got {_shown(value)}")
     low, high = question.min, question.max
     if (low is not None and value < low) or (high is not None and value > high):
-        raise InputError(f"{question.id}: expected a number from {low:g} to {high:g}, got {value}")
+        raise InputError(f"{question.id}: expected a number from {low:g} to {high:g}, "
+                         f"got {_shown(value)}")
     return value
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    """A value for a message, cut short (an integer of 400 digits is not worth echoing)."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**limit \
+        else "a number too large to be an answer"
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def is_positive(question: Question, answers: Mapping[str, AnswerValue]) -> bool:

@@ -1,0 +1,30 @@
+"""``spinecoach serve`` stays on this computer unless told, explicitly, to do otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from spinecoach.cli import main
+from spinecoach.cli.serve_cmd import check_local_only, is_loopback
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "my-laptop.lan"])
+def test_a_network_host_is_refused_in_one_line(host: str, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path) -> None:
+    monkeypatch.setenv("SPINECOACH_DATA_DIR", str(tmp_path))
+    assert main(["serve", "--no-browser", "--host", host]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "no accounts yet" in err and "--allow-network-without-accounts" in err
+    assert not (tmp_path / "spinecoach.db").exists()  # refused before anything started
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
+def test_loopback_hosts_need_no_flag(host: str) -> None:
+    assert is_loopback(host)
+    check_local_only(host, allowed=False)
+
+
+def test_the_explicit_flag_allows_a_network_host() -> None:
+    check_local_only("0.0.0.0", allowed=True)
