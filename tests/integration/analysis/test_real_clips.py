@@ -17,7 +17,7 @@ from spinecoach.compose import analyze_file
 
 BENCH = Path(__file__).resolve().parents[3] / "bench"
 sys.path.insert(0, str(BENCH))
-from corpus import real_clips  # noqa: E402
+from corpus import real_clips as split_clips  # noqa: E402
 from real_clips import DATA, REAL_CLIPS, measured  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
@@ -29,7 +29,7 @@ KNOWN_MISSES: dict[str, str] = {  # file name -> why (mirrored in BENCHMARKS.md)
     "wongfit_plank_stock.mp4": "about 11.7 s of 16.8 s: the oblique first 2.8 s are not judged "
     "side-on and the hold breaks for 2 s after the feet leave the frame (moving camera)",
 }
-TUNING = set(real_clips("tuning"))
+TUNING = set(split_clips("tuning"))
 SCORED = [
     pytest.param(c, id=Path(c.path).stem, marks=(
         [pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[Path(c.path).name])]
