@@ -23,6 +23,7 @@ import numpy as np
 
 from spinecoach.compose import DEFAULT_MAX_FPS, default_estimator, needs_mask
 from spinecoach.domain.pose import PoseFrame
+from spinecoach.pose.mediapipe_estimator import REVISION
 
 BENCH = Path(__file__).resolve().parent
 CACHE = Path(os.environ.get("SPINECOACH_BENCH_CACHE", "/tmp/spinecoach-bench"))
@@ -45,10 +46,12 @@ def _mediapipe_version() -> str:
     return version("mediapipe")
 
 
-def _key(path: Path, segmentation: bool, max_fps: float) -> str:
+def _key(path: Path, segmentation: bool, max_fps: float, revision: str = REVISION) -> str:
     st = path.stat()
     text = f"{path.name}|{st.st_size}|{st.st_mtime_ns}|{segmentation}|{max_fps}|" \
            f"{_mediapipe_version()}"
+    if revision:  # the first estimator had no revision; its keys stay valid
+        text += f"|{revision}"
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
@@ -84,7 +87,27 @@ def _estimate(path: Path, segmentation: bool, max_fps: float) -> dict[str, Any]:
 
 def _cache_file(path: Path, exercise: str, max_fps: float) -> Path:
     seg = needs_mask(exercise)
-    return CACHE / f"poses-{path.stem}-{_key(path, seg, max_fps)}.npz"
+    cached = CACHE / f"poses-{path.stem}-{_key(path, seg, max_fps)}.npz"
+    if not cached.exists():
+        _adopt_unchanged(CACHE / f"poses-{path.stem}-{_key(path, seg, max_fps, '')}.npz",
+                         cached)
+    return cached
+
+
+def _adopt_unchanged(before: Path, cached: Path) -> None:
+    """Reuse a stream of the estimator before the crop search when it cannot differ.
+
+    The crop search (``REVISION`` "crops-1") only acts on a frame where the whole picture
+    shows nobody; on a stream with a person on every frame it makes exactly the same graph
+    calls in the same order, so the landmarks are bit-for-bit the same.  Such streams are
+    linked under the new key; any other is recomputed.
+    """
+    if REVISION != "crops-1" or not before.exists():
+        return
+    with np.load(before, allow_pickle=True) as z:
+        found_everywhere = not np.isnan(z["landmarks"][:, 0, 0]).any()
+    if found_everywhere:
+        os.link(before, cached)
 
 
 def is_cached(path: Path, exercise: str, max_fps: float = DEFAULT_MAX_FPS) -> bool:

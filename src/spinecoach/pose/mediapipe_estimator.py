@@ -20,6 +20,20 @@ blank frame; the next landmarks are bit-for-bit those of a freshly built graph (
 this), which is what lets pose run on chunks of a video in several processes with results
 that do not depend on how many (see :mod:`spinecoach.pose.stream`).
 
+Small people: BlazePose's person detector sees the whole picture shrunk to 224x224, so a
+person far from the camera, or lying across a portrait picture, is often never found (one
+rendered plank in portrait was missed on every frame), although the landmark model handles
+them well once it has a region.  With ``search_crops=True`` (the default), a frame on which
+the whole picture shows nobody is tried again on one square crop (the candidates, in turn,
+frame after frame: the short side's square at the middle, start and end of the long side,
+then squares of three quarters of the short side at the same places).  Once a crop finds the
+person, the following frames are processed in that crop, where the graph tracks as usual,
+until the person is lost there; then the whole picture is tried again.  Landmarks and masks
+are mapped back to the whole picture.  While the person is found on the whole picture nothing
+changes: results are bit-for-bit those without the search, and the search costs one extra
+inference on a frame without a person.  :data:`REVISION` names the estimator's behaviour, so
+caches of its output can tell when it changed.
+
 The model's C++ start-up chatter (TFLite's "Created TensorFlow Lite XNNPACK delegate", absl
 warnings) is written straight to file descriptor 2.  With ``quiet=True`` (the default) stderr
 is pointed at ``/dev/null`` while the graph starts (construction, which runs one blank warm-up
@@ -47,12 +61,40 @@ from spinecoach.errors import MissingExtraError
 from spinecoach.session.ports import ClosedOnExit, FrameSource, Image, PoseEstimator
 
 __all__ = [
-    "MediaPipeEstimator", "estimate_source", "shrink_image", "shrunk_size", "to_sequence",
+    "REVISION", "MediaPipeEstimator", "estimate_source", "search_windows", "shrink_image",
+    "shrunk_size", "to_sequence",
 ]
 
 INSTALL_HINT = "pip install 'mediapipe==0.10.14'"
 DEFAULT_MAX_SIDE_PX = 1280
 _BLANK = np.zeros((64, 64, 3), dtype=np.uint8)
+REVISION = "crops-1"  # changes whenever the estimator's output for a given picture changes
+# Crop sides tried when the whole picture shows nobody, as fractions of its short side.
+_CROP_FRACTIONS = (1.0, 0.75)
+
+Window = tuple[int, int, int]  # x0, y0, side of a square crop, in the picture's pixels
+
+
+def search_windows(width: int, height: int) -> list[Window]:
+    """The square crops tried, in order, when a ``width`` x ``height`` picture shows nobody.
+
+    For each side in :data:`_CROP_FRACTIONS` (of the short side): the middle of the long side,
+    then its start and its end, each centred on the short side.  Crops equal to the whole
+    picture and repeats are left out.
+    """
+    short = min(width, height)
+    out: list[Window] = []
+    for fraction in _CROP_FRACTIONS:
+        side = max(1, round(short * fraction))
+        span_x, span_y = width - side, height - side
+        along_x = width >= height
+        for where in (0.5, 0.0, 1.0):
+            x0 = round(span_x * (where if along_x else 0.5))
+            y0 = round(span_y * (0.5 if along_x else where))
+            window = (x0, y0, side)
+            if (side, side) != (width, height) and window not in out:
+                out.append(window)
+    return out
 
 
 def _import_mediapipe_pose(lean: bool = False) -> Any:
@@ -192,6 +234,9 @@ class MediaPipeEstimator(ClosedOnExit):
     lean_import
         Import MediaPipe's pose solution alone (see :func:`_import_mediapipe_pose`); for
         processes that do nothing but pose estimation.
+    search_crops
+        Look for a person the whole picture misses in square crops (see the module
+        docstring).
 
     Raises
     ------
@@ -211,6 +256,7 @@ class MediaPipeEstimator(ClosedOnExit):
         max_side_px: int | None = DEFAULT_MAX_SIDE_PX,
         quiet: bool = True,
         lean_import: bool = False,
+        search_crops: bool = True,
     ) -> None:
         _check_options(mask_scale, min_detection_confidence, min_tracking_confidence, max_side_px)
         mp_pose = _import_mediapipe_pose(lean_import)
@@ -232,6 +278,9 @@ class MediaPipeEstimator(ClosedOnExit):
             # blank frame waits for them, so the chatter falls inside the quiet window.
             self._model.process(_BLANK)
         self._tracking = False
+        self._search_crops = search_crops
+        self._window: Window | None = None  # the crop the person is tracked in, if any
+        self._next_candidate = 0  # which search window the next empty frame tries
 
     @property
     def segmentation(self) -> bool:
@@ -273,15 +322,62 @@ class MediaPipeEstimator(ClosedOnExit):
             )
         width, height = full_size or (int(image.shape[1]), int(image.shape[0]))
         pixels = shrink_image(np.ascontiguousarray(image), self._max_side_px)
-        with _quiet_stderr(self._quiet_pending):
-            results = self._model.process(pixels)
-        self._quiet_pending = False
+        px_h, px_w = pixels.shape[:2]
+        results, window = None, self._window
+        if window is not None:  # the person was last seen in this crop
+            results = self._process(_crop(pixels, window))
+            if results.pose_landmarks is None:
+                self._window = window = None
+        if window is None:
+            results = self._process(pixels)
+            candidates = search_windows(px_w, px_h) if self._search_crops else []
+            if results.pose_landmarks is None and candidates:
+                tried = candidates[self._next_candidate % len(candidates)]
+                self._next_candidate += 1
+                in_crop = self._process(_crop(pixels, tried))
+                if in_crop.pose_landmarks is not None:
+                    results, self._window = in_crop, tried
+                    window = tried
+        assert results is not None
         self._tracking = results.pose_landmarks is not None
         landmarks = _landmarks_array(results.pose_landmarks)
+        if window is not None and self._tracking:
+            landmarks = _uncrop_landmarks(landmarks, window, px_w, px_h)
         mask = None
         if self._segmentation and results.segmentation_mask is not None:
-            mask = self._scale_mask(results.segmentation_mask, width, height)
+            if window is None:
+                mask = self._scale_mask(results.segmentation_mask, width, height)
+            else:
+                mask = self._uncrop_mask(results.segmentation_mask, window, px_w, px_h,
+                                         width, height)
         return PoseFrame(float(t_s), landmarks, width, height, mask)
+
+    def _process(self, pixels: Image) -> Any:
+        """One run of the graph (quiet on the first one, see the module docstring)."""
+        with _quiet_stderr(self._quiet_pending):
+            results = self._model.process(np.ascontiguousarray(pixels))
+        self._quiet_pending = False
+        return results
+
+    def _uncrop_mask(
+        self, mask: NDArray[np.float32], window: Window, px_w: int, px_h: int,
+        width: int, height: int,
+    ) -> NDArray[np.float32]:
+        """The crop's mask placed in an empty mask of the whole picture (scaled as usual)."""
+        full = np.zeros((max(1, round(height * self._mask_scale)),
+                         max(1, round(width * self._mask_scale))), np.float32)
+        x0, y0, side = window
+        fx, fy = full.shape[1] / px_w, full.shape[0] / px_h
+        left, top = round(x0 * fx), round(y0 * fy)
+        right = min(full.shape[1], round((x0 + side) * fx))
+        bottom = min(full.shape[0], round((y0 + side) * fy))
+        if right > left and bottom > top:
+            import cv2
+
+            part = cv2.resize(np.asarray(mask, np.float32), (right - left, bottom - top),
+                              interpolation=cv2.INTER_AREA)
+            full[top:bottom, left:right] = part
+        return full
 
     def reset_tracking(self) -> None:
         """Forget the previous frame's region of interest: the next frame re-detects the person.
@@ -300,6 +396,8 @@ class MediaPipeEstimator(ClosedOnExit):
         if self._tracking:
             self._model.process(_BLANK)
             self._tracking = False
+        self._window = None
+        self._next_candidate = 0
 
     def _scale_mask(
         self, mask: NDArray[np.float32], width: int, height: int
@@ -319,6 +417,27 @@ class MediaPipeEstimator(ClosedOnExit):
         if self._model is not None:
             self._model.close()
             self._model = None
+
+
+def _crop(pixels: Image, window: Window) -> Image:
+    x0, y0, side = window
+    return pixels[y0:y0 + side, x0:x0 + side]
+
+
+def _uncrop_landmarks(
+    landmarks: NDArray[np.float64], window: Window, px_w: int, px_h: int
+) -> NDArray[np.float64]:
+    """Landmarks normalised to a crop, normalised to the whole picture instead.
+
+    x and y are shifted and scaled; z, which MediaPipe scales like x, is scaled by the crop's
+    width over the picture's; visibility is unchanged.
+    """
+    x0, y0, side = window
+    out = landmarks.copy()
+    out[:, 0] = (x0 + landmarks[:, 0] * side) / px_w
+    out[:, 1] = (y0 + landmarks[:, 1] * side) / px_h
+    out[:, 2] = landmarks[:, 2] * side / px_w
+    return out
 
 
 def _landmarks_array(pose_landmarks: Any) -> NDArray[np.float64]:
