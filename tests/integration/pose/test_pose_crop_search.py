@@ -35,7 +35,8 @@ def clip() -> tuple[list[np.ndarray], np.ndarray, np.ndarray, list[np.ndarray]]:
 
 def _estimate(frames: list[np.ndarray], t_s: np.ndarray, **options: bool) -> np.ndarray:
     with MediaPipeEstimator(**options) as estimator:
-        return np.stack([estimator.estimate(f, float(t)).landmarks for f, t in zip(frames, t_s)])
+        poses = [estimator.estimate(f, float(t)) for f, t in zip(frames, t_s, strict=True)]
+    return np.stack([p.landmarks for p in poses])
 
 
 def test_the_whole_picture_alone_finds_nobody(clip) -> None:  # type: ignore[no-untyped-def]
@@ -62,7 +63,7 @@ def test_a_crop_mask_lands_on_the_true_silhouette(clip) -> None:  # type: ignore
     frames, t_s, _, true_masks = clip
     ious = []
     with MediaPipeEstimator(segmentation=True, mask_scale=0.25) as estimator:
-        for frame, t, true_mask in zip(frames, t_s, true_masks):
+        for frame, t, true_mask in zip(frames, t_s, true_masks, strict=True):
             pose = estimator.estimate(frame, float(t))
             if pose.mask is None or not np.isfinite(pose.landmarks[0, 0]):
                 continue
