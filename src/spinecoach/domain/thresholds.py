@@ -30,6 +30,7 @@ class SignalThresholds(_Frozen):
     max_gap_s: float = Field(ge=0, le=2)
     outside_margin: float = Field(ge=0, le=0.5)
     cut_jump: float = Field(gt=0, le=2)
+    keep_visibility: float = Field(ge=0, le=1)
 
 
 class ViewThresholds(_Frozen):

@@ -14,24 +14,33 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from spinecoach.domain.pose import FloatArray
 from spinecoach.domain.thresholds import SignalThresholds
 
 
 def gate_by_visibility(
-    landmarks: FloatArray, min_visibility: float, outside_margin: float
+    landmarks: FloatArray, min_visibility: float, outside_margin: float,
+    seen: NDArray[np.bool_] | None = None, keep_visibility: float | None = None,
 ) -> FloatArray:
     """Return a copy of a (33, 4) pose with x, y, z set to NaN where visibility is too low.
 
     Landmarks further than ``outside_margin`` (normalised units) outside the image are gated
-    too: BlazePose invents them.
+    too: BlazePose invents them.  With ``seen`` (the landmarks let through on the previous
+    frame) and ``keep_visibility``, a landmark already seen stays in down to the lower
+    ``keep_visibility`` (hysteresis): BlazePose's visibility of a joint can sag for seconds
+    while its position holds (a leg in a plank filmed from near the floor), and tracking must
+    not switch off in the middle of the movement it is watching.
     """
     out = landmarks.copy()
     x, y, v = out[:, 0], out[:, 1], out[:, 3]
     lo, hi = -outside_margin, 1.0 + outside_margin
+    limit: FloatArray | float = min_visibility
+    if seen is not None and keep_visibility is not None:
+        limit = np.where(seen, min(keep_visibility, min_visibility), min_visibility)
     with np.errstate(invalid="ignore"):
-        bad = (v < min_visibility) | (x < lo) | (x > hi) | (y < lo) | (y > hi)
+        bad = (v < limit) | (x < lo) | (x > hi) | (y < lo) | (y > hi)
     bad |= ~np.isfinite(x)
     out[bad, :3] = np.nan
     return out

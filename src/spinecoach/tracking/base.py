@@ -24,7 +24,7 @@ import numpy as np
 
 from spinecoach.domain.codes import FaultCode
 from spinecoach.domain.exercises.spec import ExerciseSpec
-from spinecoach.domain.landmarks import Landmark, Side
+from spinecoach.domain.landmarks import N_LANDMARKS, Landmark, Side
 from spinecoach.domain.pose import FloatArray, PoseFrame
 from spinecoach.domain.thresholds import EngineThresholds, engine_thresholds
 from spinecoach.signals.filters import LandmarkSmoother, gate_by_visibility
@@ -105,6 +105,7 @@ class ExerciseTracker:
         timing = spec.timing
         self.target_hold_s = target_hold_s
         self.smoother = LandmarkSmoother.from_thresholds(self.th.signals)
+        self._seen = np.zeros(N_LANDMARKS, dtype=bool)  # landmarks let through last frame
         self.side = Side.LEFT
         self.cues = CueLimiter(timing.cue_cooldown_s)
         self.hold = HoldTimer(timing.hold_grace_s)
@@ -193,7 +194,9 @@ class ExerciseTracker:
         self._prev_frame_t_s = t_s
         self.mask = frame.mask
         gated = gate_by_visibility(frame.landmarks, self.spec.timing.min_visibility,
-                                   self.th.signals.outside_margin)
+                                   self.th.signals.outside_margin, self._seen,
+                                   self.th.signals.keep_visibility)
+        self._seen = np.isfinite(gated[:, 0])
         self._detect_cut(gated)
         xy = self.smoother.update(gated[:, :2], t_s)
         smoothed = gated.copy()
@@ -235,6 +238,7 @@ class ExerciseTracker:
                 jump = float(np.abs(trunk[both] - self._prev_trunk[both]).mean()) / torso
                 if jump > self.th.signals.cut_jump:
                     self.smoother.reset()
+                    self._seen[:] = False  # a new view: each joint must be seen clearly again
                     self.on_cut()
         self._prev_trunk = trunk
 

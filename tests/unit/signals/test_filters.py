@@ -47,3 +47,20 @@ def test_gaps_are_held_up_to_the_limit_then_nan():
     assert held[7, 0] == 0.4
     gone = smoother.update(missing, 0.35)
     assert np.isnan(gone[7, 0]) and gone[8, 0] == 0.4
+
+
+def test_a_joint_already_seen_stays_in_while_its_visibility_sags() -> None:
+    import numpy as np
+
+    from spinecoach.signals.filters import gate_by_visibility
+
+    pose = np.full((33, 4), 0.5)
+    pose[:, 3] = 0.9
+    pose[25, 3] = 0.25  # a knee whose visibility sagged
+    seen = np.ones(33, dtype=bool)
+    kept = gate_by_visibility(pose, 0.5, 0.02, seen, 0.2)
+    assert np.isfinite(kept[25, 0])
+    fresh = gate_by_visibility(pose, 0.5, 0.02, np.zeros(33, dtype=bool), 0.2)
+    assert np.isnan(fresh[25, 0])  # not seen before: it must first be seen clearly
+    pose[25, 3] = 0.1
+    assert np.isnan(gate_by_visibility(pose, 0.5, 0.02, seen, 0.2)[25, 0])
