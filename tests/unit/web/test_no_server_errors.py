@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from spinecoach.settings import Settings
 from spinecoach.web.app import create_app
+from spinecoach.web.testing import sign_in_by_link
 
 from .conftest import clear_answers
 
@@ -27,6 +28,7 @@ def sql_client(tmp_path: Path) -> Iterator[TestClient]:
     """The app on a real SQLite file, where an id over 2**63 - 1 cannot even be bound."""
     app = create_app(Settings(data_dir=tmp_path, speech="browser"))
     with TestClient(app, base_url="http://localhost") as client:
+        sign_in_by_link(client)
         yield client
 
 
