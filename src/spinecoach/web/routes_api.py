@@ -141,7 +141,13 @@ async def export_csv(user: UserDep) -> Response:
         "Content-Disposition": 'attachment; filename="spinecoach-export.zip"'})
 
 
-@router.get("/report.html", tags=["history"], response_class=HTMLResponse)
+# an HTML route's errors are still JSON (FastAPI would document them as text/html)
+_JSON_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorOut, "content": {"application/json": {}}} for code in (400, 401, 403, 404)}
+
+
+@router.get("/report.html", tags=["history"], response_class=HTMLResponse,
+            responses=_JSON_ERRORS)
 async def report_html(user: UserDep) -> HTMLResponse:
     """The one-page clinician report, printable."""
     return HTMLResponse(await run_in_threadpool(user.report_html),

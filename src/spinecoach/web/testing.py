@@ -34,3 +34,28 @@ def sign_in_by_link(client: Any, name: str | None = None) -> str:
         raise AssertionError(f"no CSRF token on the page: {page.text[:300]}")
     client.headers[CSRF_HEADER] = found.group(1)
     return found.group(1)
+
+
+SIGNIN_LINK = re.compile(r"https?://\S+/signin\?token=[\w-]+")
+
+
+def find_signin_link(text: str) -> str | None:
+    """The one-time sign-in link ``spinecoach serve`` printed in ``text``, if any."""
+    found = SIGNIN_LINK.search(text)
+    return found.group(0) if found else None
+
+
+def http_client_signed_in(link: str) -> Any:
+    """An ``httpx.Client`` for a real server, signed in by opening its one-time ``link``."""
+    import httpx
+
+    base = link.split("/signin", 1)[0]
+    client = httpx.Client(base_url=base, timeout=60)
+    response = client.get(link, follow_redirects=False)
+    if response.status_code != 303:
+        raise AssertionError(f"the sign-in link did not sign in: {response.status_code}")
+    found = _CSRF_META.search(client.get("/history").text)
+    if found is None:
+        raise AssertionError("no CSRF token on the page")
+    client.headers[CSRF_HEADER] = found.group(1)
+    return client
