@@ -139,3 +139,33 @@ def test_a_password_signs_in_and_another_site_gets_nothing(
     kim = repo.find_user("kim")
     assert kim is not None and repo.sessions(kim.id or 0) == []  # nothing was started
     repo.close()
+
+
+def test_a_clinician_reads_a_linked_patients_progress_and_cannot_change_it(
+        server: Server, shots) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    server.run_cli("users", "add", "dr-lee", "--role", "clinician")
+    server.run_cli("users", "link", "me", "dr-lee")
+    with sync_playwright() as p:
+        browser = launch(p, [])
+        page = browser.new_page(viewport={"width": 1000, "height": 800})
+        page.goto(server.new_link("dr-lee"))
+        page.wait_for_url(re.compile(r"/patients$"))
+        shots(page, "1-patients")
+        page.click("table.patients >> text=Progress")
+        page.wait_for_url(re.compile(r"/history\?patient=\d+$"))
+        page.wait_for_selector("#calendar span")  # /api/history?patient=... answered
+        days = page.locator("#calendar span").count()
+        report = page.get_attribute("#report-link", "href") or ""
+        shots(page, "2-patient-progress")
+        change = page.evaluate("""async () => {
+          const csrf = document.querySelector('meta[name="csrf-token"]').content;
+          const r = await fetch('/api/sessions?patient=1', {method: 'POST',
+                                headers: {'X-CSRF-Token': csrf}});
+          return [r.status, (await r.json()).detail];
+        }""")
+        browser.close()
+    assert days == 28
+    assert report == "/api/report.pdf?patient=1"
+    assert change == [403, "A clinician can read a patient's record but not change it."]

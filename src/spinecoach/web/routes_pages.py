@@ -98,8 +98,9 @@ def summary(request: Request, session_id: SessionId, user: UserDep) -> HTMLRespo
 
 @router.get("/history")
 def history(request: Request, user: UserDep) -> HTMLResponse:
-    """History with charts; data comes from ``/api/history``."""
-    return _page(request, "history.html", title="Your progress")
+    """History with charts; data comes from ``/api/history`` (a clinician's: ``?patient=``)."""
+    who = f"?patient={user.user_id}" if user.read_only else ""
+    return _page(request, "history.html", title="Your progress", who=who)
 
 
 @router.get("/upload")

@@ -317,7 +317,9 @@ def test_a_clinician_reads_linked_patients_records_but_cannot_change_them(
     assert len(client.get(f"/api/history?{who}").json()["sessions"]) == 1
     assert client.get(f"/api/export.json?{who}").json()["user"] == first.name
     assert client.get(f"/api/report.html?{who}").status_code == 200
-    assert client.get(f"/history?{who}").status_code == 200
+    progress = client.get(f"/history?{who}")
+    assert progress.status_code == 200
+    assert f'href="/api/report.pdf?{who}"' in progress.text  # the page's links keep the patient
     for method, path in (("POST", f"/api/sessions?{who}"),
                          ("POST", f"/api/sessions/{session_id}/finish?{who}"),
                          ("POST", f"/api/checkins?{who}")):
