@@ -292,6 +292,11 @@ def test_one_patient_cannot_read_another_patients_record(
     assert client.post(f"/api/sessions/{session_id}/finish").status_code == 404
     manual = {"exercise_id": "bridge", "reps": 8, "pain": 2}
     assert client.post(f"/api/sessions/{session_id}/manual-sets", json=manual).status_code == 404
+    with client.websocket_connect(
+            f"ws://localhost/ws/coach?exercise=bridge&session={session_id}") as ws:
+        refused = ws.receive_json()
+    assert refused["code"] == "bad_request"
+    assert refused["message"] == f"There is no session {session_id}."
     own = client.get("/api/export.json").json()
     assert own["user"] == "kim" and own["tables"]["sessions"] == []
     assert client.get(f"/api/export.json?patient={kim}").status_code == 200
