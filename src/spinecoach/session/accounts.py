@@ -10,7 +10,8 @@ The rules, for the web app and the CLI alike:
 - A one-time sign-in link (:func:`issue_signin_link`) works once, within
   :data:`SIGNIN_LINK_LIFETIME`; it is exchanged for a browser session that lasts
   :data:`SESSION_LIFETIME`.  Only SHA-256 hashes of link and session tokens are stored, so a
-  copy of the database signs nobody in.
+  copy of the database signs nobody in; expired ones (and used links) are deleted whenever a
+  new one is made.
 - :func:`local_account` is the account ``spinecoach serve`` signs in: the one named, else the
   first account (an older single-user database's user), else a new patient account.
 """
@@ -168,6 +169,7 @@ def authenticate(repo: Repository, name: str, password: str) -> User | None:
 def issue_signin_link(repo: Repository, user: User, now: datetime) -> str:
     """A new one-time sign-in token for ``user`` (valid for :data:`SIGNIN_LINK_LIFETIME`)."""
     assert user.id is not None
+    repo.delete_expired_tokens(now)  # what no one can use any more is not kept
     token = secrets.token_urlsafe(32)
     repo.add_signin_link(SignInLink(user_id=user.id, token_hash=hash_token(token),
                                     created_at=now, expires_at=now + SIGNIN_LINK_LIFETIME))
@@ -185,6 +187,7 @@ def redeem_signin_link(repo: Repository, token: str, now: datetime) -> User | No
 def open_web_session(repo: Repository, user: User, now: datetime) -> tuple[str, WebSession]:
     """Start a browser session: the cookie's token (returned once) and the stored session."""
     assert user.id is not None
+    repo.delete_expired_tokens(now)
     token = secrets.token_urlsafe(32)
     stored = repo.add_web_session(WebSession(
         user_id=user.id, token_hash=hash_token(token), csrf_token=secrets.token_urlsafe(32),

@@ -149,6 +149,17 @@ class InMemoryRepository:
             del self._web_sessions[key]
         return len(doomed)
 
+    def delete_expired_tokens(self, now: datetime) -> int:
+        """Delete expired sessions, and expired or used sign-in links."""
+        old_sessions = [k for k, v in self._web_sessions.items() if v.expires_at <= now]
+        old_links = [k for k, v in self._signin_links.items()
+                     if v.expires_at <= now or v.used_at is not None]
+        for key in old_sessions:
+            del self._web_sessions[key]
+        for key in old_links:
+            del self._signin_links[key]
+        return len(old_sessions) + len(old_links)
+
     def add_signin_link(self, link: rec.SignInLink) -> rec.SignInLink:
         """Insert a one-time sign-in link."""
         self._require(link.user_id)

@@ -90,6 +90,9 @@ class Repository(Protocol):
                             user_id: int | None = None) -> int:
         """Delete the session with ``token_hash``, or every session of ``user_id``; count."""
 
+    def delete_expired_tokens(self, now: datetime) -> int:
+        """Delete sessions and sign-in links expired at ``now`` (and used links); count."""
+
     def add_signin_link(self, link: SignInLink) -> SignInLink:
         """Insert a one-time sign-in link."""
 

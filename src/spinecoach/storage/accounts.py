@@ -107,6 +107,19 @@ class AccountStorage(Database):
         with self._writing("the sessions") as session:
             return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
+    def delete_expired_tokens(self, now: datetime) -> int:
+        """Delete expired sessions, and expired or used sign-in links."""
+        statements = (
+            delete(WebSessionRow).where(WebSessionRow.expires_at <= now),
+            delete(SignInLinkRow).where((SignInLinkRow.expires_at <= now)
+                                        | SignInLinkRow.used_at.is_not(None)),
+        )
+        deleted = 0
+        with self._writing("the expired sessions") as session:
+            for statement in statements:
+                deleted += int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+        return deleted
+
     def add_signin_link(self, link: SignInLink) -> SignInLink:
         """Insert a one-time sign-in link."""
         return self._insert(to_row(link, SignInLinkRow), _signin_link, "the sign-in link")

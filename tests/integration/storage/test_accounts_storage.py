@@ -84,3 +84,18 @@ def test_a_signin_link_is_used_once_and_never_after_it_expires(repo: Repository)
     assert repo.use_signin_link("a" * 64, T0 + timedelta(minutes=2)) is None  # used
     assert repo.use_signin_link("b" * 64, T0 + timedelta(minutes=10)) is None  # expired
     assert repo.use_signin_link("z" * 64, T0) is None  # unknown
+
+
+def test_expired_sessions_and_used_or_expired_links_are_deleted(repo: Repository) -> None:
+    alex = _add(repo, "alex")
+    for token_hash, days in (("a" * 64, 1), ("b" * 64, 9)):
+        repo.add_web_session(WebSession(user_id=alex, token_hash=token_hash, csrf_token="c",
+                                        created_at=T0, expires_at=T0 + timedelta(days=days)))
+    for token_hash, minutes in (("c" * 64, 10), ("d" * 64, 10), ("e" * 64, 90)):
+        repo.add_signin_link(SignInLink(user_id=alex, token_hash=token_hash, created_at=T0,
+                                        expires_at=T0 + timedelta(minutes=minutes)))
+    assert repo.use_signin_link("e" * 64, T0) is not None
+    assert repo.delete_expired_tokens(T0 + timedelta(days=2)) == 4  # a, c, d (expired), e (used)
+    assert repo.find_web_session("a" * 64) is None
+    assert repo.find_web_session("b" * 64) is not None
+    assert repo.delete_expired_tokens(T0 + timedelta(days=2)) == 0
