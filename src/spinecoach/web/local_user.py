@@ -118,6 +118,8 @@ class LocalUser:
     def checkin(self, data: CheckInIn) -> CheckInOut:
         """Store a check-in through the services (the baseline is a 'before' check-in)."""
         self.check_may_change()
+        if data.session_id is not None:
+            self._own_session(data.session_id)
         when = CheckInWhen.BEFORE if data.when == "baseline" else CheckInWhen(data.when)
         values = {"back_pain": data.back_pain, "leg_pain": data.leg_pain,
                   "furthest_symptom": data.leg_extent, "numbness": data.numbness,

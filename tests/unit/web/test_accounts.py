@@ -297,6 +297,9 @@ def test_one_patient_cannot_read_another_patients_record(
         refused = ws.receive_json()
     assert refused["code"] == "bad_request"
     assert refused["message"] == f"There is no session {session_id}."
+    checkin = {"when": "after", "back_pain": 1, "leg_pain": 0, "leg_extent": "none",
+               "session_id": session_id}
+    assert client.post("/api/checkins", json=checkin).status_code == 404
     own = client.get("/api/export.json").json()
     assert own["user"] == "kim" and own["tables"]["sessions"] == []
     assert client.get(f"/api/export.json?patient={kim}").status_code == 200
