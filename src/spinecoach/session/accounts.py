@@ -159,6 +159,17 @@ def local_account(repo: Repository, now: datetime, name: str | None = None) -> U
     return repo.add_user(User(name=DEFAULT_USER_NAME, created_at=now))
 
 
+def record_owner(repo: Repository, name: str | None, now: datetime) -> User:
+    """Whose record a command works on: ``name`` (a new patient account when there is none
+    yet, as before accounts), else the account ``serve`` signs in (:func:`local_account`)."""
+    if name is None:
+        return local_account(repo, now)
+    name = name.strip()
+    if not name:
+        raise InputError("user: a name is needed")
+    return repo.find_user(name) or repo.add_user(User(name=name, created_at=now))
+
+
 def authenticate(repo: Repository, name: str, password: str) -> User | None:
     """The account when ``password`` is its password; None otherwise (same cost either way)."""
     user = repo.find_user(name.strip()) if len(name) <= 200 else None

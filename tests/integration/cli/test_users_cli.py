@@ -116,3 +116,14 @@ def test_signin_link_prints_a_one_time_link(capsys: pytest.CaptureFixture[str]) 
         now = first.created_at
         assert accounts.redeem_signin_link(repo, token, now) == first
         assert accounts.redeem_signin_link(repo, token, now) is None  # once only
+
+
+def test_other_commands_default_to_the_first_account(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["users", "add", "kim"]) == 0
+    assert main(["checkin", "--back-pain", "3", "--leg-pain", "1", "--where", "thigh",
+                 "--numbness", "no", "--tingling", "no", "--weakness", "no"]) == 0
+    capsys.readouterr()
+    assert _listed(capsys) == [{"id": 1, "name": "kim", "role": "patient", "password": False,
+                                "linked": []}]  # no second, "me" account was made
+    with open_repository(load_settings()) as repo:
+        assert [c.back_pain for c in repo.checkins(1)] == [3]
