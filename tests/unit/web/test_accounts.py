@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from starlette.testclient import WebSocketDenialResponse
 
 from spinecoach.session import accounts
@@ -54,15 +55,15 @@ def _form(client: TestClient, next_path: str = "/") -> dict[str, str]:
     return {"csrf": found.group(1), "next": next_path}
 
 
-def _session_cookie(response: object, client: TestClient) -> list[str]:
+def _session_cookie(response: Response, client: TestClient) -> list[str]:
     """The parts of the session cookie's Set-Cookie header, in lower case."""
     name = cookie_name(client.app.state.context.settings)  # type: ignore[attr-defined]
-    headers = response.headers.get_list("set-cookie")  # type: ignore[attr-defined]
+    headers = response.headers.get_list("set-cookie")
     (cookie,) = [h for h in headers if h.startswith(f"{name}=")]
     return [p.strip().lower() for p in cookie.split(";")]
 
 
-def _sign_in(client: TestClient, name: str, password: str, next_path: str = "/") -> object:
+def _sign_in(client: TestClient, name: str, password: str, next_path: str = "/") -> Response:
     fields = _form(client, next_path) | {"username": name, "password": password}
     return client.post("/signin", data=fields, follow_redirects=False)
 
@@ -210,9 +211,9 @@ def test_an_account_with_a_password_signs_in_with_the_form(
     _add(repo, clock, "kim", password=PASSWORD)
     _signed_out(client)
     wrong = _sign_in(client, "kim", "not the password")
-    assert wrong.status_code == 401 and "do not match" in wrong.text  # type: ignore[attr-defined]
+    assert wrong.status_code == 401 and "do not match" in wrong.text
     right = _sign_in(client, "kim", PASSWORD, next_path="/history")
-    assert right.status_code == 303 and right.headers["location"] == "/history"  # type: ignore[attr-defined]
+    assert right.status_code == 303 and right.headers["location"] == "/history"
     assert client.get("/api/me").json()["name"] == "kim"
 
 
@@ -220,8 +221,8 @@ def test_an_account_without_a_password_cannot_sign_in_with_one(
         client: TestClient, repo: InMemoryRepository) -> None:
     _signed_out(client)
     name = repo.users()[0].name
-    assert _sign_in(client, name, "").status_code == 401  # type: ignore[attr-defined]
-    assert _sign_in(client, name, PASSWORD).status_code == 401  # type: ignore[attr-defined]
+    assert _sign_in(client, name, "").status_code == 401
+    assert _sign_in(client, name, PASSWORD).status_code == 401
 
 
 def test_the_sign_in_form_needs_its_own_csrf_token(client: TestClient,
@@ -240,14 +241,14 @@ def test_failed_sign_ins_are_limited_per_account(client: TestClient, repo: InMem
     _add(repo, clock, "kim", password=PASSWORD)
     _signed_out(client)
     for _ in range(5):
-        assert _sign_in(client, "kim", "guess").status_code == 401  # type: ignore[attr-defined]
+        assert _sign_in(client, "kim", "guess").status_code == 401
     limited = _sign_in(client, "kim", PASSWORD)  # even the right password waits
-    assert limited.status_code == 429  # type: ignore[attr-defined]
-    assert "Too many sign-in attempts. Please wait 15 minutes" in limited.text  # type: ignore[attr-defined]
-    assert 0 < int(limited.headers["retry-after"]) <= 900  # type: ignore[attr-defined]
+    assert limited.status_code == 429
+    assert "Too many sign-in attempts. Please wait 15 minutes" in limited.text
+    assert 0 < int(limited.headers["retry-after"]) <= 900
     assert client.get("/api/today").status_code == 401
     clock.now += timedelta(minutes=15, seconds=1)
-    assert _sign_in(client, "kim", PASSWORD).status_code == 303  # type: ignore[attr-defined]
+    assert _sign_in(client, "kim", PASSWORD).status_code == 303
 
 
 def test_failed_sign_ins_are_limited_per_address(client: TestClient, repo: InMemoryRepository,
@@ -255,8 +256,8 @@ def test_failed_sign_ins_are_limited_per_address(client: TestClient, repo: InMem
     _add(repo, clock, "kim", password=PASSWORD)
     _signed_out(client)
     for i in range(20):  # a different made-up name each time: the address is what counts
-        assert _sign_in(client, f"nobody{i}", "guess").status_code == 401  # type: ignore[attr-defined]
-    assert _sign_in(client, "kim", PASSWORD).status_code == 429  # type: ignore[attr-defined]
+        assert _sign_in(client, f"nobody{i}", "guess").status_code == 401
+    assert _sign_in(client, "kim", PASSWORD).status_code == 429
 
 
 def test_next_cannot_send_the_browser_to_another_site(client: TestClient,
