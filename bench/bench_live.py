@@ -76,13 +76,16 @@ class Result:
     server_p50_ms: float
 
 
-async def stream(url: str, frames: list[bytes], send_fps: float, mode: str) -> Result:
-    """Stream ``frames`` at ``send_fps`` and collect per-frame latency."""
+async def stream(url: str, frames: list[bytes], send_fps: float, mode: str,
+                 cookie: str) -> Result:
+    """Stream ``frames`` at ``send_fps`` and collect per-frame latency (signed in by
+    ``cookie``)."""
     sent_at: dict[float, float] = {}
     latencies: list[float] = []
     server_ms: list[float] = []
     times: list[float] = []
-    async with websockets.connect(url, max_size=None) as ws:
+    async with websockets.connect(url, max_size=None,
+                                  additional_headers={"Cookie": cookie}) as ws:
         ready = json.loads(await ws.recv())
         assert ready["type"] == "ready", ready
 
@@ -117,16 +120,25 @@ async def stream(url: str, frames: list[bytes], send_fps: float, mode: str) -> R
                   statistics.median(server_ms))
 
 
-def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    """Start ``spinecoach serve`` and wait until it answers."""
+def start_server(data_dir: Path, port: int) -> tuple[subprocess.Popen[str], str]:
+    """Start ``spinecoach serve``, wait until it answers, sign in by the link it prints;
+    return the process and the session cookie."""
+    from spinecoach.web.testing import find_signin_link, http_client_signed_in
+
     env = {**os.environ, "SPINECOACH_DATA_DIR": str(data_dir), "SPINECOACH_SPEECH": "browser"}
     env.pop("SPINECOACH_DATABASE_URL", None)
     proc = subprocess.Popen([sys.executable, "-m", "spinecoach.cli", "serve", "--no-browser",
-                             "--port", str(port)], env=env, cwd=REPO)
+                             "--port", str(port)], env=env, cwd=REPO, stderr=subprocess.PIPE,
+                            text=True)
+    link = find_signin_link("".join(proc.stderr.readline() for _ in range(2)))  # type: ignore[union-attr]
     for _ in range(200):
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).is_success:
-                return proc
+            if link and httpx.get(f"http://127.0.0.1:{port}/api/health",
+                                  timeout=1).status_code == 401:
+                client = http_client_signed_in(link)
+                cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+                client.close()
+                return proc, cookie
         except httpx.HTTPError:
             time.sleep(0.2)
     proc.kill()
@@ -173,14 +185,16 @@ def main() -> None:
     hinge = make_frames(args.seconds, args.fps, "hip-hinge")
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        proc = start_server(Path(tmp), port)
+        proc, cookie = start_server(Path(tmp), port)
         try:
             url = f"ws://127.0.0.1:{port}/ws/coach?exercise="
             results = [
-                asyncio.run(stream(url + "bridge", frames, args.fps, "bridge, camera rate")),
-                asyncio.run(stream(url + "bridge", frames, 4 * args.fps, "bridge, overload 4x")),
+                asyncio.run(stream(url + "bridge", frames, args.fps, "bridge, camera rate",
+                                   cookie)),
+                asyncio.run(stream(url + "bridge", frames, 4 * args.fps, "bridge, overload 4x",
+                                   cookie)),
                 asyncio.run(stream(url + "hip-hinge", hinge, args.fps,
-                                   "hip hinge + body mask, camera rate")),
+                                   "hip hinge + body mask, camera rate", cookie)),
             ]
         finally:
             proc.terminate()

@@ -31,6 +31,7 @@ from benchmd import write_section  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Engine, event, func, select  # noqa: E402
 
+from spinecoach.session import accounts  # noqa: E402
 from spinecoach.settings import Settings  # noqa: E402
 from spinecoach.storage import open_repository  # noqa: E402
 from spinecoach.storage.tables import HoldRow, RepetitionRow, SessionRow, SetRow  # noqa: E402
@@ -38,6 +39,7 @@ from spinecoach.tracking.state import HoldEvent, RepEvent  # noqa: E402
 from spinecoach.web.app import create_app  # noqa: E402
 from spinecoach.web.local_user import LocalUser  # noqa: E402
 from spinecoach.web.schemas import CheckInIn, ScreeningIn, SetIn  # noqa: E402
+from spinecoach.web.testing import sign_in_by_link  # noqa: E402
 
 CACHE = Path(os.environ.get("SPINECOACH_BENCH_CACHE", "/dev/shm/spinecoach-bench"))
 FIRST_DAY = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
@@ -132,7 +134,7 @@ def build(path: Path, days: int) -> None:
     path.unlink(missing_ok=True)
     clock = Clock()
     repo = open_repository(_settings(path))
-    user = LocalUser(repo, clock=clock)
+    user = LocalUser(repo, accounts.local_account(repo, clock()), clock=clock)
     started = time.perf_counter()
     for day in range(days):
         clock.now = FIRST_DAY + timedelta(days=day)
@@ -191,12 +193,13 @@ def measure(source: Path, days: int) -> list[dict[str, object]]:
     clock = Clock()
     clock.now = FIRST_DAY + timedelta(days=days)
     repo = open_repository(_settings(path))
-    user = LocalUser(repo, clock=clock)
+    user = LocalUser(repo, accounts.local_account(repo, clock()), clock=clock)
     app = create_app(_settings(path), repository=repo, clock=clock)
     rows: list[dict[str, object]] = []
     sizes = _sizes(repo.engine)
-    with TestClient(app) as client:
-        client.get("/api/status")  # the local user is looked up once per app
+    with TestClient(app, base_url="http://localhost") as client:
+        sign_in_by_link(client)  # as after the one-time link of `spinecoach serve`
+        client.get("/api/status")
         for label, call in (("GET /api/history", lambda: client.get("/api/history")),
                             ("GET /today", lambda: client.get("/today")),
                             ("GET /api/status", lambda: client.get("/api/status"))):

@@ -9,6 +9,10 @@
     │   ├── UnknownExerciseError   an exercise id that is not in the library
     │   └── NoPersonError          a recording in which no person was ever detected
     ├── ConfigError                an invalid exercise/programme/question file (a bug: exit 3)
+    ├── NotSignedInError           no valid session (HTTP 401; pages redirect to sign-in)
+    ├── AccessDeniedError          signed in, but not allowed (a clinician changing a
+    │                              record, a change without its CSRF token; HTTP 403)
+    ├── TooManyAttemptsError       too many failed sign-ins (HTTP 429)
     ├── SafetyBlockError           blocked by screening or a stop rule (exit 4, HTTP 409)
     ├── CameraError                a webcam that cannot be opened or that disappears
     ├── StorageError               the database cannot be reached or migrated
@@ -51,6 +55,22 @@ class NoPersonError(InputError):
 
 class ConfigError(SpinecoachError):
     """An invalid declarative file shipped with spinecoach (exercise, programme, questions)."""
+
+
+class NotSignedInError(SpinecoachError):
+    """A request without a valid session (none, expired or signed out)."""
+
+
+class AccessDeniedError(SpinecoachError):
+    """A signed-in account asked for something it may not do."""
+
+
+class TooManyAttemptsError(SpinecoachError):
+    """Too many failed sign-ins for an account or from an address; wait ``retry_after_s``."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class SafetyBlockError(SpinecoachError):

@@ -1,6 +1,9 @@
 """End-to-end fixtures: the real server (``spinecoach serve``) on a free port in a subprocess,
 and headless Debian Chromium driven by Python playwright, with a synthetic fake webcam.
 
+The browser signs in as a user does: it opens the one-time link ``serve`` printed (later
+pages and other browsers get a new link from ``spinecoach users signin-link``).
+
 Screenshots go to ``$SPINECOACH_E2E_SHOTS`` (default: the test's tmp dir) so they can be
 looked at after a run.
 """
@@ -18,6 +21,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from spinecoach.web.testing import find_signin_link
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BASE_ARGS = [
@@ -43,6 +48,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "SPINECOACH_DATA_DIR": str(data_dir), "SPINECOACH_SPEECH": "auto"}
         env.pop("SPINECOACH_DATABASE_URL", None)
+        self.env = env
+        self.printed_link: str | None = None
         self.log = (data_dir / "server.log").open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "spinecoach.cli", "serve", "--no-browser",
@@ -57,11 +64,34 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError((self.data_dir / "server.log").read_text())
             try:
-                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 401:
+                    self.printed_link = find_signin_link(
+                        (self.data_dir / "server.log").read_text())
+                    assert self.printed_link is not None, "serve printed no sign-in link"
                     return
             except httpx.HTTPError:
                 time.sleep(0.3)
         raise RuntimeError("the server did not start")
+
+    def run_cli(self, *args: str, stdin: str = "") -> str:
+        """Run ``spinecoach ARGS`` on this server's data directory; return its stdout."""
+        done = subprocess.run([sys.executable, "-m", "spinecoach.cli", *args], env=self.env,
+                              input=stdin, capture_output=True, text=True, cwd=REPO, check=True)
+        return done.stdout
+
+    def new_link(self, name: str | None = None) -> str:
+        """A fresh one-time sign-in link (``spinecoach users signin-link``)."""
+        out = self.run_cli("users", "signin-link", *([name] if name else []),
+                           "--port", str(self.port))
+        link = find_signin_link(out)
+        assert link is not None, out
+        return link
+
+    def sign_in(self, page: object) -> None:
+        """Open a one-time link in ``page`` (the printed one first, as a user would)."""
+        link, self.printed_link = self.printed_link or self.new_link(), None
+        page.goto(link)  # type: ignore[attr-defined]
+        assert "token=" not in page.url  # type: ignore[attr-defined]
 
     def stop(self) -> None:
         self.process.terminate()

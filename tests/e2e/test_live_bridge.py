@@ -57,6 +57,7 @@ def test_bridge_set_counted_shown_and_stored(server: Server, bridge_webcam: Path
                              "--use-fake-device-for-media-stream",
                              f"--use-file-for-fake-video-capture={bridge_webcam}"])
         page = browser.new_page(viewport={"width": 1200, "height": 900})
+        server.sign_in(page)
         blocked = watch_policy(page)
         _screen_and_start(page, server, shots)
         page.click("#plan-bridge >> text=With camera")

@@ -33,6 +33,7 @@ def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # typ
     with sync_playwright() as p:
         browser = launch(p, [])
         page = browser.new_page(viewport={"width": 1100, "height": 900})
+        server.sign_in(page)
         blocked = watch_policy(page)
         spoken: list[str] = []
         page.on("request", lambda r: spoken.append(r.url) if "/api/speech" in r.url else None)
@@ -92,6 +93,7 @@ def test_camera_denied_offers_the_timer(server: Server, shots) -> None:  # type:
         browser = launch(p, ["--use-fake-device-for-media-stream", "--deny-permission-prompts"])
         context = browser.new_context(viewport={"width": 1100, "height": 900})
         page = context.new_page()
+        server.sign_in(page)
         _to_session(page, server)
         page.click("#plan-plank >> text=With camera")
         page.wait_for_selector("#camera-error:not([hidden])", timeout=20_000)
@@ -116,6 +118,7 @@ def test_upload_that_is_not_a_video_shows_a_clear_message(server: Server, shots,
     with sync_playwright() as p:
         browser = launch(p, [])
         page = browser.new_page(viewport={"width": 1000, "height": 800})
+        server.sign_in(page)
         page.goto(server.url + "/upload")
         page.set_input_files("#video-file", str(notes))
         page.click("#upload-form button[type=submit]")
@@ -139,6 +142,7 @@ def test_upload_a_video_shows_progress_and_result(server: Server, shots,
     with sync_playwright() as p:
         browser = launch(p, [])
         page = browser.new_page(viewport={"width": 1000, "height": 800})
+        server.sign_in(page)
         page.goto(server.url + "/upload")
         page.select_option("#exercise", "bridge")
         page.set_input_files("#video-file", str(clip))

@@ -20,6 +20,7 @@ from spinecoach.session.records import ScreeningKind, SessionMode
 from spinecoach.settings import Settings
 from spinecoach.tracking.engine import create_tracker
 from spinecoach.web.app import create_app
+from spinecoach.web.testing import sign_in_by_link
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -102,6 +103,7 @@ def test_the_web_app_lists_coaches_and_plans_it(five_exercises: Path, tmp_path: 
     app = create_app(settings, repository=InMemoryRepository(), clock=lambda: NOW,
                      picture_renderer=lambda ex, phase: np.zeros((8, 8, 3), np.uint8))
     with TestClient(app, base_url="http://localhost") as client:
+        sign_in_by_link(client)
         ids = [e["id"] for e in client.get("/api/exercises").json()]
         assert ids[-1] == "single-leg-bridge"
         assert client.post("/api/screening", json={"answers": clear_answers()}).status_code == 200

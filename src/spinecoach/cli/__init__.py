@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "spinecoach.cli.safety_cmds",
     "spinecoach.cli.history_cmds",
     "spinecoach.cli.serve_cmd",
+    "spinecoach.cli.users_cmd",
 )
 
 Handler = Callable[[argparse.Namespace], int]

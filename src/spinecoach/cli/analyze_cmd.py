@@ -271,13 +271,13 @@ def _save(args: argparse.Namespace, path: Path, report: AnalysisReport) -> None:
     """Store the analysis as a session (the service checks the safety guard first)."""
     from datetime import UTC, datetime
 
-    from spinecoach.session import services
+    from spinecoach.session import accounts, services
     from spinecoach.settings import load_settings
     from spinecoach.storage import open_repository
 
     now = datetime.now(UTC)
     with open_repository(load_settings()) as repo:
-        user = services.ensure_user(repo, args.user or services.DEFAULT_USER_NAME, now)
+        user = accounts.record_owner(repo, args.user, now)
         assert user.id is not None
         session = services.save_analysis(repo, user.id, report, source_path=str(path), now=now)
     sys.stdout.write(f"Saved as session {session.id}.\n")

@@ -1,7 +1,7 @@
 """``spinecoach history``, ``spinecoach export`` and ``spinecoach report``.
 
 Thin: each handler opens the configured database, resolves the user the same way as the
-safety commands (``--user NAME``, else the default local user, created on first use), loads
+safety commands (``--user NAME``, else the first account, made on first use), loads
 the user's records and hands them to :mod:`spinecoach.reports`.
 """
 
@@ -23,7 +23,7 @@ from spinecoach.reports.adherence import DEFAULT_PLANNED_DAYS_PER_WEEK
 from spinecoach.reports.data import HistoryData, load_history
 from spinecoach.reports.period import REPORT_DAYS, last_days, load_summary
 from spinecoach.reports.summary import HistorySummary, summarise
-from spinecoach.session import services
+from spinecoach.session import accounts
 
 if TYPE_CHECKING:
     from spinecoach.session.records import User
@@ -66,7 +66,7 @@ def _per_week(text: str) -> int:
 
 
 def _add_common(parser: argparse.ArgumentParser, *, days_default: int | None) -> None:
-    parser.add_argument("--user", metavar="NAME", help="whose data (default: the local user)")
+    parser.add_argument("--user", metavar="NAME", help="whose data (default: the first account)")
     parser.add_argument(
         "--days",
         type=_days,
@@ -87,7 +87,7 @@ def _add_plan(parser: argparse.ArgumentParser) -> None:
 
 
 def _user(repo: Repository, name: str | None) -> User:
-    return services.ensure_user(repo, name or services.DEFAULT_USER_NAME, datetime.now(UTC))
+    return accounts.record_owner(repo, name, datetime.now(UTC))
 
 
 def _summary(args: argparse.Namespace, repo: Repository, days: int) -> HistorySummary:

@@ -25,7 +25,7 @@ from spinecoach.domain.safety.outcomes import NOT_A_CLINICIAN, Outcome
 from spinecoach.domain.safety.questionnaire import AnswerKind, Question, load_questionnaire
 from spinecoach.domain.safety.screening import AnswerValue, asked_questions, parse_answer
 from spinecoach.errors import InputError
-from spinecoach.session import services
+from spinecoach.session import accounts, services
 from spinecoach.session.records import ScreeningKind, User
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def _now() -> datetime:
 
 
 def _user(repo: Repository, name: str | None) -> User:
-    user = services.ensure_user(repo, name or services.DEFAULT_USER_NAME, _now())
+    user = accounts.record_owner(repo, name, _now())
     if user.id is None:  # pragma: no cover - a repository always returns ids
         raise InputError("user: the database gave no id")
     return user
@@ -75,7 +75,7 @@ def _ask(prompt: str, parse: Callable[[str], _T], stream: TextIO | None = None) 
 
 
 def _add_user(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", metavar="NAME", help="whose data (default: the local user)")
+    parser.add_argument("--user", metavar="NAME", help="whose data (default: the first account)")
 
 
 # --- screen -----------------------------------------------------------------------------

@@ -11,8 +11,10 @@ import threading
 import webbrowser
 
 from spinecoach.cli import command
+from spinecoach.cli.users_cmd import signin_url
 from spinecoach.errors import InputError, MissingExtraError
 from spinecoach.files import PRIVATE_UMASK
+from spinecoach.session import accounts
 from spinecoach.settings import Settings, env_name, load_settings
 
 _BROWSER_DELAY_S = 1.5
@@ -26,25 +28,38 @@ def _help(field: str) -> str:
 def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help=_help("host"))
     parser.add_argument("--port", type=int, help=_help("port"))
-    parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="do not open a browser window (the sign-in link is printed)")
+    parser.add_argument("--user", metavar="NAME",
+                        help="the account the one-time sign-in link signs in (default: the "
+                        "first account, made on first use)")
     parser.add_argument("--allow-network-without-accounts", action="store_true",
                         help="listen on an address other machines can reach although spinecoach "
-                        "has no accounts yet: anyone on the network could read and change the "
-                        "record")
+                        "cannot protect the network traffic yet (no HTTPS): anyone on the "
+                        "network could read it")
     parser.add_argument("--get", metavar="PATH",
                         help="answer one GET request in-process, print the body and exit")
 
 
-def get_once(path: str) -> int:
-    """Answer ``GET path`` without a network socket; print the body; 0 on a 2xx answer."""
+def get_once(path: str, user_name: str | None = None) -> int:
+    """Answer ``GET path`` without a network socket, signed in as the local account (or
+    ``user_name``); print the body; 0 on a 2xx answer."""
     try:
         from starlette.testclient import TestClient
     except (ImportError, RuntimeError) as exc:
         raise MissingExtraError("--get needs httpx: pip install httpx") from exc
     from spinecoach.web.app import create_app
+    from spinecoach.web.auth import cookie_name
 
-    with TestClient(create_app(load_settings()), base_url="http://localhost") as client:
+    settings = load_settings()
+    app = create_app(settings)
+    with TestClient(app, base_url="http://localhost") as client:
+        ctx = app.state.context
+        user = accounts.local_account(ctx.repo, ctx.clock(), user_name)
+        token, _ = accounts.open_web_session(ctx.repo, user, ctx.clock())
+        client.cookies.set(cookie_name(settings), token)
         response = client.get(path)
+        accounts.sign_out(ctx.repo, token)
     sys.stdout.write(response.text)
     if not response.text.endswith("\n"):
         sys.stdout.write("\n")
@@ -67,8 +82,9 @@ def check_local_only(host: str, allowed: bool) -> None:
     if not allowed and not is_loopback(host):
         raise InputError(
             f"--host {host} would let other computers reach your health record, and "
-            "spinecoach has no accounts yet to keep them out; keep the default 127.0.0.1, "
-            "or add --allow-network-without-accounts if you accept that risk.")
+            "spinecoach cannot protect it on a network yet (no HTTPS: passwords and the record "
+            "would cross it unencrypted); keep the default 127.0.0.1, or add "
+            "--allow-network-without-accounts if you accept that risk.")
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -87,7 +103,7 @@ def check_port_free(host: str, port: int) -> None:
 def serve(args: argparse.Namespace) -> int:
     """Run the web server until interrupted."""
     if args.get:
-        return get_once(args.get)
+        return get_once(args.get, args.user)
     import uvicorn
 
     from spinecoach.web.app import create_app
@@ -104,8 +120,17 @@ def serve(args: argparse.Namespace) -> int:
     check_port_free(settings.host, settings.port)
     os.umask(PRIVATE_UMASK)  # whatever the server writes is its owner's only
     app = create_app(settings)
-    url = f"http://{settings.host}:{settings.port}/"
-    sys.stderr.write(f"spinecoach is running at {url} (press Ctrl+C to stop)\n")
+    ctx = app.state.context
+    user = accounts.local_account(ctx.repo, ctx.clock(), args.user)
+    url = signin_url(settings.host, settings.port,
+                     accounts.issue_signin_link(ctx.repo, user, ctx.clock()))
+    minutes = int(accounts.SIGNIN_LINK_LIFETIME.total_seconds() // 60)
+    sys.stderr.write(
+        f"spinecoach is running (press Ctrl+C to stop). To sign in as {user.name!r}, open:\n"
+        f"    {url}\n"
+        f"The link works once, for {minutes} minutes; `spinecoach users signin-link` makes "
+        "a new one.\n")
+    sys.stderr.flush()
     if not args.no_browser:
         threading.Timer(_BROWSER_DELAY_S, webbrowser.open, args=(url,)).start()
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",

@@ -51,6 +51,10 @@ class InMemoryRepository:
         self._holds: list[rec.HoldRecord] = []
         self._stops: list[rec.StopEventRecord] = []
         self._videos: list[rec.VideoAnalysis] = []
+        self._passwords: dict[int, str] = {}
+        self._care_links: set[tuple[int, int]] = set()  # (clinician id, patient id)
+        self._web_sessions: dict[str, rec.WebSession] = {}
+        self._signin_links: dict[str, rec.SignInLink] = {}
 
     def _stored(self, record: _T) -> _T:
         self._ids += 1
@@ -84,6 +88,93 @@ class InMemoryRepository:
     def find_user(self, name: str) -> rec.User | None:
         """Return the user with this name."""
         return next((u for u in self._users.values() if u.name == name), None)
+
+    def users(self, role: rec.Role | None = None) -> list[rec.User]:
+        """Return every user (of ``role`` if given), by id."""
+        return [u for _, u in sorted(self._users.items()) if role is None or u.role == role]
+
+    # -- accounts -------------------------------------------------------------------------
+
+    def password_hash(self, user_id: int) -> str | None:
+        """Return the user's password hash."""
+        return self._passwords.get(user_id)
+
+    def set_password_hash(self, user_id: int, password_hash: str | None) -> None:
+        """Set or clear the user's password hash."""
+        self._require(user_id)
+        if password_hash is None:
+            self._passwords.pop(user_id, None)
+        else:
+            self._passwords[user_id] = password_hash
+
+    def link_patient(self, clinician_id: int, patient_id: int, now: datetime) -> None:
+        """Let the clinician read the patient's record."""
+        self._require(clinician_id)
+        self._require(patient_id)
+        self._care_links.add((clinician_id, patient_id))
+
+    def unlink_patient(self, clinician_id: int, patient_id: int) -> bool:
+        """Remove a link; True when there was one."""
+        found = (clinician_id, patient_id) in self._care_links
+        self._care_links.discard((clinician_id, patient_id))
+        return found
+
+    def patients_of(self, clinician_id: int) -> list[rec.User]:
+        """Return the patients linked to this clinician."""
+        return [self._users[p] for c, p in sorted(self._care_links) if c == clinician_id]
+
+    def clinicians_of(self, patient_id: int) -> list[rec.User]:
+        """Return the clinicians this patient is linked to."""
+        return [self._users[c] for c, p in sorted(self._care_links) if p == patient_id]
+
+    def add_web_session(self, session: rec.WebSession) -> rec.WebSession:
+        """Insert a browser session."""
+        self._require(session.user_id)
+        if session.token_hash in self._web_sessions:
+            raise StorageError("a session with this token already exists")
+        stored = self._stored(session)
+        self._web_sessions[stored.token_hash] = stored
+        return stored
+
+    def find_web_session(self, token_hash: str) -> rec.WebSession | None:
+        """Return the session with this token hash."""
+        return self._web_sessions.get(token_hash)
+
+    def delete_web_sessions(self, *, token_hash: str | None = None,
+                            user_id: int | None = None) -> int:
+        """Delete one session, or every session of a user."""
+        doomed = [key for key, value in self._web_sessions.items()
+                  if key == token_hash or (user_id is not None and value.user_id == user_id)]
+        for key in doomed:
+            del self._web_sessions[key]
+        return len(doomed)
+
+    def delete_expired_tokens(self, now: datetime) -> int:
+        """Delete expired sessions, and expired or used sign-in links."""
+        old_sessions = [k for k, v in self._web_sessions.items() if v.expires_at <= now]
+        old_links = [k for k, v in self._signin_links.items()
+                     if v.expires_at <= now or v.used_at is not None]
+        for key in old_sessions:
+            del self._web_sessions[key]
+        for key in old_links:
+            del self._signin_links[key]
+        return len(old_sessions) + len(old_links)
+
+    def add_signin_link(self, link: rec.SignInLink) -> rec.SignInLink:
+        """Insert a one-time sign-in link."""
+        self._require(link.user_id)
+        stored = self._stored(link)
+        self._signin_links[stored.token_hash] = stored
+        return stored
+
+    def use_signin_link(self, token_hash: str, now: datetime) -> rec.SignInLink | None:
+        """Mark the link used and return it; None when unknown, used or expired."""
+        link = self._signin_links.get(token_hash)
+        if link is None or link.used_at is not None or link.expires_at <= now:
+            return None
+        used = replace(link, used_at=now)
+        self._signin_links[token_hash] = used
+        return used
 
     # -- screening and check-ins ----------------------------------------------------------
 

@@ -15,7 +15,9 @@ Conventions that every adapter keeps:
 
 ::
 
-    User ─┬─ ScreeningRecord*          red-flag screenings (full or per-session re-check)
+    User ─┬─ WebSession*, SignInLink*  signed-in browsers, one-time sign-in links
+          ├─ linked clinicians / patients (a clinician reads linked patients' records)
+          ├─ ScreeningRecord*          red-flag screenings (full or per-session re-check)
           ├─ CheckIn*                  symptoms before / during / after a session
           ├─ Prescription* (history)   dose per exercise, valid from a date
           ├─ ProgrammeChange*          why a dose changed (progression, flare, override)
@@ -81,12 +83,47 @@ class SessionStatus(StrEnum):
     ABANDONED = "abandoned"
 
 
+class Role(StrEnum):
+    """What an account may see: a patient their own record, a clinician their patients'."""
+
+    PATIENT = "patient"
+    CLINICIAN = "clinician"
+
+
 @dataclass(frozen=True, kw_only=True)
 class User:
-    """A person using spinecoach."""
+    """A person using spinecoach: an account (its password hash is kept apart, never here)."""
 
     name: str
     created_at: datetime
+    role: Role = Role.PATIENT
+    id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebSession:
+    """A signed-in browser: the cookie's token is stored only as its SHA-256 ``token_hash``.
+
+    ``csrf_token`` is sent back by the pages in a header on every change.
+    """
+
+    user_id: int
+    token_hash: str
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+    id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignInLink:
+    """A one-time sign-in link (``token_hash`` of its token): used once, before it expires."""
+
+    user_id: int
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
     id: int | None = None
 
 

@@ -31,14 +31,17 @@ from spinecoach.session.records import (
     Prescription,
     ProgrammeChange,
     RepetitionRecord,
+    Role,
     ScreeningKind,
     ScreeningRecord,
     SessionRecord,
     SessionStatus,
     SetRecord,
+    SignInLink,
     StopEventRecord,
     User,
     VideoAnalysis,
+    WebSession,
 )
 
 
@@ -54,6 +57,48 @@ class Repository(Protocol):
 
     def find_user(self, name: str) -> User | None:
         """Return the user with this name."""
+
+    def users(self, role: Role | None = None) -> list[User]:
+        """Return every user (of ``role`` if given), by id."""
+
+    # accounts: passwords, clinician links, browser sessions, one-time sign-in links
+    def password_hash(self, user_id: int) -> str | None:
+        """Return the user's password hash (None: no password set, or no such user)."""
+
+    def set_password_hash(self, user_id: int, password_hash: str | None) -> None:
+        """Set (or clear, with None) the user's password hash."""
+
+    def link_patient(self, clinician_id: int, patient_id: int, now: datetime) -> None:
+        """Let the clinician read the patient's record (linking twice is harmless)."""
+
+    def unlink_patient(self, clinician_id: int, patient_id: int) -> bool:
+        """Remove a link; True when there was one."""
+
+    def patients_of(self, clinician_id: int) -> list[User]:
+        """Return the patients linked to this clinician, by id."""
+
+    def clinicians_of(self, patient_id: int) -> list[User]:
+        """Return the clinicians this patient is linked to, by id."""
+
+    def add_web_session(self, session: WebSession) -> WebSession:
+        """Insert a signed-in browser session."""
+
+    def find_web_session(self, token_hash: str) -> WebSession | None:
+        """Return the session with this token hash (expired ones too: the caller checks)."""
+
+    def delete_web_sessions(self, *, token_hash: str | None = None,
+                            user_id: int | None = None) -> int:
+        """Delete the session with ``token_hash``, or every session of ``user_id``; count."""
+
+    def delete_expired_tokens(self, now: datetime) -> int:
+        """Delete sessions and sign-in links expired at ``now`` (and used links); count."""
+
+    def add_signin_link(self, link: SignInLink) -> SignInLink:
+        """Insert a one-time sign-in link."""
+
+    def use_signin_link(self, token_hash: str, now: datetime) -> SignInLink | None:
+        """Mark the link used and return it, in one step; None when it is unknown, already
+        used or expired at ``now`` (so two requests with one link never both succeed)."""
 
     # screening
     def add_screening(self, record: ScreeningRecord) -> ScreeningRecord:

@@ -26,6 +26,7 @@ from spinecoach.domain.safety.stops import (
     symptom_stops,
 )
 from spinecoach.errors import InputError
+from spinecoach.session.accounts import DEFAULT_USER_NAME
 from spinecoach.session.guards import assert_may_do_exercise, assert_may_exercise
 from spinecoach.session.programme_service import (
     apply_progression,
@@ -93,8 +94,6 @@ __all__ = [
 ]
 
 
-DEFAULT_USER_NAME = "me"
-"""The local user of a single-user install (created on first use)."""
 
 
 def ensure_user(repo: Repository, name: str, now: datetime) -> User:

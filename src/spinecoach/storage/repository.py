@@ -16,7 +16,6 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from spinecoach.domain.codes import StopCode
-from spinecoach.errors import StorageError
 from spinecoach.session.records import (
     CheckIn,
     HoldRecord,
@@ -29,10 +28,9 @@ from spinecoach.session.records import (
     SessionStatus,
     SetRecord,
     StopEventRecord,
-    User,
     VideoAnalysis,
 )
-from spinecoach.storage.database import Database
+from spinecoach.storage.accounts import AccountStorage
 from spinecoach.storage.mapping import reader, to_record, to_row
 from spinecoach.storage.tables import (
     CheckInRow,
@@ -44,11 +42,9 @@ from spinecoach.storage.tables import (
     SessionRow,
     SetRow,
     StopEventRow,
-    UserRow,
     VideoAnalysisRow,
 )
 
-_user = reader(User, UserRow)
 _screening = reader(ScreeningRecord, ScreeningRow)
 _checkin = reader(CheckIn, CheckInRow)
 _prescription = reader(Prescription, PrescriptionRow)
@@ -61,27 +57,13 @@ _stop = reader(StopEventRecord, StopEventRow)
 _video = reader(VideoAnalysis, VideoAnalysisRow)
 
 
-class SqlRepository(Database):
+class SqlRepository(AccountStorage):
     """A :class:`~spinecoach.session.repository.Repository` on SQLite or PostgreSQL.
+
+    Users and what signs them in are in :class:`~spinecoach.storage.accounts.AccountStorage`.
 
     Build it with :func:`spinecoach.storage.open_repository`, which also migrates the database.
     """
-
-    # -- users -----------------------------------------------------------------------------
-
-    def add_user(self, user: User) -> User:
-        """Insert a user; names are unique (a duplicate raises StorageError)."""
-        if self.find_user(user.name) is not None:
-            raise StorageError(f"a user named {user.name!r} already exists")
-        return self._insert(to_row(user, UserRow), _user, f"user {user.name!r}")
-
-    def get_user(self, user_id: int) -> User | None:
-        """Return the user with this id."""
-        return self._one(select(UserRow).where(UserRow.id == user_id), _user)
-
-    def find_user(self, name: str) -> User | None:
-        """Return the user with this name."""
-        return self._one(select(UserRow).where(UserRow.name == name), _user)
 
     # -- screening and check-ins -----------------------------------------------------------
 

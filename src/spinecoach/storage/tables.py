@@ -33,6 +33,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -89,12 +90,55 @@ class IdentifiedBase(Base):
 
 
 class UserRow(IdentifiedBase):
-    """A person using spinecoach."""
+    """A person using spinecoach: an account (revision 0005: ``role``, ``password_hash``).
+
+    ``password_hash`` (argon2) is not a field of the ``User`` record, so no export or report
+    can carry it; the repository reads and writes it on its own.
+    """
 
     __tablename__ = "users"
 
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    role: Mapped[str] = mapped_column(String(16), server_default="patient")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+
+
+class CareLinkRow(IdentifiedBase):
+    """A clinician who may read a patient's record (revision 0005)."""
+
+    __tablename__ = "care_links"
+    __table_args__ = (UniqueConstraint("clinician_id", "patient_id"),)
+
+    clinician_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WebSessionRow(IdentifiedBase):
+    """A signed-in browser (revision 0005); the cookie's token is kept only as its hash."""
+
+    __tablename__ = "web_sessions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SignInLinkRow(IdentifiedBase):
+    """A one-time sign-in link (revision 0005); its token is kept only as its hash."""
+
+    __tablename__ = "signin_links"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ScreeningRow(IdentifiedBase):

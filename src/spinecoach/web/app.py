@@ -3,9 +3,11 @@
 Tests pass fakes for the adapters at the lowest seams (``repository``, e.g. the in-memory one,
 and a ``clock``; ``tracker_factory``, ``estimator_factory``, ``decode_jpeg``, ``analyzer``,
 ``picture_renderer``), never for the rules: the web app always runs the real core through
-:class:`~spinecoach.web.local_user.LocalUser`.  ``spinecoach serve`` passes none and gets the
-real adapters from :mod:`spinecoach.web.wiring`.  Errors of the one exception tree become HTTP
-codes here and nowhere else.
+:class:`~spinecoach.web.local_user.LocalUser`, built per request for the record the
+signed-in account may see (:mod:`spinecoach.web.auth`).  ``spinecoach serve`` passes none
+and gets the real adapters from :mod:`spinecoach.web.wiring`.  Errors of the one exception
+tree become HTTP codes here and nowhere else (a page without a session: a redirect to
+``/signin``).
 """
 
 from __future__ import annotations
@@ -17,27 +19,31 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from spinecoach import __version__
 from spinecoach.errors import (
+    AccessDeniedError,
     InputError,
     MissingExtraError,
     NotFoundError,
+    NotSignedInError,
     SafetyBlockError,
     SpinecoachError,
+    TooManyAttemptsError,
     UnknownExerciseError,
 )
 from spinecoach.files import hide_paths
 from spinecoach.session.repository import Repository
+from spinecoach.session.sign_in_limit import SignInLimiter
 from spinecoach.settings import Settings, load_settings
-from spinecoach.web import routes_api, routes_media, routes_pages, routes_ws, wiring
+from spinecoach.web import routes_api, routes_auth, routes_media, routes_pages, routes_ws, wiring
 from spinecoach.web.context import AppContext
 from spinecoach.web.jobs import AnalysisJobs, Analyzer, EngineAnalyzer
 from spinecoach.web.live import EstimatorFactory, JpegDecoder, TrackerFactory
-from spinecoach.web.local_user import Clock, LocalUser, utc_now
+from spinecoach.web.local_user import Clock, utc_now
 from spinecoach.web.pictures import PictureRenderer, PictureService, synth_renderer
 from spinecoach.web.security import Guard, SecurityMiddleware, local_host_names
 from spinecoach.web.speech import SpeechService
@@ -51,6 +57,9 @@ _STATUS: tuple[tuple[type[SpinecoachError], int], ...] = (
     (NotFoundError, 404),
     (InputError, 400),
     (SafetyBlockError, 409),
+    (NotSignedInError, 401),
+    (AccessDeniedError, 403),
+    (TooManyAttemptsError, 429),
     (MissingExtraError, 503),
     (SpinecoachError, 500),
 )
@@ -70,9 +79,14 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-async def _spinecoach_error(request: Request, exc: Exception) -> JSONResponse:
+async def _spinecoach_error(request: Request, exc: Exception) -> Response:
     code = next(status for kind, status in _STATUS if isinstance(exc, kind))
-    return JSONResponse({"detail": json_safe(hide_paths(str(exc)))}, status_code=code)
+    if isinstance(exc, NotSignedInError) and not request.url.path.startswith("/api/"):
+        return routes_auth.to_signin(request)
+    headers = ({"Retry-After": str(exc.retry_after_s)}
+               if isinstance(exc, TooManyAttemptsError) else None)
+    return JSONResponse({"detail": json_safe(hide_paths(str(exc)))}, status_code=code,
+                        headers=headers)
 
 
 async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
@@ -98,7 +112,9 @@ def create_app(
     assert repo is not None
     context = AppContext(
         settings=settings,
-        user=LocalUser(repo, clock=clock),
+        repo=repo,
+        clock=clock,
+        limiter=SignInLimiter(clock),
         tracker_factory=tracker_factory or wiring.new_tracker,
         estimator_factory=estimator_factory or wiring.mediapipe_estimator,
         decode_jpeg=decode_jpeg or wiring.decode_jpeg,
@@ -120,6 +136,7 @@ def create_app(
     app.add_middleware(SecurityMiddleware, guard=Guard(
         allowed_hosts=local_host_names(settings.host),
         max_upload_bytes=(settings.max_upload_mb << 20) + _FORM_OVERHEAD_BYTES))
+    app.include_router(routes_auth.router)
     app.include_router(routes_api.router)
     app.include_router(routes_media.router)
     app.include_router(routes_ws.router)

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spinecoach.session.repository import Repository
+from spinecoach.session.sign_in_limit import SignInLimiter
 from spinecoach.settings import Settings
 from spinecoach.web.jobs import AnalysisJobs
 from spinecoach.web.live import EstimatorFactory, JpegDecoder, SocketLimit, TrackerFactory
-from spinecoach.web.local_user import LocalUser
+from spinecoach.web.local_user import Clock
 from spinecoach.web.pictures import PictureService
 from spinecoach.web.speech import SpeechService
 
 
 @dataclass
 class AppContext:
-    """The adapters one app instance uses; tests build it with fakes."""
+    """The adapters one app instance uses; tests build it with fakes.
+
+    Each request gets its own :class:`~spinecoach.web.local_user.LocalUser` for the record its
+    account may see (:func:`spinecoach.web.auth.get_user`).
+    """
 
     settings: Settings
-    user: LocalUser
+    repo: Repository
+    clock: Clock
+    limiter: SignInLimiter
     tracker_factory: TrackerFactory
     estimator_factory: EstimatorFactory
     decode_jpeg: JpegDecoder

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
-from starlette.requests import HTTPConnection
+from fastapi import Depends
 
+from spinecoach.web.auth import AccountDep, get_context, get_user
 from spinecoach.web.context import AppContext
 from spinecoach.web.local_user import LocalUser
 
-
-def get_context(conn: HTTPConnection) -> AppContext:
-    """Return the app's :class:`AppContext` (works for HTTP and WebSocket)."""
-    context: AppContext = conn.app.state.context
-    return context
-
-
-def get_user(request: Request) -> LocalUser:
-    """Return the local user's view of the core."""
-    return get_context(request).user
-
+__all__ = ["AccountDep", "ContextDep", "UserDep", "get_context", "get_user"]
 
 ContextDep = Annotated[AppContext, Depends(get_context)]
 UserDep = Annotated[LocalUser, Depends(get_user)]

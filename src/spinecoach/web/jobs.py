@@ -92,6 +92,7 @@ class EngineAnalyzer:
 class _Job:
     id: str
     exercise_id: str
+    owner_id: int
     status: str = "queued"
     progress: float = 0.0
     error: str | None = None
@@ -127,24 +128,25 @@ class AnalysisJobs:
         self.work_dir.chmod(PRIVATE_DIR_MODE)
         return self.work_dir / f"{uuid.uuid4().hex}{suffix}"
 
-    def submit(self, exercise_id: str, path: Path, *, shown_name: str = "the video",
-               ) -> AnalysisJob:
+    def submit(self, exercise_id: str, path: Path, *, owner_id: int,
+               shown_name: str = "the video") -> AnalysisJob:
         """Queue ``path`` for analysis; the file is deleted when the job ends.
 
-        Error messages name the upload ``shown_name`` (the user's own file name), never the
-        server's path.
+        Only ``owner_id`` (the uploader's record) can read the job.  Error messages name the
+        upload ``shown_name`` (the user's own file name), never the server's path.
         """
-        job = _Job(id=uuid.uuid4().hex[:12], exercise_id=exercise_id, shown_name=shown_name)
+        job = _Job(id=uuid.uuid4().hex, exercise_id=exercise_id, owner_id=owner_id,
+                   shown_name=shown_name)
         with self._lock:
             self._jobs[job.id] = job
         self._executor.submit(self._run, job, path)
         return self._view(job)
 
-    def get(self, job_id: str) -> AnalysisJob | None:
-        """Return a job's state, or None."""
+    def get(self, job_id: str, *, owner_id: int) -> AnalysisJob | None:
+        """Return a job's state, or None (also when it is someone else's)."""
         with self._lock:
             job = self._jobs.get(job_id)
-            return self._view(job) if job else None
+            return self._view(job) if job and job.owner_id == owner_id else None
 
     def _run(self, job: _Job, path: Path) -> None:
         def progress(fraction: float) -> None:

@@ -84,7 +84,7 @@ class Tracker(Protocol):
 
 
 class SetRecorder(Protocol):
-    """Where a live set's events are stored as they happen (the local user's session)."""
+    """Where a live set's events are stored as they happen (the signed-in patient's record)."""
 
     def record_rep(self, set_id: int, rep: RepEvent) -> None:
         """Store one completed repetition."""

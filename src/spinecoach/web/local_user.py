@@ -1,6 +1,10 @@
-""":class:`LocalUser`: what the pages and the live socket ask of the core, for the local user.
+""":class:`LocalUser`: what the pages and the live socket ask of the core, for one record.
 
-The local app has one user, named :data:`LOCAL_USER`.  Every rule (screening outcomes, stop
+One is built per request for the record the signed-in account may see
+(:func:`spinecoach.session.accounts.record_access`): a patient's own record, or a linked
+patient's record, read-only, for a clinician (every change then raises
+:class:`~spinecoach.errors.AccessDeniedError`).  Every query below is scoped to that record's
+owner; a session of anyone else is "not found".  Every rule (screening outcomes, stop
 rules, who may start what, how a tracked set is counted) is decided by
 :mod:`spinecoach.session.services`; this class only turns API schemas into service calls and
 records into API schemas (:mod:`spinecoach.web.views`).  Tests build it on the in-memory
@@ -17,7 +21,7 @@ from spinecoach.domain.checkin import CheckInWhen
 from spinecoach.domain.dates import local_date
 from spinecoach.domain.exercises import get_exercise, load_library
 from spinecoach.domain.safety.questionnaire import load_questionnaire
-from spinecoach.errors import InputError, NotFoundError
+from spinecoach.errors import AccessDeniedError, InputError, NotFoundError
 from spinecoach.reports.period import REPORT_DAYS, load_summary
 from spinecoach.session import services
 from spinecoach.session.history import session_histories, set_histories
@@ -50,7 +54,6 @@ from spinecoach.web.schemas import (
     TodayItem,
 )
 
-LOCAL_USER = services.DEFAULT_USER_NAME
 Clock = Callable[[], datetime]
 SESSIONS_PER_PAGE = 20
 
@@ -60,24 +63,26 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+READ_ONLY = "A clinician can read a patient's record but not change it."
+
+
 class LocalUser:
-    """The web app's view of the core, for the single local user."""
+    """The web app's view of the core, for one record (``owner``'s)."""
 
-    def __init__(self, repo: Repository, *, clock: Clock = utc_now,
-                 user_name: str = LOCAL_USER) -> None:
+    def __init__(self, repo: Repository, owner: User, *, clock: Clock = utc_now,
+                 read_only: bool = False) -> None:
+        if owner.id is None:
+            raise ValueError("the owner has no id: store it first")
         self.repo = repo
+        self.owner = owner
         self.clock = clock
-        self.user_name = user_name
-        self._user_id: int | None = None
+        self.read_only = read_only
+        self.user_id: int = owner.id
 
-    @property
-    def user_id(self) -> int:
-        """The local user's id (created on first use)."""
-        if self._user_id is None:
-            user = services.ensure_user(self.repo, self.user_name, self.clock())
-            assert user.id is not None
-            self._user_id = user.id
-        return self._user_id
+    def check_may_change(self) -> None:
+        """Raise ``AccessDeniedError`` when this view is read-only (a clinician's)."""
+        if self.read_only:
+            raise AccessDeniedError(READ_ONLY)
 
     # -- safety ------------------------------------------------------------------------------
 
@@ -100,6 +105,7 @@ class LocalUser:
 
     def screen(self, answers: ScreeningIn) -> ScreeningOut:
         """Run and store a screening."""
+        self.check_may_change()
         kind = ScreeningKind.FULL if answers.full else ScreeningKind.RECHECK
         record = services.run_screening(self.repo, self.user_id, answers.answers, kind=kind,
                                         now=self.clock())
@@ -111,6 +117,9 @@ class LocalUser:
 
     def checkin(self, data: CheckInIn) -> CheckInOut:
         """Store a check-in through the services (the baseline is a 'before' check-in)."""
+        self.check_may_change()
+        if data.session_id is not None:
+            self._own_session(data.session_id)
         when = CheckInWhen.BEFORE if data.when == "baseline" else CheckInWhen(data.when)
         values = {"back_pain": data.back_pain, "leg_pain": data.leg_pain,
                   "furthest_symptom": data.leg_extent, "numbness": data.numbness,
@@ -156,6 +165,7 @@ class LocalUser:
 
     def start_session(self) -> SessionOut:
         """Start a session (``SafetyBlockError`` when blocked)."""
+        self.check_may_change()
         record = services.start_session(self.repo, self.user_id, mode=SessionMode.CAMERA,
                                         now=self.clock())
         assert record.id is not None
@@ -163,6 +173,7 @@ class LocalUser:
 
     def start_set(self, session_id: int, data: SetIn) -> int:
         """Start a set (``SafetyBlockError`` when blocked or stopped today)."""
+        self.check_may_change()
         self._own_session(session_id)
         mode = SetMode.CAMERA if data.mode == "camera" else SetMode.MANUAL
         record = services.start_set(self.repo, session_id, data.exercise_id, now=self.clock(),
@@ -172,23 +183,28 @@ class LocalUser:
 
     def record_rep(self, set_id: int, rep: RepEvent) -> None:
         """Store one repetition now."""
+        self.check_may_change()
         services.record_rep(self.repo, set_id, rep)
 
     def record_hold(self, set_id: int, hold: HoldEvent) -> None:
         """Store one good-form hold now."""
+        self.check_may_change()
         services.record_hold(self.repo, set_id, hold)
 
     def record_stop(self, set_id: int, stop: StopEvent) -> None:
         """Store a tracker stop (it ends this set only)."""
+        self.check_may_change()
         services.record_stop(self.repo, set_id, stop, now=self.clock())
 
     def finish_set(self, set_id: int) -> SetOut:
         """Close a live set with what the tracker recorded."""
+        self.check_may_change()
         record = services.finish_tracked_set(self.repo, set_id, now=self.clock())
         return self._set_out(record.session_id, set_id)
 
     def record_manual_set(self, session_id: int, data: ManualSetIn) -> SetOut:
         """Store a set entered by hand (pain >= 6 stops the exercise for today)."""
+        self.check_may_change()
         self._own_session(session_id)
         result = services.record_manual_set(
             self.repo, session_id, data.exercise_id, reps_done=data.reps,
@@ -199,6 +215,7 @@ class LocalUser:
 
     def finish_session(self, session_id: int) -> SessionSummary:
         """End a session and apply progression."""
+        self.check_may_change()
         self._own_session(session_id)
         finished = services.finish_session(self.repo, session_id, now=self.clock(),
                                            status=SessionStatus.COMPLETED)
@@ -254,9 +271,7 @@ class LocalUser:
         return csv_zip(load_history(self.repo, self._user(), None))
 
     def _user(self) -> User:
-        user = self.repo.get_user(self.user_id)
-        assert user is not None
-        return user
+        return self.owner
 
     def _own_session(self, session_id: int) -> SessionRecord:
         record = self.repo.get_session(session_id)

@@ -1,14 +1,15 @@
-"""The JSON API under ``/api/``: thin handlers over the user."""
+"""The JSON API under ``/api/``: thin handlers over the signed-in account's view of a record."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from spinecoach import __version__
+from spinecoach.web.auth import require_account
 from spinecoach.web.deps import ContextDep, UserDep
 from spinecoach.web.schemas import (
     MAX_ID,
@@ -35,8 +36,11 @@ REPORT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; 
 
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="the session's id")]
 
-router = APIRouter(prefix="/api", responses={400: {"model": ErrorOut}, 404: {"model": ErrorOut},
-                                             409: {"model": ErrorOut}})
+# Every route needs a session (401 without; 403 for a change without its CSRF token or by a
+# clinician); a clinician reads a linked patient's record with ?patient=ID.
+router = APIRouter(prefix="/api", dependencies=[Depends(require_account)], responses={
+    400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 403: {"model": ErrorOut},
+    404: {"model": ErrorOut}, 409: {"model": ErrorOut}})
 
 
 @router.get("/health", tags=["meta"])
@@ -137,7 +141,13 @@ async def export_csv(user: UserDep) -> Response:
         "Content-Disposition": 'attachment; filename="spinecoach-export.zip"'})
 
 
-@router.get("/report.html", tags=["history"], response_class=HTMLResponse)
+# an HTML route's errors are still JSON (FastAPI would document them as text/html)
+_JSON_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorOut, "content": {"application/json": {}}} for code in (400, 401, 403, 404)}
+
+
+@router.get("/report.html", tags=["history"], response_class=HTMLResponse,
+            responses=_JSON_ERRORS)
 async def report_html(user: UserDep) -> HTMLResponse:
     """The one-page clinician report, printable."""
     return HTMLResponse(await run_in_threadpool(user.report_html),

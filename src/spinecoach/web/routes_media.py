@@ -6,18 +6,20 @@ import os
 from pathlib import Path, PurePath
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from spinecoach.errors import InputError
 from spinecoach.files import PRIVATE_FILE_MODE
+from spinecoach.web.auth import require_account
 from spinecoach.web.deps import ContextDep, UserDep
 from spinecoach.web.jobs import VIDEO_SUFFIXES
 from spinecoach.web.schemas import AnalysisJob, ErrorOut
 
-router = APIRouter(prefix="/api", tags=["media"], responses={
-    400: {"model": ErrorOut}, 404: {"model": ErrorOut}})
+router = APIRouter(prefix="/api", tags=["media"], dependencies=[Depends(require_account)],
+                   responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut},
+                              403: {"model": ErrorOut}, 404: {"model": ErrorOut}})
 _CHUNK = 1 << 20
 MAX_SHOWN_NAME = 120  # characters of the uploaded file's name kept for messages
 
@@ -65,6 +67,7 @@ async def upload_video(
     exercise_id: Annotated[str, Form(min_length=1)],
 ) -> AnalysisJob:
     """Upload a video for analysis; poll ``/api/analyses/{id}`` for progress."""
+    user.check_may_change()
     user.exercise(exercise_id)
     name = PurePath(video.filename or "").name[-MAX_SHOWN_NAME:]
     suffix = PurePath(name).suffix.lower()
@@ -75,13 +78,14 @@ async def upload_video(
     # the stored name is ours: a known suffix (the decoder may use it) and nothing else
     dest = ctx.jobs.new_upload_path(suffix if suffix in VIDEO_SUFFIXES else ".video")
     await _save_upload(video, dest, ctx.settings.max_upload_mb << 20)
-    return ctx.jobs.submit(exercise_id, dest, shown_name=name or "the video")
+    return ctx.jobs.submit(exercise_id, dest, owner_id=user.user_id,
+                           shown_name=name or "the video")
 
 
 @router.get("/analyses/{job_id}")
-def analysis(job_id: str, ctx: ContextDep) -> AnalysisJob:
-    """Progress and, when done, the report of an uploaded video."""
-    job = ctx.jobs.get(job_id)
+def analysis(job_id: str, ctx: ContextDep, user: UserDep) -> AnalysisJob:
+    """Progress and, when done, the report of an uploaded video (the uploader's only)."""
+    job = ctx.jobs.get(job_id, owner_id=user.user_id)
     if job is None:
         raise HTTPException(404, "No such analysis.")
     return job

@@ -1,4 +1,8 @@
-"""The HTML pages: server-rendered shells; the JSON API and small ES modules do the rest."""
+"""The HTML pages: server-rendered shells; the JSON API and small ES modules do the rest.
+
+Every page needs a session (without one: a redirect to ``/signin``); a clinician sees a
+linked patient's pages read-only with ``?patient=ID``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from spinecoach.web.deps import UserDep
+from spinecoach.session.records import Role
+from spinecoach.web.deps import AccountDep, UserDep, get_user
 from spinecoach.web.local_user import LocalUser
 from spinecoach.web.schemas import MAX_ID
 
@@ -19,13 +24,16 @@ router = APIRouter(include_in_schema=False)
 
 def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, name, context)
+    account = getattr(request.state, "account", None)  # set by the session check
+    return templates.TemplateResponse(request, name, {"account": account, **context})
 
 
 @router.get("/")
-def home(user: UserDep) -> Response:
-    """Send a new user to the screening, everyone else to today's plan."""
-    status = user.status()
+def home(account: AccountDep, request: Request) -> Response:
+    """Send a clinician to their patients, a new patient to the screening, others to today."""
+    if account.user.role is Role.CLINICIAN:
+        return RedirectResponse("/patients", status_code=303)
+    status = get_user(request, account).status()
     return RedirectResponse("/today" if status.screened else "/screening", status_code=303)
 
 
@@ -89,9 +97,10 @@ def summary(request: Request, session_id: SessionId, user: UserDep) -> HTMLRespo
 
 
 @router.get("/history")
-def history(request: Request) -> HTMLResponse:
-    """History with charts; data comes from ``/api/history``."""
-    return _page(request, "history.html", title="Your progress")
+def history(request: Request, user: UserDep) -> HTMLResponse:
+    """History with charts; data comes from ``/api/history`` (a clinician's: ``?patient=``)."""
+    who = f"?patient={user.user_id}" if user.read_only else ""
+    return _page(request, "history.html", title="Your progress", who=who)
 
 
 @router.get("/upload")

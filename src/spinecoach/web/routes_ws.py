@@ -1,4 +1,8 @@
-"""The live-coaching WebSocket ``/ws/coach?exercise=ID[&session=ID]``."""
+"""The live-coaching WebSocket ``/ws/coach?exercise=ID[&session=ID]``.
+
+The handshake needs a patient's session cookie: without one it is refused with 401, for a
+clinician (who may read, not record) with 403.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from spinecoach.errors import SafetyBlockError, SpinecoachError
+from spinecoach.session.records import Role
+from spinecoach.web.auth import NOT_SIGNED_IN, find_signed_in
 from spinecoach.web.context import AppContext
 from spinecoach.web.deps import get_context
 from spinecoach.web.live import FramePipeline, LiveCoach, log_dropped
 from spinecoach.web.live_protocol import error_message
+from spinecoach.web.local_user import READ_ONLY, LocalUser
 from spinecoach.web.schemas import MAX_ID, SetIn
 
 router = APIRouter()
@@ -22,11 +30,24 @@ BUSY = ("{n} live sessions are already open on this device. Please close another
         "tab, then start the set again.")
 
 
-async def _open_set(ctx: AppContext, exercise: str, session: int | None) -> int | None:
+async def _open_set(user: LocalUser, exercise: str, session: int | None) -> int | None:
     if session is None:
         return None
     return await run_in_threadpool(
-        ctx.user.start_set, session, SetIn(exercise_id=exercise, mode="camera"))
+        user.start_set, session, SetIn(exercise_id=exercise, mode="camera"))
+
+
+async def _signed_in_patient(ctx: AppContext, websocket: WebSocket) -> LocalUser | None:
+    """The patient of the handshake's session; else the handshake is refused (401 / 403)."""
+    found = await run_in_threadpool(find_signed_in, websocket)
+    if found is None or found.user.role is not Role.PATIENT:
+        status, detail = (401, NOT_SIGNED_IN) if found is None else (403, READ_ONLY)
+        try:
+            await websocket.send_denial_response(JSONResponse({"detail": detail}, status))
+        except RuntimeError:  # a server without denial responses: close before accepting
+            await websocket.close(CLOSE_POLICY)
+        return None
+    return LocalUser(ctx.repo, found.user, clock=ctx.clock)
 
 
 async def _refuse(websocket: WebSocket, code: str, message: str, close_code: int) -> None:
@@ -42,23 +63,26 @@ async def coach(websocket: WebSocket, exercise: str,
                 session: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> None:
     """Coach one set live; see ``docs/websocket.md`` for the protocol."""
     ctx = get_context(websocket)
+    user = await _signed_in_patient(ctx, websocket)
+    if user is None:
+        return
     client = websocket.client.host if websocket.client else "unknown"
     await websocket.accept()
     if not ctx.sockets.acquire(client):
         await _refuse(websocket, "busy", BUSY.format(n=ctx.sockets.per_client), CLOSE_TRY_AGAIN)
         return
     try:
-        await _coach(ctx, websocket, exercise, session)
+        await _coach(ctx, user, websocket, exercise, session)
     finally:
         ctx.sockets.release(client)
 
 
-async def _coach(ctx: AppContext, websocket: WebSocket, exercise: str,
+async def _coach(ctx: AppContext, user: LocalUser, websocket: WebSocket, exercise: str,
                  session: int | None) -> None:
     try:
-        await run_in_threadpool(ctx.user.exercise, exercise)
-        set_id = await _open_set(ctx, exercise, session)
-        target = await run_in_threadpool(ctx.user.target_hold_s, exercise)
+        await run_in_threadpool(user.exercise, exercise)
+        set_id = await _open_set(user, exercise, session)
+        target = await run_in_threadpool(user.target_hold_s, exercise)
         tracker = await run_in_threadpool(ctx.tracker_factory, exercise, target)
     except SafetyBlockError as exc:
         await _refuse(websocket, "blocked", str(exc), CLOSE_POLICY)
@@ -68,7 +92,7 @@ async def _coach(ctx: AppContext, websocket: WebSocket, exercise: str,
         return
     pipeline = FramePipeline(exercise_id=exercise, tracker=tracker,
                              estimator_factory=ctx.estimator_factory, decode_jpeg=ctx.decode_jpeg,
-                             recorder=ctx.user, set_id=set_id)
+                             recorder=user, set_id=set_id)
     live = LiveCoach(websocket, pipeline)
     await live.send({"type": "ready", "exercise": exercise, "set_id": set_id,
                      "target_hold_s": target})
@@ -77,7 +101,7 @@ async def _coach(ctx: AppContext, websocket: WebSocket, exercise: str,
     finally:
         summary = None
         if set_id is not None:
-            summary = await run_in_threadpool(ctx.user.finish_set, set_id)
+            summary = await run_in_threadpool(user.finish_set, set_id)
         if not live.ended:
             await live.send({"type": "summary", "set": summary.model_dump() if summary else None,
                              "stopped": None if live.stop is None else {

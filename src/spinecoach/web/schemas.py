@@ -242,6 +242,23 @@ class AnalysisJob(_Out):
     result: AnalysisReport | None = None
 
 
+class PatientOut(_Out):
+    """A patient a clinician may read (their record: ``?patient=ID`` on the read endpoints)."""
+
+    id: int
+    name: str
+
+
+class Me(_Out):
+    """The signed-in account."""
+
+    id: int
+    name: str
+    role: Literal["patient", "clinician"]
+    patients: list[PatientOut] = Field(
+        description="for a clinician: the linked patients; for a patient: empty")
+
+
 class ErrorOut(_Out):
     """An error, in words the user can act on."""
 

@@ -8,8 +8,9 @@ Everything here runs before a route sees the request, for HTTP and the WebSocket
 * **Origin** (CSRF, cross-site WebSockets): a state-changing request (POST, PUT, PATCH,
   DELETE) or a WebSocket handshake coming from a page must come from one of those hosts on
   this server's own port.  ``Origin`` is checked against the allow-list and the port the
-  socket was accepted on, never against ``Host``; without ``Origin``, ``Sec-Fetch-Site`` and
-  then ``Referer`` decide.  A request with none of them is not from a web page (curl, the
+  socket was accepted on, never against ``Host``; without ``Origin`` (or with ``Origin: null``,
+  which our own form posts carry under ``Referrer-Policy: no-referrer``), ``Sec-Fetch-Site``
+  and then ``Referer`` decide.  A request with none of them is not from a web page (curl, the
   CLI) and passes.  Reads under ``/api/`` and ``/ws/`` that a browser marks as cross-site
   are refused as well, so no other page can make the server work for it.
 * **Request bodies** are counted while they stream in: over the limit is a 413 at once,
@@ -131,9 +132,11 @@ class Guard:
         port = server[1] if len(server) > 1 else None
         scheme = str(scope.get("scheme", "http"))
         origin = headers.get("origin")
-        if origin is not None:
-            return not self._same_origin(origin, scheme, port)
         site = headers.get("sec-fetch-site")
+        # A form POST from a page served with Referrer-Policy: no-referrer (ours) carries
+        # "Origin: null"; then the browser's own Sec-Fetch-Site, which no page can set, decides.
+        if origin is not None and not (origin == "null" and site is not None):
+            return not self._same_origin(origin, scheme, port)
         if site is not None:
             return site not in ("same-origin", "none")
         referer = headers.get("referer")

@@ -24,12 +24,13 @@ from spinecoach.storage.tables import Base
 TABLES = {
     "users", "screenings", "checkins", "prescriptions", "programme_changes", "sessions",
     "sets", "repetitions", "holds", "stop_events", "video_analyses", "alembic_version",
+    "care_links", "web_sessions", "signin_links",
 }
 
 
 def test_an_empty_database_is_migrated_to_head_on_open(db_settings: Settings) -> None:
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == head_revision() == "0004"
+        assert current_revision(repo.engine) == head_revision() == "0005"
         assert set(inspect(repo.engine).get_table_names()) == TABLES
         with repo.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -39,7 +40,7 @@ def test_an_empty_database_is_migrated_to_head_on_open(db_settings: Settings) ->
 def test_opening_twice_is_harmless(db_settings: Settings) -> None:
     open_repository(db_settings).close()
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0004"
+        assert current_revision(repo.engine) == "0005"
 
 
 def _fill_revision_0001(settings: Settings) -> None:
@@ -81,7 +82,7 @@ def test_a_database_with_data_from_revision_0001_is_upgraded_and_keeps_it(
 ) -> None:
     _fill_revision_0001(db_settings)
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0004"
+        assert current_revision(repo.engine) == "0005"
         user = repo.find_user("old")
         assert user is not None and user.id == 1
         (session,) = repo.sessions(1)
@@ -100,6 +101,64 @@ def test_a_database_with_data_from_revision_0001_is_upgraded_and_keeps_it(
         assert versions == {7: None, new.id: __version__}
         index_names = {ix["name"] for ix in inspect(repo.engine).get_indexes("sessions")}
         assert "ix_sessions_user_started" in index_names
+
+
+def _fill_revision_0004(settings: Settings) -> None:
+    """A single-user database as spinecoach before accounts (revision 0004) left it."""
+    engine = create_engine_from_settings(settings)
+    upgrade(engine, "0004")
+    assert "role" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    when = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (id, name, created_at) VALUES (1, 'me', :t)"),
+                     {"t": when})
+        conn.execute(text(
+            "INSERT INTO checkins (id, user_id, taken_at, \"when\", back_pain, leg_pain, "
+            "furthest_symptom, numbness, tingling, weakness, note) VALUES "
+            "(5, 1, :t, 'before', 3, 2, 'thigh', :no, :no, :no, '')"), {"t": when, "no": False})
+        conn.execute(text(
+            "INSERT INTO sessions (id, user_id, started_at, ended_at, mode, status, app_version) "
+            "VALUES (7, 1, :t, :t, 'no_camera', 'completed', '0.1.0')"), {"t": when})
+        conn.execute(text(
+            "INSERT INTO sets (id, session_id, exercise_id, set_index, started_at, reps_done, "
+            "mode, note) VALUES (3, 7, 'bridge', 1, :t, 8, 'manual', 'felt fine')"), {"t": when})
+    engine.dispose()
+
+
+def test_a_pre_accounts_database_becomes_the_first_account_and_keeps_every_row(
+    db_settings: Settings,
+) -> None:
+    from spinecoach.session import accounts
+    from spinecoach.session.records import Role
+
+    _fill_revision_0004(db_settings)
+    with open_repository(db_settings) as repo:
+        assert current_revision(repo.engine) == "0005"
+        (only,) = repo.users()
+        assert (only.id, only.name, only.role) == (1, "me", Role.PATIENT)
+        assert repo.password_hash(1) is None  # signs in by one-time links, as before
+        assert accounts.local_account(repo, datetime.now(UTC)) == only  # serve signs it in
+        (checkin,) = repo.checkins(1)
+        assert checkin.id == 5 and checkin.back_pain == 3
+        (session,) = repo.sessions(1)
+        assert session.id == 7 and [s.note for s in repo.sets_of(7)] == ["felt fine"]
+        viewer = accounts.record_access(repo, only, None)
+        assert viewer.owner == only and not viewer.read_only
+
+
+def test_revision_0005_downgrades_to_0004_keeping_the_records(db_settings: Settings) -> None:
+    _fill_revision_0004(db_settings)
+    engine = create_engine_from_settings(db_settings)
+    upgrade(engine)
+    downgrade(engine, "0004")
+    assert current_revision(engine) == "0004"
+    tables = set(inspect(engine).get_table_names())
+    assert not {"care_links", "web_sessions", "signin_links"} & tables
+    assert not {"role", "password_hash"} & {c["name"] for c in inspect(engine).get_columns("users")}
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sets")).scalar_one() == 1
+        assert conn.execute(text("SELECT count(*) FROM checkins")).scalar_one() == 1
+    engine.dispose()
 
 
 def test_a_database_from_a_newer_spinecoach_is_refused(db_settings: Settings) -> None:
@@ -135,4 +194,4 @@ def test_processes_opening_a_new_database_at_once_wait_for_each_other(
     errors = [child.communicate(timeout=120)[1] for child in children]
     assert [child.returncode for child in children] == [0, 0, 0, 0], errors
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0004"
+        assert current_revision(repo.engine) == "0005"

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
+from spinecoach.session import accounts
 from spinecoach.settings import Settings
 from spinecoach.storage import SqlRepository, open_repository
 from spinecoach.storage.testing import sqlite_settings
@@ -18,6 +19,7 @@ from spinecoach.tracking.state import HoldEvent, RepEvent
 from spinecoach.web.app import create_app
 from spinecoach.web.local_user import LocalUser
 from spinecoach.web.schemas import CheckInIn, ScreeningIn, SetIn
+from spinecoach.web.testing import sign_in_by_link
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
@@ -64,7 +66,7 @@ def counted(tmp_path: Path) -> Iterator[Callable[[int], dict[str, int]]]:
         repo = open_repository(settings)
         opened.append(repo)
         clock = Clock()
-        user = LocalUser(repo, clock=clock)
+        user = LocalUser(repo, accounts.local_account(repo, clock()), clock=clock)
         for day in range(days):
             clock.now = START + timedelta(days=day)
             _day(user, day)
@@ -78,6 +80,7 @@ def counted(tmp_path: Path) -> Iterator[Callable[[int], dict[str, int]]]:
         counts: dict[str, int] = {}
         with TestClient(create_app(settings, repository=repo, clock=clock),
                         base_url="http://localhost") as client:
+            sign_in_by_link(client)
             client.get("/api/status")
             for name, call in (("history", lambda: client.get("/api/history")),
                                ("today", lambda: client.get("/today")),

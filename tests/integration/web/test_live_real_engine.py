@@ -20,6 +20,7 @@ from spinecoach.storage import open_repository
 from spinecoach.synth import simulate
 from spinecoach.web.app import create_app
 from spinecoach.web.local_user import LocalUser
+from spinecoach.web.testing import sign_in_by_link
 
 
 @pytest.fixture
@@ -35,6 +36,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
     app = create_app(settings, estimator_factory=no_estimator)  # type: ignore[arg-type]
     with TestClient(app, base_url="http://localhost") as test_client:
+        sign_in_by_link(test_client)
         yield test_client
 
 
@@ -83,7 +85,7 @@ def test_bridge_set_over_websocket_is_counted_and_stored(client: TestClient,
     assert len(sent_holds) == truth.reps
     assert stored["holds_s"] == pytest.approx(sent_holds, abs=0.01)
     repo = open_repository(settings)
-    user = LocalUser(repo)
+    user = LocalUser(repo, repo.users()[0])
     assert len(repo.repetitions_of(summary["set"]["id"])) == truth.reps
     assert user.session(sid).sets[0].reps == truth.reps
 
@@ -170,6 +172,7 @@ def test_lumbar_arch_stops_the_hip_hinge_set(settings: Settings) -> None:
     app = create_app(settings, estimator_factory=replay,
                      decode_jpeg=lambda data: np.zeros((4, 4, 3), dtype=np.uint8))
     client = TestClient(app, base_url="http://localhost")
+    sign_in_by_link(client)
     client.post("/api/screening", json={"answers": _all_no(client, True), "full": True})
     sid = client.post("/api/sessions").json()["id"]
     with client.websocket_connect(

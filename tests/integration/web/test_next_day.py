@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from spinecoach.settings import Settings
 from spinecoach.storage import open_repository
 from spinecoach.web.app import create_app
+from spinecoach.web.testing import sign_in_by_link
 
 
 class Clock:
@@ -34,6 +35,7 @@ def test_recheck_is_due_the_next_day(tmp_path: Path) -> None:
     clock = Clock()
     client = TestClient(create_app(settings, repository=open_repository(settings), clock=clock),
                         base_url="http://localhost")
+    sign_in_by_link(client)
     client.post("/api/screening", json={"answers": _answers(client, True), "full": True})
     assert client.post("/api/sessions").status_code == 201
     clock.now += timedelta(days=1)

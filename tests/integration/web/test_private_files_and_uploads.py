@@ -25,6 +25,7 @@ from spinecoach.cli import main
 from spinecoach.session import services
 from spinecoach.settings import Settings
 from spinecoach.storage import open_repository
+from spinecoach.web.testing import find_signin_link, http_client_signed_in
 
 HERE = Path(__file__).parent
 
@@ -76,6 +77,19 @@ def test_exports_are_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         assert _mode(out) == 0o700
 
 
+def _wait_until_up(url: str, process: subprocess.Popen[str]) -> None:
+    """Wait for the server to answer (401: it is up, and wants a session)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the test server stopped"
+        try:
+            if httpx.get(f"{url}/api/health", timeout=1).status_code == 401:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise AssertionError("the test server did not start")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -88,24 +102,21 @@ class _Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [sys.executable, str(HERE / "serve_blocking.py"), str(data), str(self.port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.process.stderr.read().decode()  # type: ignore[union-attr]
-            try:
-                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise AssertionError("the test server did not start")
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        link = find_signin_link(self.process.stdout.readline())  # type: ignore[union-attr]
+        assert link is not None, self.process.stderr.read()  # type: ignore[union-attr]
+        _wait_until_up(self.url, self.process)
+        self.client = http_client_signed_in(link)
 
     def upload(self, n: int) -> None:
         for i in range(n):
-            response = httpx.post(f"{self.url}/api/analyses", data={"exercise_id": "bridge"},
-                                  files={"video": (f"clip{i}.mp4", b"\0" * 5000, "video/mp4")})
+            response = self.client.post(
+                "/api/analyses", data={"exercise_id": "bridge"},
+                files={"video": (f"clip{i}.mp4", b"\0" * 5000, "video/mp4")})
             assert response.status_code == 202, response.text
 
     def stop(self, sig: signal.Signals) -> None:
+        self.client.close()
         self.process.send_signal(sig)
         self.process.wait(timeout=60)
 
@@ -143,18 +154,16 @@ def test_what_the_real_server_writes_later_is_private(data: Path) -> None:
     env.pop("SPINECOACH_DATABASE_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "spinecoach.cli", "serve", "--no-browser", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline and process.poll() is None
-                time.sleep(0.2)
-        picture = httpx.get(f"{url}/api/exercises/bridge/picture.png", timeout=60)
+        printed = "".join(process.stderr.readline() for _ in range(2))  # type: ignore[union-attr]
+        link = find_signin_link(printed)
+        assert link is not None, printed
+        _wait_until_up(url, process)
+        client = http_client_signed_in(link)
+        picture = client.get("/api/exercises/bridge/picture.png")
+        client.close()
         assert picture.status_code == 200
         written = [p for p in (data / "cache").rglob("*") if p.is_file()]
         assert written and all(_mode(p) == 0o600 for p in written)

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from spinecoach.cli import main
 from spinecoach.settings import Settings
 from spinecoach.web.app import create_app
+from spinecoach.web.testing import sign_in_by_link
 
 
 @pytest.fixture
@@ -20,6 +21,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
                         speech="browser")
     with TestClient(create_app(settings), base_url="http://localhost") as test_client:
+        sign_in_by_link(test_client)
         yield test_client
 
 

@@ -31,6 +31,7 @@ from spinecoach.tracking.state import (
 )
 from spinecoach.web.app import create_app
 from spinecoach.web.local_user import LocalUser
+from spinecoach.web.testing import sign_in_by_link
 
 UP, DOWN = 0.3, 0.7
 
@@ -190,14 +191,14 @@ def client(settings: Settings, repo: InMemoryRepository, clock: Clock,
         picture_renderer=lambda ex, phase: np.full((8, 8, 3), 200, dtype=np.uint8),
     )
     with TestClient(app, base_url="http://localhost") as test_client:
+        sign_in_by_link(test_client)
         yield test_client
 
 
 @pytest.fixture
-def user(client: TestClient) -> LocalUser:
-    """The app's view of the core (to read what was stored)."""
-    local: LocalUser = client.app.state.context.user
-    return local
+def user(client: TestClient, repo: InMemoryRepository, clock: Clock) -> LocalUser:
+    """The signed-in patient's view of the core (to read what was stored)."""
+    return LocalUser(repo, repo.users()[0], clock=clock)
 
 
 @pytest.fixture

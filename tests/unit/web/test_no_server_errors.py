@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from spinecoach.settings import Settings
 from spinecoach.web.app import create_app
+from spinecoach.web.testing import sign_in_by_link
 
 from .conftest import clear_answers
 
@@ -27,6 +28,7 @@ def sql_client(tmp_path: Path) -> Iterator[TestClient]:
     """The app on a real SQLite file, where an id over 2**63 - 1 cannot even be bound."""
     app = create_app(Settings(data_dir=tmp_path, speech="browser"))
     with TestClient(app, base_url="http://localhost") as client:
+        sign_in_by_link(client)
         yield client
 
 
@@ -55,7 +57,8 @@ def test_huge_ids_in_bodies_are_refused(sql_client: TestClient) -> None:
     body = {"when": "before", "back_pain": 1, "leg_pain": 0, "session_id": HUGE}
     assert sql_client.post("/api/checkins", json=body).status_code == 422
     body = {"when": "before", "back_pain": 1, "leg_pain": 0, "session_id": 777}
-    assert sql_client.post("/api/checkins", json=body).status_code == 400
+    missing = sql_client.post("/api/checkins", json=body)  # not there, or not this patient's
+    assert missing.status_code == 404 and missing.json()["detail"] == "There is no session 777."
 
 
 @pytest.mark.parametrize("age", [HUGE, 10**400, -HUGE])

@@ -56,6 +56,8 @@ def test_the_bound_address_is_served_too() -> None:
 @pytest.mark.parametrize("headers", [
     {"origin": EVIL},
     {"origin": "null"},
+    {"origin": "null", "sec-fetch-site": "cross-site"},  # a sandboxed frame of another site
+    {"origin": "null", "sec-fetch-site": "same-site"},
     {"origin": "http://localhost:9999"},  # another local server is another origin
     {"origin": "http://evil.example", "host": "localhost"},
     {"referer": "http://evil.example/page.html"},
@@ -107,6 +109,7 @@ def test_cross_site_reads_of_the_api_are_refused(client: TestClient) -> None:
     {"origin": "http://localhost"},
     {"origin": "http://127.0.0.1"},
     {"sec-fetch-site": "same-origin"},
+    {"origin": "null", "sec-fetch-site": "same-origin"},  # our own form under no-referrer
     {"referer": "http://localhost/today"},
     {},  # not from a browser at all (curl, scripts)
 ])

@@ -14,6 +14,7 @@ from spinecoach.session.in_memory import InMemoryRepository
 from spinecoach.settings import Settings
 from spinecoach.tracking.state import FrameState, Phase, Tracking
 from spinecoach.web.app import create_app
+from spinecoach.web.testing import sign_in_by_link
 
 
 class SlowEstimator:
@@ -47,17 +48,18 @@ def test_frames_sent_faster_than_processed_are_dropped(tmp_path: Path) -> None:
         estimator_factory=lambda exercise_id: estimator,
         decode_jpeg=lambda data: np.zeros((4, 4, 3), dtype=np.uint8),
     )
-    with TestClient(app, base_url="http://localhost") as client, client.websocket_connect(
-            "ws://localhost/ws/coach?exercise=bridge") as ws:
-        ws.receive_json()
-        for i in range(40):
-            ws.send_text(json.dumps({"type": "frame", "t_s": i / 30}))
-            ws.send_bytes(b"\xff\xd8")
-        time.sleep(0.3)
-        ws.send_text(json.dumps({"type": "end"}))
-        states = []
-        while (message := ws.receive_json())["type"] != "summary":
-            states.append(message)
+    with TestClient(app, base_url="http://localhost") as client:
+        sign_in_by_link(client)
+        with client.websocket_connect("ws://localhost/ws/coach?exercise=bridge") as ws:
+            ws.receive_json()
+            for i in range(40):
+                ws.send_text(json.dumps({"type": "frame", "t_s": i / 30}))
+                ws.send_bytes(b"\xff\xd8")
+            time.sleep(0.3)
+            ws.send_text(json.dumps({"type": "end"}))
+            states = []
+            while (message := ws.receive_json())["type"] != "summary":
+                states.append(message)
     assert 1 <= len(states) == len(estimator.calls) < 20
     assert states[-1]["dropped"] >= 20
     assert estimator.calls == sorted(estimator.calls)

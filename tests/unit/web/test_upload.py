@@ -72,9 +72,9 @@ def test_errors_name_the_users_file_never_a_server_path(tmp_path) -> None:
         jobs = AnalysisJobs(fails, tmp_path / "uploads")
         path = jobs.new_upload_path(".mp4")
         path.write_bytes(b"x")
-        job = jobs.submit("bridge", path, shown_name="my squat.mp4")
+        job = jobs.submit("bridge", path, owner_id=1, shown_name="my squat.mp4")
         deadline = time.monotonic() + 30
-        while (view := jobs.get(job.id)) is not None and view.status != "failed":
+        while (view := jobs.get(job.id, owner_id=1)) is not None and view.status != "failed":
             assert time.monotonic() < deadline
             time.sleep(0.01)
         assert view is not None and view.error is not None
@@ -98,7 +98,7 @@ def test_shutdown_deletes_the_queued_uploads(tmp_path) -> None:
     for _ in range(5):
         path = jobs.new_upload_path(".mp4")
         path.write_bytes(b"x")
-        jobs.submit("bridge", path)
+        jobs.submit("bridge", path, owner_id=1)
     jobs.shutdown()
     release.set()
     assert list((tmp_path / "uploads").iterdir()) == []

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from spinecoach.web.local_user import LocalUser
+from spinecoach.web.testing import sign_in_by_link
 
 from .conftest import clear_answers
 
@@ -198,15 +199,16 @@ def test_a_broken_pose_model_ends_the_set_with_a_message(tmp_path, repo,
         app = create_app(settings, repository=repo, tracker_factory=tracker_factory,
                          estimator_factory=factory,
                          decode_jpeg=lambda data: np.zeros((4, 4, 3), dtype=np.uint8))
-        with TestClient(app, base_url="http://localhost") as client, client.websocket_connect(
-                "ws://localhost/ws/coach?exercise=bridge") as ws:
-            ws.receive_json()
-            ws.send_text(json.dumps({"type": "frame", "t_s": 0.0}))
-            ws.send_bytes(b"\xff\xd8")
-            error = ws.receive_json()
-            assert error["type"] == "error" and error["code"] == code
-            assert ws.receive_json()["type"] == "summary"
-            assert client.get("/api/health").status_code == 200
+        with TestClient(app, base_url="http://localhost") as client:
+            sign_in_by_link(client)
+            with client.websocket_connect("ws://localhost/ws/coach?exercise=bridge") as ws:
+                ws.receive_json()
+                ws.send_text(json.dumps({"type": "frame", "t_s": 0.0}))
+                ws.send_bytes(b"\xff\xd8")
+                error = ws.receive_json()
+                assert error["type"] == "error" and error["code"] == code
+                assert ws.receive_json()["type"] == "summary"
+                assert client.get("/api/health").status_code == 200
 
 
 def test_live_sockets_per_client_are_capped(screened: TestClient) -> None:

@@ -24,6 +24,12 @@ from .conftest import fake_jpeg
 
 
 @pytest.fixture
+def session_cookie(screened: TestClient) -> dict[str, str]:
+    """The signed-in browser's session cookie, as a handshake header."""
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in screened.cookies.items())}
+
+
+@pytest.fixture
 def server_url(screened: TestClient) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -42,8 +48,9 @@ def server_url(screened: TestClient) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def test_a_frame_over_the_limit_is_a_bad_frame_and_the_set_goes_on(server_url: str) -> None:
-    with connect(server_url, max_size=None) as ws:
+def test_a_frame_over_the_limit_is_a_bad_frame_and_the_set_goes_on(
+        server_url: str, session_cookie: dict[str, str]) -> None:
+    with connect(server_url, max_size=None, additional_headers=session_cookie) as ws:
         assert json.loads(ws.recv())["type"] == "ready"
         ws.send(json.dumps({"type": "frame", "t_s": 0.0}))
         ws.send(b"\xff\xd8" + b"\0" * (2 * MAX_JPEG_BYTES + 1_000_000))  # 9 MB
@@ -54,11 +61,22 @@ def test_a_frame_over_the_limit_is_a_bad_frame_and_the_set_goes_on(server_url: s
         assert json.loads(ws.recv())["type"] == "state"
 
 
-def test_a_foreign_origin_is_refused_by_the_real_server(server_url: str) -> None:
+def test_a_handshake_without_a_session_is_refused_by_the_real_server(server_url: str) -> None:
     from websockets.exceptions import InvalidStatus
 
     with pytest.raises(InvalidStatus) as refused:
-        connect(server_url, origin="http://evil.example")  # type: ignore[arg-type]
+        connect(server_url)
+    assert refused.value.response.status_code == 401
+    assert b"sign in" in refused.value.response.body
+
+
+def test_a_foreign_origin_is_refused_by_the_real_server(
+        server_url: str, session_cookie: dict[str, str]) -> None:
+    from websockets.exceptions import InvalidStatus
+
+    with pytest.raises(InvalidStatus) as refused:
+        connect(server_url, origin="http://evil.example",  # type: ignore[arg-type]
+                additional_headers=session_cookie)
     assert refused.value.response.status_code == 403
     with pytest.raises(InvalidStatus) as refused:
         connect(server_url, additional_headers={"Host": "evil.example"})

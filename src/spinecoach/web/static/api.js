@@ -1,7 +1,22 @@
 // Small helpers shared by the pages: JSON fetch with readable errors, form reading.
 
+/** The session's CSRF token: every change (POST...) sends it in the X-CSRF-Token header. */
+export function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
+/** A clinician reads a patient's pages with ?patient=ID: the page's API reads keep it. */
+function withPatient(path, method) {
+  const patient = new URLSearchParams(window.location.search).get("patient");
+  if (!patient || method !== "GET" || !path.startsWith("/api/")) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}patient=${encodeURIComponent(patient)}`;
+}
+
 export async function api(path, { method = "GET", body } = {}) {
   const options = { method, headers: {} };
+  if (method !== "GET") options.headers["X-CSRF-Token"] = csrfToken();
+  path = withPatient(path, method);
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
@@ -11,6 +26,9 @@ export async function api(path, { method = "GET", body } = {}) {
     response = await fetch(path, options);
   } catch (err) {
     throw new Error("The app is not answering. Is spinecoach still running?");
+  }
+  if (response.status === 401) {
+    window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
   }
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {

@@ -1,5 +1,5 @@
 // Upload a video with progress, then poll the analysis job until it is done.
-import { escapeHtml, showError } from "./api.js";
+import { csrfToken, escapeHtml, showError } from "./api.js";
 
 const form = document.getElementById("upload-form");
 const error = document.getElementById("upload-error");
@@ -12,6 +12,7 @@ function upload(data) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/analyses");
+    xhr.setRequestHeader("X-CSRF-Token", csrfToken());
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = (100 * e.loaded) / e.total; };
     xhr.onload = () => {
       let body = {};
