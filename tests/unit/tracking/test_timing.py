@@ -46,3 +46,40 @@ def test_cues_are_rate_limited_but_stops_always_pass():
     assert cues.offer("Stop.", 1.5, urgent=True) == "Stop."
     assert cues.offer("Lift your hips.", 6.0) == "Lift your hips."
     assert cues.offer("Lift your hips.", 10.5) is None  # same cue again too soon
+
+
+def _ramp_then_level(fps: float = 30.0) -> list[tuple[float, float]]:
+    """A signal rising to 60 by t = 1.0 s, then held at 60 (+-0.3 of noise) to t = 4.0 s."""
+    out = []
+    for i in range(int(4.0 * fps) + 1):
+        t = i / fps
+        x = 60.0 * min(1.0, t) ** 0.5 if t < 1.0 else 60.0 + 0.3 * ((-1) ** i)
+        out.append((t, x))
+    return out
+
+
+def test_a_late_detected_hold_start_moves_back_onto_the_level() -> None:
+    from spinecoach.tracking.state import HoldEvent
+    from spinecoach.tracking.timing import LevelTrace
+
+    trace = LevelTrace()
+    for t, x in _ramp_then_level():
+        trace.add(t, x, faulty=False)
+    hold = trace.refine(HoldEvent(1.3, 3.9), min_band=1.5, band_mads=3.0, max_shift_s=0.5)
+    assert 0.9 <= hold.start_s <= 1.05
+    assert hold.end_s == 3.9  # the end is left where it was
+    early = trace.refine(HoldEvent(0.8, 3.9), min_band=1.5, band_mads=3.0, max_shift_s=0.5)
+    assert 0.9 <= early.start_s <= 1.05  # an early start moves forward onto the level
+
+
+def test_the_start_never_moves_across_a_fault_or_too_far() -> None:
+    from spinecoach.tracking.state import HoldEvent
+    from spinecoach.tracking.timing import LevelTrace
+
+    trace = LevelTrace()
+    for t, x in _ramp_then_level():
+        trace.add(t, x, faulty=1.1 <= t <= 1.2)
+    hold = trace.refine(HoldEvent(1.5, 3.9), min_band=1.5, band_mads=3.0, max_shift_s=0.5)
+    assert hold.start_s > 1.2
+    far = trace.refine(HoldEvent(2.0, 3.9), min_band=1.5, band_mads=3.0, max_shift_s=0.2)
+    assert far.start_s >= 1.8
