@@ -9,8 +9,9 @@ repository, the lowest seam, so web tests run the real rules.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from spinecoach.domain.checkin import CheckInWhen
@@ -18,6 +19,12 @@ from spinecoach.domain.dates import local_date
 from spinecoach.domain.exercises import get_exercise, load_library
 from spinecoach.domain.safety.questionnaire import load_questionnaire
 from spinecoach.errors import InputError, NotFoundError
+from spinecoach.reports.day_progress import (
+    DayProgress,
+    day_progress,
+    exercise_names,
+    planned_sets_on,
+)
 from spinecoach.reports.period import REPORT_DAYS, load_summary
 from spinecoach.session import services
 from spinecoach.session.history import session_histories, set_histories
@@ -206,9 +213,26 @@ class LocalUser:
         return summary.model_copy(update={"messages": [c.reason for c in finished.changes]})
 
     def session(self, session_id: int) -> SessionSummary:
-        """Return one session with its sets and check-ins."""
-        (history,) = session_histories(self.repo, [self._own_session(session_id)])
-        return views.session_summary(history)
+        """Return one session with its sets (labelled by set of the day), check-ins and day."""
+        record = self._own_session(session_id)
+        (history,) = session_histories(self.repo, [record])
+        day, earlier = self._day_of(record)
+        return views.session_summary(history, names=exercise_names(), day=day,
+                                     earlier=earlier)
+
+    def _day_of(self, session: SessionRecord) -> tuple[DayProgress, dict[str, int]]:
+        """The progress of the session's day (every session of it), and the sets before it."""
+        day = local_date(session.started_at)
+        since = datetime.combine(day - timedelta(days=1), time.min, tzinfo=UTC)
+        same_day = [s for s in self.repo.sessions(self.user_id, since)
+                    if local_date(s.started_at) == day and s.id is not None]
+        sets = self.repo.sets_of_sessions([s.id for s in same_day if s.id is not None])
+        planned = planned_sets_on(self.repo.prescription_history(self.user_id), day)
+        started = {s.id: s.started_at for s in same_day}
+        mine = (session.started_at, session.id or 0)
+        earlier = Counter(s.exercise_id for s in sets if s.ended_at is not None
+                          and (started[s.session_id], s.session_id) < mine)
+        return day_progress(day, planned, sets, exercise_names()), dict(earlier)
 
     # -- history, report, exports ------------------------------------------------------------
 

@@ -195,6 +195,30 @@ class SetOut(_Out):
     stopped: StopOut | None = None
     pain: int | None = None
     note: str | None = Field(None, description="the note typed with a set done by hand")
+    exercise_name: str | None = Field(None, description="the exercise's name, for display")
+    label: str | None = Field(None, description="e.g. 'Bridges, set 2 of 3' (sets of that day)")
+
+
+class ExerciseProgressOut(_Out):
+    """One exercise on one day: sets done against sets planned."""
+
+    exercise_id: str
+    name: str
+    sets_planned: int
+    sets_done: int
+
+
+class DayProgressOut(_Out):
+    """Exercises and sets done on one day (every session of it) against that day's plan."""
+
+    date: str
+    exercises: list[ExerciseProgressOut]
+    exercises_planned: int
+    exercises_done: int
+    sets_planned: int
+    sets_done: int
+    skipped: list[str] = Field(description="names of the planned exercises not done")
+    text: str = Field(description="the same in one plain sentence")
 
 
 class SessionSummary(_Out):
@@ -207,6 +231,7 @@ class SessionSummary(_Out):
     before: CheckInOut | None = None
     after: CheckInOut | None = None
     messages: list[str] = []
+    day: DayProgressOut | None = Field(None, description="what was done that day, all sessions")
 
 
 class TrendPoint(_Out):

@@ -33,7 +33,7 @@ def test_history_as_text_and_json(data_dir: Path, capsys: pytest.CaptureFixture[
     assert main(["history"]) == 0
     text = capsys.readouterr().out
     assert f"spinecoach history for {DEFAULT_USER_NAME}" in text
-    assert "Back pain 6.0 -> 3.0" in text and "does not replace a clinician" in text
+    assert "Back pain 6 → 3" in text and "does not replace a clinician" in text
     assert main(["history", "--days", "7", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert len(document["adherence"]["calendar"]) == 7
