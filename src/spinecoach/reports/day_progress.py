@@ -2,9 +2,10 @@
 
 One set of pure functions feeds the session summary page, the session hub ("3 of 3 sets
 done", across every session of that day), the history page and the clinician report, so
-they cannot disagree.  A set counts as *done* once it has ended (finished, or stopped by a
-rule: the user turned up and the app did its job); sets past the planned number of an
-exercise count as done but never raise the share above the plan.
+they cannot disagree.  A set counts as *done* once it has ended with something in it (a rep,
+a hold, or a stop rule that ended it: the user turned up and the app did its job); a set
+ended before anything was counted (stopped during the countdown) is not done.  Sets past the
+planned number of an exercise count as done but never raise the share above the plan.
 
 The plan of a day is the prescription in force on it (its ``dose.sets`` for each exercise).
 """
@@ -28,6 +29,12 @@ def exercise_names() -> dict[str, str]:
 def exercise_name(exercise_id: str, names: Mapping[str, str] | None = None) -> str:
     """The name of ``exercise_id`` (the id itself only for an exercise no longer shipped)."""
     return (names if names is not None else exercise_names()).get(exercise_id, exercise_id)
+
+
+def set_done(record: SetRecord) -> bool:
+    """Whether a set counts as done: ended, with a rep, a hold or a stop in it."""
+    return record.ended_at is not None and (
+        bool(record.reps_done) or bool(record.hold_done_s) or record.stop_code is not None)
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,7 @@ def day_progress(day: date, planned: Mapping[str, int], sets: Iterable[SetRecord
     names = names if names is not None else exercise_names()
     done: dict[str, int] = {}
     for record in sets:
-        if record.ended_at is not None:
+        if set_done(record):
             done[record.exercise_id] = done.get(record.exercise_id, 0) + 1
     order = [key for key in names if key in planned or key in done]
     order += sorted(k for k in {*planned, *done} if k not in names)

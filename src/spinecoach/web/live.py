@@ -30,6 +30,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from spinecoach.domain.pose import PoseFrame
 from spinecoach.errors import InputError, SpinecoachError
+from spinecoach.session.countdown import CountdownGate
 from spinecoach.session.ports import Image, PoseEstimator
 from spinecoach.tracking.state import FrameState, HoldEvent, RepEvent, StopEvent
 from spinecoach.web.live_protocol import (
@@ -151,6 +152,7 @@ class FramePipeline:
     decode_jpeg: JpegDecoder
     recorder: SetRecorder
     set_id: int | None
+    gate: CountdownGate = field(default_factory=CountdownGate)
     _estimator: PoseEstimator | None = field(default=None, init=False)
 
     def process(self, item: Pending) -> tuple[FrameState, PoseFrame]:
@@ -162,7 +164,7 @@ class FramePipeline:
             if self._estimator is None:
                 self._estimator = self.estimator_factory(self.exercise_id)
             pose = self._estimator.estimate(image, item.t_s)
-        state = self.tracker.update(pose)
+        state = self.gate.apply(self.tracker.update(pose))
         self._record(state)
         return state, pose
 
@@ -286,7 +288,8 @@ class LiveCoach:
             self._last_t_s = item.t_s
             elapsed_ms = (time.perf_counter() - started) * 1000.0
             await self.send(state_message(state, pose, dropped=self.slot.dropped,
-                                          process_ms=elapsed_ms))
+                                          process_ms=elapsed_ms,
+                                          counting=self.pipeline.gate.counting(state.t_s)))
             if state.stop is not None:
                 self.stop = state.stop
                 return

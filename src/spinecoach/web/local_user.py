@@ -24,6 +24,7 @@ from spinecoach.reports.day_progress import (
     day_progress,
     exercise_names,
     planned_sets_on,
+    set_done,
 )
 from spinecoach.reports.period import REPORT_DAYS, load_summary
 from spinecoach.session import services
@@ -60,6 +61,8 @@ from spinecoach.web.schemas import (
 LOCAL_USER = services.DEFAULT_USER_NAME
 Clock = Callable[[], datetime]
 SESSIONS_PER_PAGE = 20
+FRESH_ANSWERS = timedelta(minutes=30)
+"""Answers given this recently count as given when the next check-in asks the same."""
 
 
 def utc_now() -> datetime:
@@ -130,6 +133,26 @@ class LocalUser:
                           change=views.change_word(result.change),
                           messages=list(result.advice))
 
+    def last_answers(self, *, fresh_ok: bool) -> dict[str, Any] | None:
+        """The latest check-in's answers to start a form from (None before the first).
+
+        ``fresh`` is True when ``fresh_ok`` and they were given within
+        :data:`FRESH_ANSWERS`: the form then counts them as answered (no need to ask again
+        straight after the baseline); otherwise each slider must be touched.
+        """
+        latest = self.repo.latest_checkin(self.user_id)
+        if latest is None:
+            return None
+        now = self.clock()
+        fresh = fresh_ok and timedelta(0) <= now - latest.taken_at <= FRESH_ANSWERS
+        moment = latest.taken_at.astimezone()
+        when = f"{moment:%H:%M}" if local_date(latest.taken_at) == local_date(now) \
+            else f"{moment.day} {moment:%b}, {moment:%H:%M}"
+        return {"back_pain": latest.back_pain, "leg_pain": latest.leg_pain,
+                "leg_extent": latest.furthest_symptom.value, "numbness": latest.numbness,
+                "tingling": latest.tingling, "weakness": latest.weakness, "at": when,
+                "fresh": fresh}
+
     # -- the programme -----------------------------------------------------------------------
 
     def exercises(self) -> list[ExerciseInfo]:
@@ -158,6 +181,11 @@ class LocalUser:
     def target_hold_s(self, exercise_id: str) -> float | None:
         """Return today's prescribed hold (``UnknownExerciseError`` when unknown)."""
         return services.dose_today(self.repo, self.user_id, exercise_id, self.clock()).hold_s
+
+    def counts_reps(self, exercise_id: str) -> bool:
+        """Whether today's dose is counted in reps (False: one long hold, the plank)."""
+        return services.dose_today(self.repo, self.user_id, exercise_id,
+                                   self.clock()).reps is not None
 
     # -- sessions and sets -------------------------------------------------------------------
 
@@ -230,7 +258,7 @@ class LocalUser:
         planned = planned_sets_on(self.repo.prescription_history(self.user_id), day)
         started = {s.id: s.started_at for s in same_day}
         mine = (session.started_at, session.id or 0)
-        earlier = Counter(s.exercise_id for s in sets if s.ended_at is not None
+        earlier = Counter(s.exercise_id for s in sets if set_done(s)
                           and (started[s.session_id], s.session_id) < mine)
         return day_progress(day, planned, sets, exercise_names()), dict(earlier)
 

@@ -33,7 +33,8 @@ def home(user: UserDep) -> Response:
 def screening(request: Request, user: UserDep) -> HTMLResponse:
     """The red-flag questionnaire and the baseline check-in."""
     return _page(request, "screening.html", title="Safety check",
-                 questions=user.questions(True), status=user.status())
+                 questions=user.questions(True), status=user.status(),
+                 last=user.last_answers(fresh_ok=False))
 
 
 @router.get("/today")
@@ -50,7 +51,8 @@ def checkin(request: Request, user: UserDep, when: str = "before",
     recheck = user.questions(False) if when == "before" and user.status().needs_recheck \
         else []
     return _page(request, "checkin.html", title="How are you feeling?", when=when,
-                 session_id=session, recheck=recheck)
+                 session_id=session, recheck=recheck,
+                 last=user.last_answers(fresh_ok=when == "before"))
 
 
 @router.get("/session/{session_id}")
@@ -65,7 +67,7 @@ def _exercise_page(request: Request, template: str, session_id: SessionId, exerc
     exercise = user.exercise(exercise_id)
     item = next((i for i in user.today().items if i.exercise.id == exercise_id), None)
     return _page(request, template, title=exercise.name, exercise=exercise, item=item,
-                 session_id=session_id)
+                 session_id=session_id, last=user.last_answers(fresh_ok=False))
 
 
 @router.get("/session/{session_id}/coach/{exercise_id}")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
 from spinecoach.errors import SafetyBlockError, SpinecoachError
+from spinecoach.session.countdown import CountdownGate
 from spinecoach.web.context import AppContext
 from spinecoach.web.deps import get_context
 from spinecoach.web.live import FramePipeline, LiveCoach, log_dropped
@@ -18,6 +19,7 @@ router = APIRouter()
 
 CLOSE_POLICY = 1008
 CLOSE_TRY_AGAIN = 1013
+MAX_COUNTDOWN_S = 30.0
 BUSY = ("{n} live sessions are already open on this device. Please close another spinecoach "
         "tab, then start the set again.")
 
@@ -39,8 +41,13 @@ async def _refuse(websocket: WebSocket, code: str, message: str, close_code: int
 
 @router.websocket("/ws/coach")
 async def coach(websocket: WebSocket, exercise: str,
-                session: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> None:
-    """Coach one set live; see ``docs/websocket.md`` for the protocol."""
+                session: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+                countdown_s: Annotated[float, Query(ge=0, le=MAX_COUNTDOWN_S)] = 0.0) -> None:
+    """Coach one set live; see ``docs/websocket.md`` for the protocol.
+
+    ``countdown_s``: the tracker watches from the start, but nothing counts before that many
+    seconds of the client's clock (the "get into position" countdown).
+    """
     ctx = get_context(websocket)
     client = websocket.client.host if websocket.client else "unknown"
     await websocket.accept()
@@ -48,17 +55,18 @@ async def coach(websocket: WebSocket, exercise: str,
         await _refuse(websocket, "busy", BUSY.format(n=ctx.sockets.per_client), CLOSE_TRY_AGAIN)
         return
     try:
-        await _coach(ctx, websocket, exercise, session)
+        await _coach(ctx, websocket, exercise, session, countdown_s)
     finally:
         ctx.sockets.release(client)
 
 
 async def _coach(ctx: AppContext, websocket: WebSocket, exercise: str,
-                 session: int | None) -> None:
+                 session: int | None, countdown_s: float) -> None:
     try:
         await run_in_threadpool(ctx.user.exercise, exercise)
         set_id = await _open_set(ctx, exercise, session)
         target = await run_in_threadpool(ctx.user.target_hold_s, exercise)
+        counts_reps = await run_in_threadpool(ctx.user.counts_reps, exercise)
         tracker = await run_in_threadpool(ctx.tracker_factory, exercise, target)
     except SafetyBlockError as exc:
         await _refuse(websocket, "blocked", str(exc), CLOSE_POLICY)
@@ -68,10 +76,12 @@ async def _coach(ctx: AppContext, websocket: WebSocket, exercise: str,
         return
     pipeline = FramePipeline(exercise_id=exercise, tracker=tracker,
                              estimator_factory=ctx.estimator_factory, decode_jpeg=ctx.decode_jpeg,
-                             recorder=ctx.user, set_id=set_id)
+                             recorder=ctx.user, set_id=set_id,
+                             gate=CountdownGate(count_from_s=countdown_s,
+                                                holds_are_reps=counts_reps))
     live = LiveCoach(websocket, pipeline)
     await live.send({"type": "ready", "exercise": exercise, "set_id": set_id,
-                     "target_hold_s": target})
+                     "target_hold_s": target, "countdown_s": countdown_s})
     try:
         await live.run()
     finally:
