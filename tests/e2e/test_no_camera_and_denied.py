@@ -19,10 +19,18 @@ def _to_session(page, server: Server) -> None:  # type: ignore[no-untyped-def]
     answer_all_no(page)
     page.click("text=Check my answers")
     page.wait_for_selector("#baseline:not([hidden])")
+    # an untouched slider is "not answered yet": Save asks for it instead of storing 0/10
+    page.click("#checkin-form button[type=submit]")
+    page.wait_for_selector("#checkin-error:not([hidden])")
+    assert page.text_content("#back_pain_out") == "not answered yet"
+    page.fill("#back_pain", "4")
+    page.fill("#leg_pain", "2")
     page.click("#checkin-form button[type=submit]")
     page.wait_for_url(re.compile(r"/today$"))
     page.click("#start-session")
     page.wait_for_selector("#checkin-form")
+    # minutes after the baseline its answers stand: one press starts the session
+    assert page.input_value("#back_pain") == "4"
     page.click("#checkin-form button[type=submit]")
     page.wait_for_url(re.compile(r"/session/\d+$"))
 
@@ -62,6 +70,7 @@ def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # typ
         page.wait_for_url(re.compile(r"/session/\d+$"))
         page.click("#finish-session")
         page.wait_for_selector("#checkin-form")
+        page.fill("#back_pain", "3")
         page.fill("#leg_pain", "1")
         page.select_option("#leg_extent", "buttock")
         page.click("#checkin-form button[type=submit]")
@@ -75,7 +84,10 @@ def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # typ
 
     assert blocked == [], "the pages broke their own content security policy"
     assert shown == "5"
-    assert "Bridges" in summary and "by hand" in summary
+    assert "Bridges, set 1 of" in summary and "by hand" in summary
+    assert "Today you did 1 of 4 exercises" in summary
+    assert "Not done: Supine hip hinges (heel taps), Prone elbow planks, Ball wall squats." \
+        in summary
     assert spoken, "no count was spoken through /api/speech"
     repo = open_repository(load_settings({"SPINECOACH_DATA_DIR": str(server.data_dir)}))
     user = repo.find_user("me")

@@ -17,6 +17,7 @@ from spinecoach.reports.symptoms import (
     PainChange,
     ShiftKind,
 )
+from spinecoach.session.profile import NO_NAME
 
 THRESHOLD_NOTE = (
     f"Meaningful change in pain: {MEANINGFUL_CHANGE_POINTS:g} points or "
@@ -124,8 +125,9 @@ def history_notes(summary: HistorySummary) -> list[str]:
 def render_text(summary: HistorySummary) -> str:
     """The whole history as plain text."""
     lines = [
-        f"spinecoach history for {summary.user_name}: {plain_date(summary.start)} - "
-        f"{plain_date(summary.end)}",
+        ("spinecoach history" if summary.user_name == NO_NAME
+         else f"spinecoach history for {summary.user_name}")
+        + f": {plain_date(summary.start)} - {plain_date(summary.end)}",
         "",
         describe_adherence(summary)
         if summary.sessions_total

@@ -29,6 +29,7 @@ from spinecoach.session.records import (
     CheckIn,
     HoldRecord,
     Prescription,
+    Profile,
     ProgrammeChange,
     RepetitionRecord,
     ScreeningKind,
@@ -54,6 +55,13 @@ class Repository(Protocol):
 
     def find_user(self, name: str) -> User | None:
         """Return the user with this name."""
+
+    # profile
+    def add_profile(self, profile: Profile) -> Profile:
+        """Insert a saved profile (the newest one is the user's profile)."""
+
+    def latest_profile(self, user_id: int) -> Profile | None:
+        """Return the user's newest profile, or None before the first save."""
 
     # screening
     def add_screening(self, record: ScreeningRecord) -> ScreeningRecord:

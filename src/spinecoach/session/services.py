@@ -27,6 +27,7 @@ from spinecoach.domain.safety.stops import (
 )
 from spinecoach.errors import InputError
 from spinecoach.session.guards import assert_may_do_exercise, assert_may_exercise
+from spinecoach.session.profile import LOCAL_ACCOUNT, report_names, save_profile
 from spinecoach.session.programme_service import (
     apply_progression,
     dose_today,
@@ -84,6 +85,8 @@ __all__ = [
     "record_manual_set",
     "record_rep",
     "record_stop",
+    "report_names",
+    "save_profile",
     "run_screening",
     "safety_status",
     "save_analysis",
@@ -93,7 +96,7 @@ __all__ = [
 ]
 
 
-DEFAULT_USER_NAME = "me"
+DEFAULT_USER_NAME = LOCAL_ACCOUNT
 """The local user of a single-user install (created on first use)."""
 
 

@@ -46,6 +46,8 @@ from spinecoach.web.schemas import (
     ExerciseInfo,
     History,
     ManualSetIn,
+    ProfileIn,
+    ProfileOut,
     Question,
     ScreeningIn,
     ScreeningOut,
@@ -261,6 +263,25 @@ class LocalUser:
         earlier = Counter(s.exercise_id for s in sets if set_done(s)
                           and (started[s.session_id], s.session_id) < mine)
         return day_progress(day, planned, sets, exercise_names()), dict(earlier)
+
+    # -- profile ----------------------------------------------------------------------------
+
+    def profile(self) -> ProfileOut:
+        """The saved profile (empty before the first save)."""
+        saved = self.repo.latest_profile(self.user_id)
+        if saved is None:
+            return ProfileOut()
+        return ProfileOut(display_name=saved.display_name, clinician_name=saved.clinician_name,
+                          clinician_email=saved.clinician_email, units=saved.units,
+                          language=saved.language, saved_at=saved.saved_at.isoformat())
+
+    def save_profile(self, data: ProfileIn) -> ProfileOut:
+        """Validate and store the profile (``InputError`` names the field)."""
+        services.save_profile(self.repo, self.user_id, display_name=data.display_name,
+                              clinician_name=data.clinician_name,
+                              clinician_email=data.clinician_email, units=data.units,
+                              language=data.language, now=self.clock())
+        return self.profile()
 
     # -- history, report, exports ------------------------------------------------------------
 

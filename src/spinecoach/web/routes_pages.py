@@ -96,6 +96,12 @@ def history(request: Request) -> HTMLResponse:
     return _page(request, "history.html", title="Your progress")
 
 
+@router.get("/profile")
+def profile(request: Request, user: UserDep) -> HTMLResponse:
+    """Your details: the name the report shows and who it is for."""
+    return _page(request, "profile.html", title="Your details", profile=user.profile())
+
+
 @router.get("/upload")
 def upload(request: Request, user: UserDep) -> HTMLResponse:
     """Upload a recorded video for analysis."""

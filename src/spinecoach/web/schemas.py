@@ -267,6 +267,28 @@ class AnalysisJob(_Out):
     result: AnalysisReport | None = None
 
 
+class ProfileIn(_In):
+    """The profile: your name for the report, and who the report is for (both optional)."""
+
+    display_name: str = Field(min_length=1, max_length=100,
+                              description="the name your physiotherapist knows you by")
+    clinician_name: str | None = Field(None, max_length=200)
+    clinician_email: str | None = Field(None, max_length=254)
+    units: Literal["metric"] = "metric"
+    language: Literal["en"] = "en"
+
+
+class ProfileOut(_Out):
+    """The saved profile (empty fields before the first save)."""
+
+    display_name: str | None = None
+    clinician_name: str | None = None
+    clinician_email: str | None = None
+    units: str = "metric"
+    language: str = "en"
+    saved_at: str | None = None
+
+
 class ErrorOut(_Out):
     """An error, in words the user can act on."""
 

@@ -21,15 +21,17 @@ from spinecoach.storage.connect import create_engine_from_settings
 from spinecoach.storage.migrate import current_revision, downgrade, head_revision, upgrade
 from spinecoach.storage.tables import Base
 
+HEAD = "0005"  # rev_0005_profiles
 TABLES = {
     "users", "screenings", "checkins", "prescriptions", "programme_changes", "sessions",
-    "sets", "repetitions", "holds", "stop_events", "video_analyses", "alembic_version",
+    "sets", "repetitions", "holds", "stop_events", "video_analyses", "profiles",
+    "alembic_version",
 }
 
 
 def test_an_empty_database_is_migrated_to_head_on_open(db_settings: Settings) -> None:
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == head_revision() == "0004"
+        assert current_revision(repo.engine) == head_revision() == HEAD
         assert set(inspect(repo.engine).get_table_names()) == TABLES
         with repo.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -39,7 +41,7 @@ def test_an_empty_database_is_migrated_to_head_on_open(db_settings: Settings) ->
 def test_opening_twice_is_harmless(db_settings: Settings) -> None:
     open_repository(db_settings).close()
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0004"
+        assert current_revision(repo.engine) == HEAD
 
 
 def _fill_revision_0001(settings: Settings) -> None:
@@ -81,7 +83,7 @@ def test_a_database_with_data_from_revision_0001_is_upgraded_and_keeps_it(
 ) -> None:
     _fill_revision_0001(db_settings)
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0004"
+        assert current_revision(repo.engine) == HEAD
         user = repo.find_user("old")
         assert user is not None and user.id == 1
         (session,) = repo.sessions(1)
@@ -90,6 +92,7 @@ def test_a_database_with_data_from_revision_0001_is_upgraded_and_keeps_it(
         old_set, typed_in = repo.sets_of(7)
         assert (old_set.mode, typed_in.mode) == (SetMode.CAMERA, SetMode.MANUAL)  # rev 0003
         assert old_set.note is None and typed_in.note is None  # rev 0004
+        assert repo.latest_profile(1) is None  # rev 0005: no profile saved yet
         (rep,) = repo.repetitions_of(old_set.id or 0)
         assert rep.hold_s == 3.2 and rep.good_form and rep.metrics == {"hip_ext_deg_at_peak": -2.0}
         new = repo.start_session(
@@ -121,6 +124,7 @@ def test_revisions_0003_and_0002_downgrade_cleanly(db_settings: Settings) -> Non
     columns = {c["name"] for c in inspect(engine).get_columns("sessions")}
     assert "app_version" not in columns
     assert not {"mode", "note"} & {c["name"] for c in inspect(engine).get_columns("sets")}
+    assert "profiles" not in inspect(engine).get_table_names()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM repetitions")).scalar_one() == 1
     engine.dispose()
@@ -135,4 +139,4 @@ def test_processes_opening_a_new_database_at_once_wait_for_each_other(
     errors = [child.communicate(timeout=120)[1] for child in children]
     assert [child.returncode for child in children] == [0, 0, 0, 0], errors
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0004"
+        assert current_revision(repo.engine) == HEAD
