@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from spinecoach.cli import main
@@ -28,3 +30,17 @@ def test_loopback_hosts_need_no_flag(host: str) -> None:
 
 def test_the_explicit_flag_allows_a_network_host() -> None:
     check_local_only("0.0.0.0", allowed=True)
+
+
+def test_get_answers_in_process_without_any_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import warnings
+
+    monkeypatch.setenv("SPINECOACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("SPINECOACH_DATABASE_URL", raising=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["serve", "--get", "/api/health"]) == 0
+    out = capsys.readouterr()
+    assert '"status":"ok"' in out.out and "Deprecat" not in out.err

@@ -36,15 +36,28 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 
 def get_once(path: str) -> int:
-    """Answer ``GET path`` without a network socket; print the body; 0 on a 2xx answer."""
+    """Answer ``GET path`` without a network socket; print the body; 0 on a 2xx answer.
+
+    The app runs in-process through httpx's ASGI transport, inside its own lifespan (start-up
+    and shut-down run as under a server); no test client, so no deprecation warning.
+    """
     try:
-        from starlette.testclient import TestClient
-    except (ImportError, RuntimeError) as exc:
+        import httpx
+    except ImportError as exc:
         raise MissingExtraError("--get needs httpx: pip install httpx") from exc
+    import asyncio
+
     from spinecoach.web.app import create_app
 
-    with TestClient(create_app(load_settings()), base_url="http://localhost") as client:
-        response = client.get(path)
+    async def answer() -> httpx.Response:
+        app = create_app(load_settings())
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
+            async with httpx.AsyncClient(transport=transport,
+                                         base_url="http://localhost") as client:
+                return await client.get(path)
+
+    response = asyncio.run(answer())
     sys.stdout.write(response.text)
     if not response.text.endswith("\n"):
         sys.stdout.write("\n")

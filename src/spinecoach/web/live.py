@@ -47,6 +47,12 @@ from spinecoach.web.live_protocol import (
 _log = logging.getLogger(__name__)
 
 
+GONE = (WebSocketDisconnect, RuntimeError, OSError)
+"""What Starlette and uvicorn raise on a socket the client has closed (a reload, a closed
+tab): ``WebSocketDisconnect``, ``WebSocketDisconnected`` (a ``RuntimeError``: "Cannot call
+receive once a disconnect message has been received") or the transport's ``OSError``."""
+
+
 def log_dropped(websocket: WebSocket) -> None:
     """One calm line for a client that closed its connection without saying goodbye."""
     client = websocket.client
@@ -203,9 +209,8 @@ class LiveCoach:
             return
         try:
             await self.websocket.send_json(message)
-        except (WebSocketDisconnect, RuntimeError, OSError):  # the client went away
-            self.ended = True
-            log_dropped(self.websocket)
+        except GONE:  # the client went away
+            self._gone()
 
     async def run(self) -> None:
         """Serve the connection until the set ends, a stop rule fires or the socket closes."""
@@ -223,9 +228,17 @@ class LiveCoach:
             await loop.run_in_executor(self._executor, self.pipeline.close)
             self._executor.shutdown(wait=False)
 
+    def _gone(self) -> None:
+        """The client closed the socket: one INFO line (once), no traceback."""
+        if not self.ended:
+            log_dropped(self.websocket)
+        self.ended = True
+
     async def _report_crash(self, results: tuple[object, ...]) -> None:
         for result in results:
-            if isinstance(result, Exception):
+            if isinstance(result, WebSocketDisconnect):
+                self._gone()
+            elif isinstance(result, Exception):
                 _log.error("live coaching failed", exc_info=result)
                 await self.send(error_message(
                     "server_error", "Something went wrong while watching. Your completed reps "
@@ -235,7 +248,13 @@ class LiveCoach:
     async def _receive_loop(self) -> None:
         header: FrameHeader | None = None
         while True:
-            message = await self.websocket.receive()
+            if self.ended:
+                return
+            try:
+                message = await self.websocket.receive()
+            except GONE:
+                self._gone()
+                return
             if message["type"] == "websocket.disconnect":
                 self.ended = True
                 return

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Query, WebSocket
 from fastapi.concurrency import run_in_threadpool
 
 from spinecoach.errors import SafetyBlockError, SpinecoachError
 from spinecoach.session.countdown import CountdownGate
 from spinecoach.web.context import AppContext
 from spinecoach.web.deps import get_context
-from spinecoach.web.live import FramePipeline, LiveCoach, log_dropped
+from spinecoach.web.live import GONE, FramePipeline, LiveCoach, log_dropped
 from spinecoach.web.live_protocol import error_message
 from spinecoach.web.schemas import MAX_ID, SetIn
 
@@ -35,7 +35,7 @@ async def _refuse(websocket: WebSocket, code: str, message: str, close_code: int
     try:
         await websocket.send_json(error_message(code, message))
         await websocket.close(close_code)
-    except (WebSocketDisconnect, RuntimeError, OSError):
+    except GONE:
         log_dropped(websocket)
 
 
@@ -95,5 +95,5 @@ async def _coach(ctx: AppContext, websocket: WebSocket, exercise: str,
             if not live.ended:
                 try:
                     await websocket.close()
-                except (RuntimeError, OSError):
+                except GONE:
                     log_dropped(websocket)
