@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spinecoach.errors import SpinecoachError
+from spinecoach.errors import InputError, NotFoundError, SpinecoachError
 from spinecoach.files import PRIVATE_DIR_MODE, hide_paths
 from spinecoach.session.analysis_report import AnalysisReport
 from spinecoach.web.schemas import AnalysisJob
@@ -65,7 +65,7 @@ class EngineAnalyzer:
         def on_progress(done: int, total: int | None) -> None:
             progress(done / total if total else 0.0)
 
-        return analyze_file(path, exercise_id, progress=on_progress,
+        return analyze_file(path, exercise_id, progress=on_progress, keep_frames=True,
                             pool=self._running_pool()).analysis
 
     def _running_pool(self) -> PosePool:
@@ -97,6 +97,8 @@ class _Job:
     error: str | None = None
     result: AnalysisReport | None = None
     shown_name: str = "the video"
+    key_angle: str | None = None
+    saved_session_id: int | None = None
 
 
 class AnalysisJobs:
@@ -128,13 +130,14 @@ class AnalysisJobs:
         return self.work_dir / f"{uuid.uuid4().hex}{suffix}"
 
     def submit(self, exercise_id: str, path: Path, *, shown_name: str = "the video",
-               ) -> AnalysisJob:
+               key_angle: str | None = None) -> AnalysisJob:
         """Queue ``path`` for analysis; the file is deleted when the job ends.
 
         Error messages name the upload ``shown_name`` (the user's own file name), never the
         server's path.
         """
-        job = _Job(id=uuid.uuid4().hex[:12], exercise_id=exercise_id, shown_name=shown_name)
+        job = _Job(id=uuid.uuid4().hex[:12], exercise_id=exercise_id, shown_name=shown_name,
+                   key_angle=key_angle)
         with self._lock:
             self._jobs[job.id] = job
         self._executor.submit(self._run, job, path)
@@ -145,6 +148,23 @@ class AnalysisJobs:
         with self._lock:
             job = self._jobs.get(job_id)
             return self._view(job) if job else None
+
+    def save(self, job_id: str, store: Callable[[AnalysisReport, str], int]) -> int:
+        """Save a finished job's report once with ``store`` (report, file name -> session id).
+
+        Raises ``NotFoundError`` for an unknown job and ``InputError`` for one not finished
+        or already saved; ``store`` raises ``SafetyBlockError`` when screening blocks.
+        """
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                raise NotFoundError("No such analysis.")
+            if job.status != "done" or job.result is None:
+                raise InputError("This video has not been analysed yet.")
+            if job.saved_session_id is not None:
+                raise InputError("This video is already saved in your history.")
+            job.saved_session_id = store(job.result, job.shown_name)
+            return job.saved_session_id
 
     def _run(self, job: _Job, path: Path) -> None:
         def progress(fraction: float) -> None:
@@ -182,4 +202,6 @@ class AnalysisJobs:
     @staticmethod
     def _view(job: _Job) -> AnalysisJob:
         return AnalysisJob(id=job.id, exercise_id=job.exercise_id, status=job.status,
-                           progress=job.progress, error=job.error, result=job.result)
+                           progress=job.progress, error=job.error, result=job.result,
+                           key_angle=job.key_angle, file_name=job.shown_name,
+                           saved_session_id=job.saved_session_id)

@@ -28,6 +28,7 @@ from spinecoach.reports.day_progress import (
 )
 from spinecoach.reports.period import REPORT_DAYS, load_summary
 from spinecoach.session import services
+from spinecoach.session.analysis_report import AnalysisReport
 from spinecoach.session.history import session_histories, set_histories
 from spinecoach.session.records import (
     ScreeningKind,
@@ -263,6 +264,19 @@ class LocalUser:
         earlier = Counter(s.exercise_id for s in sets if set_done(s)
                           and (started[s.session_id], s.session_id) < mine)
         return day_progress(day, planned, sets, exercise_names()), dict(earlier)
+
+    def save_analysis(self, report: AnalysisReport, file_name: str) -> int:
+        """Save an analysed upload as a video session (``SafetyBlockError`` when blocked).
+
+        Only the file's own name is kept (the upload itself is already deleted); the session
+        is dated from now back by the video's length.
+        """
+        now = self.clock()
+        record = services.save_analysis(
+            self.repo, self.user_id, report, source_path=file_name, now=now,
+            recorded_at=now - timedelta(seconds=report.source.duration_s or 0.0))
+        assert record.id is not None
+        return record.id
 
     # -- profile ----------------------------------------------------------------------------
 

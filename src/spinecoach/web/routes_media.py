@@ -14,7 +14,8 @@ from spinecoach.errors import InputError
 from spinecoach.files import PRIVATE_FILE_MODE
 from spinecoach.web.deps import ContextDep, UserDep
 from spinecoach.web.jobs import VIDEO_SUFFIXES
-from spinecoach.web.schemas import AnalysisJob, ErrorOut
+from spinecoach.web.schemas import AnalysisJob, ErrorOut, SavedAnalysis
+from spinecoach.web.wiring import key_angle
 
 router = APIRouter(prefix="/api", tags=["media"], responses={
     400: {"model": ErrorOut}, 404: {"model": ErrorOut}})
@@ -75,7 +76,16 @@ async def upload_video(
     # the stored name is ours: a known suffix (the decoder may use it) and nothing else
     dest = ctx.jobs.new_upload_path(suffix if suffix in VIDEO_SUFFIXES else ".video")
     await _save_upload(video, dest, ctx.settings.max_upload_mb << 20)
-    return ctx.jobs.submit(exercise_id, dest, shown_name=name or "the video")
+    return ctx.jobs.submit(exercise_id, dest, shown_name=name or "the video",
+                           key_angle=key_angle(exercise_id))
+
+
+@router.post("/analyses/{job_id}/save", status_code=201,
+             responses={409: {"model": ErrorOut}})
+def save_analysis(job_id: str, ctx: ContextDep, user: UserDep) -> SavedAnalysis:
+    """Save an analysed video to the history (409 when screening blocks exercise)."""
+    session_id = ctx.jobs.save(job_id, user.save_analysis)
+    return SavedAnalysis(session_id=session_id, job_id=job_id)
 
 
 @router.get("/analyses/{job_id}")

@@ -265,6 +265,16 @@ class AnalysisJob(_Out):
     progress: float = Field(ge=0.0, le=1.0)
     error: str | None = None
     result: AnalysisReport | None = None
+    key_angle: str | None = Field(None, description="the measure to plot over time")
+    file_name: str | None = Field(None, description="the uploaded file's own name")
+    saved_session_id: int | None = Field(None, description="set once saved to the history")
+
+
+class SavedAnalysis(_Out):
+    """A recorded-video analysis saved to the history as a video-mode session."""
+
+    session_id: int
+    job_id: str
 
 
 class ProfileIn(_In):

@@ -112,3 +112,35 @@ def test_start_up_sweeps_what_a_crash_left(tmp_path) -> None:
     (uploads / "left-by-a-crash.mp4").write_bytes(b"x")
     AnalysisJobs(lambda *a: None, uploads).shutdown()  # type: ignore[arg-type, return-value]
     assert list(uploads.iterdir()) == []
+
+
+def _analysed(client: TestClient) -> dict[str, object]:
+    files = {"video": ("my bridges.mp4", b"\x00" * 1000, "video/mp4")}
+    response = client.post("/api/analyses", files=files, data={"exercise_id": "bridge"})
+    return _wait(client, response.json()["id"])
+
+
+def test_an_analysed_video_is_saved_to_the_history_once(screened: TestClient) -> None:
+    job = _analysed(screened)
+    assert job["key_angle"] == "hip_ext_deg" and job["file_name"] == "my bridges.mp4"
+    saved = screened.post(f"/api/analyses/{job['id']}/save")
+    assert saved.status_code == 201, saved.text
+    session_id = saved.json()["session_id"]
+    assert screened.get(f"/api/analyses/{job['id']}").json()["saved_session_id"] == session_id
+    summary = screened.get(f"/api/sessions/{session_id}").json()
+    assert [(s["exercise_id"], s["mode"], s["reps"]) for s in summary["sets"]] == [
+        ("bridge", "video", 3)]
+    again = screened.post(f"/api/analyses/{job['id']}/save")
+    assert again.status_code == 400 and "already saved" in again.json()["detail"]
+    assert screened.get("/api/history").json()["sessions_total"] == 1
+
+
+def test_saving_is_behind_the_safety_guard(client: TestClient) -> None:
+    from .conftest import clear_answers
+
+    client.post("/api/screening", json={"answers": clear_answers(client, saddle_numbness=True)})
+    job = _analysed(client)
+    response = client.post(f"/api/analyses/{job['id']}/save")
+    assert response.status_code == 409
+    assert client.get("/api/history").json()["sessions_total"] == 0
+    assert client.post("/api/analyses/nope/save").status_code == 404
