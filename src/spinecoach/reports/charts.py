@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from spinecoach.reports.summary import HistorySummary
-from spinecoach.reports.symptoms import ShiftKind
+from spinecoach.reports.symptoms import ShiftKind, trend_checkins
 
 _BACK = "#1f77b4"
 _LEG = "#d62728"
@@ -43,14 +43,13 @@ MAX_DATE_TICKS = 6
 
 
 def _date_axis(ax: Any, start: datetime, end: datetime) -> None:
-    """Ticks on whole days (``1 Dec``), at most :data:`MAX_DATE_TICKS`, half a day of margin."""
-    from matplotlib.dates import DateFormatter, DayLocator
-
+    """Each day is one slot from midnight to midnight, labelled at its middle (``1 Dec``),
+    at most :data:`MAX_DATE_TICKS` labels, never an offset label."""
     days = (end - start).days + 1
     step = max(1, -(-days // MAX_DATE_TICKS))
-    ax.xaxis.set_major_locator(DayLocator(interval=step))  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_formatter(DateFormatter("%-d %b"))  # type: ignore[no-untyped-call]
-    ax.set_xlim(start - timedelta(hours=12), end + timedelta(hours=12))
+    noons = [start + timedelta(days=i, hours=12) for i in range(0, days, step)]
+    ax.set_xticks(noons, [f"{d.day} {d:%b}" for d in noons])
+    ax.set_xlim(start, end + timedelta(days=1))
 
 
 def _period(summary: HistorySummary) -> tuple[datetime, datetime]:
@@ -70,14 +69,15 @@ def _empty(width_in: float, height_in: float, title: str, text: str) -> Any:
 
 def pain_chart(summary: HistorySummary) -> Any:
     """Back and leg pain (0-10) at each check-in, with leg-symptom shifts marked."""
-    if not summary.checkins:
+    checkins = trend_checkins(summary.checkins)  # before and after sessions, as the trend
+    if not checkins:
         return _empty(3.6, 2.2, "Pain (0-10) at check-ins", "No check-ins yet")
     figure, (ax,) = _figure(3.6, 2.2)
     _style(ax, "Pain (0-10) at check-ins")
-    times = [summary.local(c.taken_at) for c in summary.checkins]
-    ax.plot(times, [c.back_pain for c in summary.checkins], "o-", color=_BACK, ms=3,
+    times = [summary.local(c.taken_at) for c in checkins]
+    ax.plot(times, [c.back_pain for c in checkins], "o-", color=_BACK, ms=3,
             lw=1.2, label="back")
-    ax.plot(times, [c.leg_pain for c in summary.checkins], "s-", color=_LEG, ms=3,
+    ax.plot(times, [c.leg_pain for c in checkins], "s-", color=_LEG, ms=3,
             lw=1.2, label="leg")
     for kind, marker, colour in (
         (ShiftKind.CENTRALISATION, "^", _DONE),
@@ -121,8 +121,8 @@ def trends_chart(summary: HistorySummary) -> Any | None:
         _style(ax, f"{trend.short_label} ({trend.unit})")
         ax.plot([summary.local(p.at) for p in trend.points],
                 [p.value for p in trend.points], "o-", ms=3, lw=1.2, color=_BACK)
-        if trend.unit == "%":
-            ax.set_ylim(0, 105)
+        top = max(p.value for p in trend.points)
+        ax.set_ylim(0, 105 if trend.unit == "%" else max(1.0, top * 1.25))
         _date_axis(ax, *_period(summary))
     return figure
 

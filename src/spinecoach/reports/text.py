@@ -95,6 +95,8 @@ def describe_trend(trend: ExerciseTrend) -> str:
     if not trend.points:
         return f"{trend.label}: no sessions."
     first, last = trend.points[0].value, trend.points[-1].value
+    if len(trend.points) == 1:
+        return f"{trend.label}: {number(first)} {trend.unit} (1 session so far)."
     return (
         f"{trend.label}: {number(first)} \u2192 {number(last)} {trend.unit} "
         f"over {len(trend.points)} session(s)."

@@ -105,6 +105,8 @@ class CheckInOut(_Out):
     stop: bool = Field(description="True when a stop rule fired: no more exercise today")
     change: str | None = Field(None, description="centralising, peripheralising, stable, ...")
     messages: list[str] = []
+    back_pain: int | None = Field(None, description="the back pain given (0-10)")
+    leg_pain: int | None = Field(None, description="the leg pain given (0-10)")
 
 
 class ExerciseInfo(_Out):

@@ -14,6 +14,7 @@ from spinecoach.domain.dates import local_date
 from spinecoach.domain.exercises import ExerciseSpec
 from spinecoach.reports.day_progress import DayProgress, describe_day
 from spinecoach.reports.summary import HistorySummary
+from spinecoach.reports.symptoms import trend_checkins
 from spinecoach.session.history import SessionHistory, SetHistory
 from spinecoach.session.records import CheckIn, SetMode
 from spinecoach.web.schemas import (
@@ -76,7 +77,8 @@ def _checkin_out(checkin: CheckIn, baseline: CheckIn | None) -> CheckInOut:
     change = compare_symptoms(baseline.symptoms, checkin.symptoms) if baseline else None
     assert checkin.id is not None
     return CheckInOut(id=checkin.id, when=checkin.when.value,
-                      stop=False, change=change_word(change))
+                      stop=False, change=change_word(change), back_pain=checkin.back_pain,
+                      leg_pain=checkin.leg_pain)
 
 
 def day_progress_out(progress: DayProgress) -> DayProgressOut:
@@ -133,9 +135,9 @@ def history(sessions: list[SessionHistory], sessions_total: int, summary: Histor
             notes: list[str]) -> History:
     """A page of sessions, and the period's pain, adherence and exercise trends."""
 
-    def trend(attr: str) -> list[TrendPoint]:
+    def trend(attr: str) -> list[TrendPoint]:  # the check-ins the pain trend reads
         return [TrendPoint(date=local_date(c.taken_at).isoformat(), value=getattr(c, attr))
-                for c in summary.checkins]
+                for c in trend_checkins(summary.checkins)]
 
     per_exercise = {
         f"{t.label} ({t.unit})": [TrendPoint(date=local_date(p.at).isoformat(), value=p.value)

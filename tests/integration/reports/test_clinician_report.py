@@ -112,3 +112,31 @@ def test_the_report_names_the_clinician_and_writes_dates_plainly(tmp_path: Path)
     write_html(summary, tmp_path / "r.html")
     html = (tmp_path / "r.html").read_text()
     assert "2026-Dec" not in html and "Dec-02" not in html
+
+
+def test_a_check_in_late_on_the_last_day_is_inside_the_chart() -> None:
+    from matplotlib.dates import date2num
+
+    from spinecoach.domain.checkin import CheckInWhen, SymptomLocation
+    from spinecoach.reports import charts
+    from spinecoach.session.records import CheckIn, User
+
+    repo = InMemoryRepository()
+    user = repo.add_user(User(name="Ann", created_at=datetime(2026, 12, 1, 8, tzinfo=UTC)))
+    assert user.id is not None
+    for hour, when, back in ((15, CheckInWhen.BEFORE, 4), (16, CheckInWhen.DURING, 6),
+                             (17, CheckInWhen.AFTER, 3)):
+        repo.add_checkin(CheckIn(user_id=user.id, taken_at=datetime(2026, 12, 1, hour,
+                                                                     tzinfo=UTC),
+                                 when=when, back_pain=back, leg_pain=1,
+                                 furthest_symptom=SymptomLocation.THIGH, numbness=False,
+                                 tingling=False, weakness=False))
+    summary = summarise(load_history(repo, user), start=date(2026, 12, 1),
+                        end=date(2026, 12, 1), now=datetime(2026, 12, 1, 18, tzinfo=UTC),
+                        tz=UTC)
+    ax = charts.pain_chart(summary).axes[0]
+    low, high = ax.get_xlim()
+    back = ax.get_lines()[0]
+    assert list(back.get_ydata()) == [4, 3]  # the quick check during a set is not drawn
+    assert all(low <= date2num(t) <= high for t in back.get_xdata())
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1 Dec"]

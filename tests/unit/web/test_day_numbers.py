@@ -55,9 +55,15 @@ def test_a_day_reads_the_same_in_summary_history_and_report(screened: TestClient
 
     page = _text(screened.get(f"/summary/{sid}").text)
     assert sentence in page
+    assert "Back pain 4 \u2192 3 \u00b7 leg pain 2 \u2192 1" in page
     assert f"Bridges, set 1 of {plan['bridge']}" in page
 
+    during = {"when": "during", "session_id": sid, "exercise_id": "bridge", "back_pain": 5,
+              "leg_pain": 4, "leg_extent": "thigh"}  # a quick check between sets
+    assert screened.post("/api/checkins", json=during).status_code == 200
     history = screened.get("/api/history").json()
+    # the pain chart and the trend read the same check-ins: before and after, not during
+    assert [p["value"] for p in history["back_pain"]] == [4, 4, 3]
     notes = " ".join(history["notes"])
     assert "Back pain 4 \u2192 3 (-1 point" in notes
     assert "Leg pain 2 \u2192 1 (-1 point" in notes

@@ -378,6 +378,7 @@ async function onSummary(msg) {
   result.dataset.reps = set ? String(set.reps) : "";
   drawSkeleton(overlay, video, null);
   $("fps").textContent = "0";
+  resetCounter();  // the result card keeps this set's numbers; the counter waits for the next
   if (msg.stopped) {
     speaker.say("Set stopped.", "count");
     showStopped(`<div class="notice stop" role="alert"><h2>Set stopped</h2><p>${escapeHtml(msg.stopped.message)}</p>
@@ -392,6 +393,7 @@ async function onSummary(msg) {
     return;
   }
   setNo += 1;
+  $("set-no").textContent = String(setNo);  // the header says which set comes next
   setStage("rest");
   openSocket("preview");
   await runRest(plan.rest, { section: $("rest"), output: $("rest-s"), skipButton: $("skip-rest"),

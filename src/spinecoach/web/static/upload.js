@@ -77,7 +77,8 @@ function timeline(report) {
     `The camera could not see you ${fmt(a)}–${fmt(b)} s: nothing counted or judged`)).join(""));
   row += 1;
   const h = row * ROW + 24;
-  const ticks = [0, duration / 2, duration].map((t) => `<text x="${x(t).toFixed(1)}" y="${h - 6}" text-anchor="middle">${fmt(t)} s</text>`).join("");
+  const anchors = ["start", "middle", "end"];
+  const ticks = [0, duration / 2, duration].map((t, i) => `<text x="${x(t).toFixed(1)}" y="${h - 6}" text-anchor="${anchors[i]}">${fmt(t)} s</text>`).join("");
   return `<svg id="result-timeline" class="timeline" viewBox="0 0 ${W} ${h}" role="img" aria-label="Timeline of the video: repetitions, holds, faults and when you could not be seen">${rows.join("")}${ticks}</svg>`;
 }
 
