@@ -9,6 +9,7 @@ profile's name, else the user's own name, but never the web app's internal accou
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +29,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def _text(value: str | None, field: str, limit: int) -> str | None:
     cleaned = " ".join((value or "").split())
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in cleaned):
+        raise InputError(f"{field}: please use letters, numbers and punctuation only")
     if len(cleaned) > limit:
         raise InputError(f"{field}: at most {limit} characters, please")
     return cleaned or None
