@@ -3,8 +3,8 @@
 Screening and baseline -> your details -> today -> before check-in (the baseline's answers
 stand) -> bridges with the camera (a rendered clip as the webcam): countdown, set 1, quick
 check, rest, "I'm ready", set 2, exercise complete with the camera off -> planks without the
-camera -> after check-in -> summary -> history -> report -> a recorded video checked and
-saved to the history.  Every step writes a screenshot (``$SPINECOACH_E2E_SHOTS``).
+camera -> after check-in -> summary -> history -> report -> a recorded video checked (its
+annotated copy plays in the page) and saved to the history.  Every step writes a screenshot (``$SPINECOACH_E2E_SHOTS``).
 """
 
 from __future__ import annotations
@@ -174,6 +174,10 @@ def test_a_whole_day(server: Server, bridge_webcam: Path, shots,
         page.click("#upload-form button[type=submit]")
         page.wait_for_selector("#upload-result:not([hidden])", timeout=300_000)
         video_result = _text(page, "#upload-result")
+        page.wait_for_function(  # the annotated H.264 copy plays in the page
+            "() => { const v = document.getElementById('result-video');"
+            " return v && v.readyState >= 1 && v.duration > 0 && v.videoWidth > 0; }",
+            timeout=30_000)
         timeline_bars = page.locator("#result-timeline rect").count()
         shots(page, "15-video-result")
         page.click("#save-analysis")

@@ -2,8 +2,10 @@
 
 The uploaded file is written to a private directory (``<data_dir>/uploads``, 0700), analysed,
 and deleted when the job ends whatever happens: the video is never stored, only the numbers
-of the report.  Shutting down (SIGTERM, Ctrl+C) deletes the uploads still queued or running,
-and start-up deletes any a crash (SIGKILL, power loss) left behind.
+of the report.  The annotated copy the result page plays (skeleton and counts drawn on it)
+lives in the same private directory for the newest :data:`KEPT_VIDEOS` jobs only, and goes
+with the rest at shutdown.  Shutting down (SIGTERM, Ctrl+C) deletes the uploads still
+queued or running, and start-up deletes any a crash (SIGKILL, power loss) left behind.
 
 The real analyzer, :class:`EngineAnalyzer` (one per app), runs pose estimation on one
 :class:`~spinecoach.pose.pool.PosePool` (the one ``spinecoach analyze`` uses for a batch),
@@ -21,10 +23,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from spinecoach.errors import InputError, NotFoundError, SpinecoachError
-from spinecoach.files import PRIVATE_DIR_MODE, hide_paths
+from spinecoach.files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, hide_paths
 from spinecoach.session.analysis_report import AnalysisReport
 from spinecoach.web.schemas import AnalysisJob
 
@@ -35,12 +37,18 @@ _log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[float], None]
 Analyzer = Callable[[Path, str, ProgressCallback], AnalysisReport]
+AnnotatingAnalyzer = Callable[[Path, str, ProgressCallback, Path], AnalysisReport]
+KEPT_VIDEOS = 3
+"""Annotated copies kept for the result page (the newest); all are deleted at shutdown."""
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".y4m", ".mjpeg", ".mpg")
 
 
 class EngineAnalyzer:
     """:func:`spinecoach.compose.analyze_file` on a pose pool shared by all uploads.
+
+    It also draws the skeleton and the counts onto an H.264 copy of the video
+    (``annotates``), which the result page plays; the upload itself is still deleted.
 
     Parameters
     ----------
@@ -58,15 +66,18 @@ class EngineAnalyzer:
         self._pool: PosePool | None = None
         self._lock = threading.Lock()
 
-    def __call__(self, path: Path, exercise_id: str, progress: ProgressCallback) -> AnalysisReport:
-        """Analyse one upload (the :data:`Analyzer` signature)."""
+    annotates = True
+
+    def __call__(self, path: Path, exercise_id: str, progress: ProgressCallback,
+                 annotate_path: Path | None = None) -> AnalysisReport:
+        """Analyse one upload (the :data:`Analyzer` signature; optionally annotated)."""
         from spinecoach.compose import analyze_file
 
         def on_progress(done: int, total: int | None) -> None:
             progress(done / total if total else 0.0)
 
         return analyze_file(path, exercise_id, progress=on_progress, keep_frames=True,
-                            pool=self._running_pool()).analysis
+                            annotate_path=annotate_path, pool=self._running_pool()).analysis
 
     def _running_pool(self) -> PosePool:
         from spinecoach.compose import start_pose_pool
@@ -99,6 +110,7 @@ class _Job:
     shown_name: str = "the video"
     key_angle: str | None = None
     saved_session_id: int | None = None
+    video_path: Path | None = None
 
 
 class AnalysisJobs:
@@ -171,8 +183,14 @@ class AnalysisJobs:
             job.progress = min(1.0, max(0.0, float(fraction)))
 
         job.status = "running"
+        annotated = path.with_name(f"{job.id}.annotated.mp4")
         try:
-            job.result = self.analyzer(path, job.exercise_id, progress)
+            if getattr(self.analyzer, "annotates", False):
+                annotating = cast("AnnotatingAnalyzer", self.analyzer)
+                job.result = annotating(path, job.exercise_id, progress, annotated)
+                self._keep_video(job, annotated)
+            else:
+                job.result = self.analyzer(path, job.exercise_id, progress)
             job.progress, job.status = 1.0, "done"
         except SpinecoachError as exc:
             job.status, job.error = "failed", self._without_paths(str(exc), path, job)
@@ -183,6 +201,27 @@ class AnalysisJobs:
                                             job)
         finally:
             path.unlink(missing_ok=True)
+
+    def video(self, job_id: str) -> Path | None:
+        """The annotated copy of a finished job's video, while it is kept."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            path = job.video_path if job else None
+        return path if path is not None and path.is_file() else None
+
+    def _keep_video(self, job: _Job, annotated: Path) -> None:
+        """Keep ``annotated`` for ``job``; delete the copies past the newest few."""
+        if not annotated.is_file() or annotated.stat().st_size == 0:
+            annotated.unlink(missing_ok=True)
+            return
+        annotated.chmod(PRIVATE_FILE_MODE)
+        with self._lock:
+            job.video_path = annotated
+            kept = [j for j in self._jobs.values() if j.video_path is not None]
+            for old in kept[:-KEPT_VIDEOS]:
+                assert old.video_path is not None
+                old.video_path.unlink(missing_ok=True)
+                old.video_path = None
 
     def shutdown(self) -> None:
         """Stop accepting jobs, stop the analyzer's pose workers and delete every upload."""
@@ -204,4 +243,6 @@ class AnalysisJobs:
         return AnalysisJob(id=job.id, exercise_id=job.exercise_id, status=job.status,
                            progress=job.progress, error=job.error, result=job.result,
                            key_angle=job.key_angle, file_name=job.shown_name,
-                           saved_session_id=job.saved_session_id)
+                           saved_session_id=job.saved_session_id,
+                           video_url=f"/api/analyses/{job.id}/video.mp4"
+                           if job.video_path is not None else None)

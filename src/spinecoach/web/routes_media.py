@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 
 from spinecoach.errors import InputError
 from spinecoach.files import PRIVATE_FILE_MODE
@@ -86,6 +86,16 @@ def save_analysis(job_id: str, ctx: ContextDep, user: UserDep) -> SavedAnalysis:
     """Save an analysed video to the history (409 when screening blocks exercise)."""
     session_id = ctx.jobs.save(job_id, user.save_analysis)
     return SavedAnalysis(session_id=session_id, job_id=job_id)
+
+
+@router.get("/analyses/{job_id}/video.mp4", response_class=FileResponse,
+            responses={200: {"content": {"video/mp4": {}}}})
+def analysis_video(job_id: str, ctx: ContextDep) -> FileResponse:
+    """The analysed video with the skeleton and counts drawn on it (while it is kept)."""
+    path = ctx.jobs.video(job_id)
+    if path is None:
+        raise HTTPException(404, "This video is no longer kept. Upload it again to see it.")
+    return FileResponse(path, media_type="video/mp4", headers={"Cache-Control": "no-store"})
 
 
 @router.get("/analyses/{job_id}")

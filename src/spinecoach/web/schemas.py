@@ -270,6 +270,7 @@ class AnalysisJob(_Out):
     key_angle: str | None = Field(None, description="the measure to plot over time")
     file_name: str | None = Field(None, description="the uploaded file's own name")
     saved_session_id: int | None = Field(None, description="set once saved to the history")
+    video_url: str | None = Field(None, description="the annotated H.264 copy, while kept")
 
 
 class SavedAnalysis(_Out):

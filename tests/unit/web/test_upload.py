@@ -144,3 +144,46 @@ def test_saving_is_behind_the_safety_guard(client: TestClient) -> None:
     assert response.status_code == 409
     assert client.get("/api/history").json()["sessions_total"] == 0
     assert client.post("/api/analyses/nope/save").status_code == 404
+
+
+class _Annotating:
+    """Writes an 'annotated' copy, as the engine analyzer does with --annotate."""
+
+    annotates = True
+
+    def __call__(self, path, exercise_id, progress, annotate_path):  # type: ignore[no-untyped-def]
+        from .conftest import three_rep_report
+
+        annotate_path.write_bytes(b"\x00\x00\x00\x18ftypmp42 annotated")
+        return three_rep_report(exercise_id)
+
+
+def test_the_annotated_video_is_served_while_kept_then_deleted(tmp_path) -> None:
+    import numpy as np
+
+    from spinecoach.settings import Settings
+    from spinecoach.web.app import create_app
+    from spinecoach.web.jobs import KEPT_VIDEOS
+
+    from .conftest import Clock, FakeTracker
+
+    app = create_app(Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser"),
+                     clock=Clock(), tracker_factory=FakeTracker, analyzer=_Annotating(),
+                     picture_renderer=lambda ex, phase: np.zeros((8, 8, 3), dtype=np.uint8))
+    with TestClient(app, base_url="http://localhost") as client:
+        jobs = []
+        for n in range(KEPT_VIDEOS + 1):
+            files = {"video": (f"clip{n}.mp4", b"\x00" * 100, "video/mp4")}
+            job_id = client.post("/api/analyses", files=files,
+                                 data={"exercise_id": "bridge"}).json()["id"]
+            jobs.append(_wait(client, job_id))
+        newest = jobs[-1]
+        assert newest["video_url"] == f"/api/analyses/{newest['id']}/video.mp4"
+        video = client.get(newest["video_url"])
+        assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
+        assert video.content.endswith(b"annotated")
+        oldest = client.get(f"/api/analyses/{jobs[0]['id']}/video.mp4")
+        assert oldest.status_code == 404 and "no longer kept" in oldest.json()["detail"]
+        kept = sorted(p.name for p in (tmp_path / "uploads").iterdir())
+        assert len(kept) == KEPT_VIDEOS and all(n.endswith(".annotated.mp4") for n in kept)
+    assert list((tmp_path / "uploads").iterdir()) == []  # shutdown deletes every copy

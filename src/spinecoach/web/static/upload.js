@@ -141,6 +141,9 @@ function showReport(job) {
   result.innerHTML = `<h2>What the video shows</h2>${stopped}${headline(report)}${gapsText(report)}
     ${timeline(report)}
     <p class="legend"><span class="key tl-good"></span> good form · <span class="key tl-fault"></span> a fault · <span class="key tl-gap"></span> could not see you</p>
+    ${job.video_url ? `<h3>Your video, with what was seen drawn on it</h3>
+      <video id="result-video" controls playsinline preload="metadata" src="${escapeHtml(job.video_url)}"></video>
+      <p class="hint">Kept on this computer only until spinecoach stops.</p>` : ""}
     ${anglePlot(report, job.key_angle)}
     ${faults ? `<h3>Things to watch</h3><ul>${faults}</ul>` : "<p>No form faults found.</p>"}
     ${limits ? `<details><summary>What this check could not judge</summary><ul>${limits}</ul></details>` : ""}
