@@ -4,7 +4,8 @@ Screening and baseline -> your details -> today -> before check-in (the baseline
 stand) -> bridges with the camera (a rendered clip as the webcam): countdown, set 1, quick
 check, rest, "I'm ready", set 2, exercise complete with the camera off -> planks without the
 camera -> after check-in -> summary -> history -> report -> a recorded video checked (its
-annotated copy plays in the page) and saved to the history.  Every step writes a screenshot (``$SPINECOACH_E2E_SHOTS``).
+annotated copy plays in the page) and saved to the history.  Every step writes a
+screenshot (``$SPINECOACH_E2E_SHOTS``).
 """
 
 from __future__ import annotations
