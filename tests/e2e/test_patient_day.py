@@ -236,4 +236,5 @@ def test_a_whole_day(server: Server, bridge_webcam: Path, shots,
     assert "Saved to your history" in saved_text
     (video_set,) = repo.sets_of(video.id or 0)
     assert video.mode is SessionMode.VIDEO and video_set.reps_done == truth.reps
-    assert not list((server.data_dir / "uploads").glob("*"))
+    left = [p.name for p in (server.data_dir / "uploads").glob("*")]
+    assert all(name.endswith(".annotated.mp4") for name in left)  # the upload itself is gone

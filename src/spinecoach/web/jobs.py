@@ -201,6 +201,8 @@ class AnalysisJobs:
                                             job)
         finally:
             path.unlink(missing_ok=True)
+            if job.video_path is None:  # failed, or nothing drawn: no copy is left behind
+                annotated.unlink(missing_ok=True)
 
     def video(self, job_id: str) -> Path | None:
         """The annotated copy of a finished job's video, while it is kept."""
