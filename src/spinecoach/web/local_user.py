@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from spinecoach.domain.checkin import CheckInWhen
@@ -36,6 +36,7 @@ from spinecoach.session.records import (
     SessionRecord,
     SessionStatus,
     SetMode,
+    SetRecord,
     User,
 )
 from spinecoach.session.repository import Repository
@@ -251,19 +252,28 @@ class LocalUser:
         return views.session_summary(history, names=exercise_names(), day=day,
                                      earlier=earlier)
 
-    def _day_of(self, session: SessionRecord) -> tuple[DayProgress, dict[str, int]]:
-        """The progress of the session's day (every session of it), and the sets before it."""
-        day = local_date(session.started_at)
+    def sets_done_today(self, exercise_id: str) -> int:
+        """Sets of ``exercise_id`` done today, in every session of today."""
+        progress = self._progress_on(local_date(self.clock()))[0].of(exercise_id)
+        return progress.sets_done if progress else 0
+
+    def _progress_on(self, day: date) -> tuple[DayProgress, list[SessionRecord],
+                                               list[SetRecord]]:
         since = datetime.combine(day - timedelta(days=1), time.min, tzinfo=UTC)
         same_day = [s for s in self.repo.sessions(self.user_id, since)
                     if local_date(s.started_at) == day and s.id is not None]
         sets = self.repo.sets_of_sessions([s.id for s in same_day if s.id is not None])
         planned = planned_sets_on(self.repo.prescription_history(self.user_id), day)
+        return day_progress(day, planned, sets, exercise_names()), same_day, sets
+
+    def _day_of(self, session: SessionRecord) -> tuple[DayProgress, dict[str, int]]:
+        """The progress of the session's day (every session of it), and the sets before it."""
+        progress, same_day, sets = self._progress_on(local_date(session.started_at))
         started = {s.id: s.started_at for s in same_day}
         mine = (session.started_at, session.id or 0)
         earlier = Counter(s.exercise_id for s in sets if set_done(s)
                           and (started[s.session_id], s.session_id) < mine)
-        return day_progress(day, planned, sets, exercise_names()), dict(earlier)
+        return progress, dict(earlier)
 
     def save_analysis(self, report: AnalysisReport, file_name: str) -> int:
         """Save an analysed upload as a video session (``SafetyBlockError`` when blocked).

@@ -66,8 +66,11 @@ def _exercise_page(request: Request, template: str, session_id: SessionId, exerc
                    user: LocalUser) -> HTMLResponse:
     exercise = user.exercise(exercise_id)
     item = next((i for i in user.today().items if i.exercise.id == exercise_id), None)
+    done = user.sets_done_today(exercise_id)  # a second session today carries on
+    sets = item.sets if item else 1
     return _page(request, template, title=exercise.name, exercise=exercise, item=item,
-                 session_id=session_id, last=user.last_answers(fresh_ok=False))
+                 session_id=session_id, last=user.last_answers(fresh_ok=False),
+                 done_today=done, first_set=min(done + 1, sets))
 
 
 @router.get("/session/{session_id}/coach/{exercise_id}")

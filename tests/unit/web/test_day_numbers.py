@@ -91,6 +91,11 @@ def test_a_second_session_on_the_same_day_remembers_what_is_done(screened: TestC
     _checkin(screened, "before", 2, 1, second)
     hub = _text(screened.get(f"/session/{second}").text)
     assert f"Done so far today: 1 of {plan['bridge']} sets" in hub
+    assert plan["bridge"] >= 2
+    for mode in ("coach", "timer"):  # the set pages carry on from set 2
+        page = screened.get(f"/session/{second}/{mode}/bridge").text
+        assert 'data-first-set="2"' in page and '<span id="set-no">2</span>' in page
+        assert f"1 of {plan['bridge']} sets already done today: carry on with set 2." in page
     _bridge_sets(screened, second, 1)
     summary = screened.get(f"/api/sessions/{second}").json()
     assert summary["sets"][0]["label"] == f"Bridges, set 2 of {plan['bridge']}"

@@ -36,7 +36,7 @@ const capture = document.createElement("canvas");
 capture.width = CAPTURE_W;
 capture.height = CAPTURE_H;
 
-let setNo = 1;
+let setNo = Number(root.dataset.firstSet) || 1;  // after sets done earlier today
 let socket = null;
 let inFlight = 0;
 let t0 = 0;

@@ -12,7 +12,7 @@ const speaker = new Speaker();
 speaker.bindToggle($("sound"));
 linkRanges(root);
 
-let setNo = 1;
+let setNo = Number(root.dataset.firstSet) || 1;  // after sets done earlier today
 let paused = false;
 let finished = false;
 let counted = { reps: 0, holds: [] };
