@@ -165,3 +165,34 @@ def test_upload_a_video_shows_progress_and_result(server: Server, shots,
     # the upload is gone; only the annotated copy the page plays is kept while serving
     left = [p.name for p in (server.data_dir / "uploads").glob("*")]
     assert all(name.endswith(".annotated.mp4") for name in left)
+
+
+def test_the_quick_check_between_sets_needs_every_answer(server: Server, shots) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    unanswered = """async () => {
+      const { unanswered } = await import('/static/api.js');
+      return unanswered(document.getElementById('checkin-form'));
+    }"""
+    with sync_playwright() as p:
+        browser = launch(p, [])
+        page = browser.new_page(viewport={"width": 1000, "height": 900})
+        _to_session(page, server)
+        page.goto(page.url + "/coach/bridge")
+        page.evaluate("() => { document.getElementById('set-feel').hidden = false; }")
+        first = page.evaluate(unanswered)
+        prefilled = (page.input_value("#back_pain"), page.text_content("#back_pain_out"))
+        page.fill("#back_pain", "4")
+        page.fill("#leg_pain", "2")
+        page.check("input[name=spreading][value=yes]")
+        details_shown = page.is_visible("#leg_extent")
+        shots(page, "1-quick-check-spreading")
+        vague = page.evaluate(unanswered)  # "yes" alone says nothing the stop rules can use
+        page.select_option("#leg_extent", "foot")
+        ready = page.evaluate(unanswered)
+        browser.close()
+    assert prefilled == ("4", "not answered yet")  # the last answer, but not taken as given
+    assert len(first) == 3 and "whether symptoms are spreading" in first
+    assert details_shown
+    assert vague == ["how far down the symptoms go now, or which new sign you have"]
+    assert ready == []

@@ -71,6 +71,12 @@ export function unanswered(form) {
   if (form.querySelector("#spreading") && !form.querySelector("input[name=spreading]:checked")) {
     missing.push("whether symptoms are spreading");
   }
+  // "Yes, spreading" must say how: where they reach now, or which new sign (the stop rules
+  // compare these with the last check-in, so an unchanged answer would stop nothing)
+  const details = form.querySelector("#symptom-details");
+  if (form.querySelector("input[name=spreading][value=yes]:checked") && details?.dataset.changed !== "true") {
+    missing.push("how far down the symptoms go now, or which new sign you have");
+  }
   return missing;
 }
 
@@ -84,6 +90,7 @@ export function linkSpreading(form) {
   for (const radio of form.querySelectorAll("input[name=spreading]")) {
     radio.addEventListener("change", () => { details.hidden = radio.value !== "yes" || !radio.checked; });
   }
+  details.addEventListener("change", () => { details.dataset.changed = "true"; });
 }
 
 export function escapeHtml(text) {

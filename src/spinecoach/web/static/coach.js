@@ -422,6 +422,7 @@ function askHowItFelt() {
   }
   for (const radio of form.querySelectorAll("input[name=spreading]")) radio.checked = false;
   $("symptom-details").hidden = true;
+  $("symptom-details").dataset.changed = "false";
   showError($("checkin-error"), "");
   section.hidden = false;
   form.querySelector("input").focus();
