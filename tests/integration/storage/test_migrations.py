@@ -38,6 +38,17 @@ def test_an_empty_database_is_migrated_to_head_on_open(db_settings: Settings) ->
             assert compare_metadata(context, Base.metadata) == []
 
 
+def test_the_fast_head_check_knows_alembics_head(db_settings: Settings) -> None:
+    from spinecoach.storage.head import HEAD_REVISION, database_revision
+
+    assert HEAD_REVISION == head_revision() == HEAD
+    engine = create_engine_from_settings(db_settings)
+    assert database_revision(engine) is None  # no table yet
+    engine.dispose()
+    with open_repository(db_settings) as repo:
+        assert database_revision(repo.engine) == HEAD_REVISION
+
+
 def test_opening_twice_is_harmless(db_settings: Settings) -> None:
     open_repository(db_settings).close()
     with open_repository(db_settings) as repo:
