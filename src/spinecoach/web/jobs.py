@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, cast
 from spinecoach.errors import InputError, NotFoundError, SpinecoachError
 from spinecoach.files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, hide_paths
 from spinecoach.session.analysis_report import AnalysisReport
-from spinecoach.web.schemas import AnalysisJob
+from spinecoach.web.schemas import AnalysisJob, TargetBand
 
 if TYPE_CHECKING:
     from spinecoach.pose.pool import PosePool
@@ -109,6 +109,7 @@ class _Job:
     result: AnalysisReport | None = None
     shown_name: str = "the video"
     key_angle: str | None = None
+    target_band: TargetBand | None = None
     saved_session_id: int | None = None
     video_path: Path | None = None
 
@@ -142,14 +143,15 @@ class AnalysisJobs:
         return self.work_dir / f"{uuid.uuid4().hex}{suffix}"
 
     def submit(self, exercise_id: str, path: Path, *, shown_name: str = "the video",
-               key_angle: str | None = None) -> AnalysisJob:
+               key_angle: str | None = None,
+               target_band: TargetBand | None = None) -> AnalysisJob:
         """Queue ``path`` for analysis; the file is deleted when the job ends.
 
         Error messages name the upload ``shown_name`` (the user's own file name), never the
         server's path.
         """
         job = _Job(id=uuid.uuid4().hex[:12], exercise_id=exercise_id, shown_name=shown_name,
-                   key_angle=key_angle)
+                   key_angle=key_angle, target_band=target_band)
         with self._lock:
             self._jobs[job.id] = job
         self._executor.submit(self._run, job, path)
@@ -244,7 +246,8 @@ class AnalysisJobs:
     def _view(job: _Job) -> AnalysisJob:
         return AnalysisJob(id=job.id, exercise_id=job.exercise_id, status=job.status,
                            progress=job.progress, error=job.error, result=job.result,
-                           key_angle=job.key_angle, file_name=job.shown_name,
+                           key_angle=job.key_angle, target_band=job.target_band,
+                           file_name=job.shown_name,
                            saved_session_id=job.saved_session_id,
                            video_url=f"/api/analyses/{job.id}/video.mp4"
                            if job.video_path is not None else None)

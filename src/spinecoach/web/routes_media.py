@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, Response
 
 from spinecoach.errors import InputError
 from spinecoach.files import PRIVATE_FILE_MODE
+from spinecoach.web.bands import target_band
 from spinecoach.web.deps import ContextDep, UserDep
 from spinecoach.web.jobs import VIDEO_SUFFIXES
 from spinecoach.web.schemas import AnalysisJob, ErrorOut, SavedAnalysis
@@ -77,7 +78,8 @@ async def upload_video(
     dest = ctx.jobs.new_upload_path(suffix if suffix in VIDEO_SUFFIXES else ".video")
     await _save_upload(video, dest, ctx.settings.max_upload_mb << 20)
     return ctx.jobs.submit(exercise_id, dest, shown_name=name or "the video",
-                           key_angle=key_angle(exercise_id))
+                           key_angle=key_angle(exercise_id),
+                           target_band=target_band(exercise_id))
 
 
 @router.post("/analyses/{job_id}/save", status_code=201,

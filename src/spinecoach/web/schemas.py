@@ -258,6 +258,14 @@ class History(_Out):
     notes: list[str] = Field(default_factory=list, description="plain sentences on progress")
 
 
+class TargetBand(_Out):
+    """Where the key measure should be (degrees); ``low`` or ``high`` None = open-ended."""
+
+    low: float | None = None
+    high: float | None = None
+    label: str
+
+
 class AnalysisJob(_Out):
     """An uploaded video being analysed."""
 
@@ -268,6 +276,7 @@ class AnalysisJob(_Out):
     error: str | None = None
     result: AnalysisReport | None = None
     key_angle: str | None = Field(None, description="the measure to plot over time")
+    target_band: TargetBand | None = Field(None, description="where that measure belongs")
     file_name: str | None = Field(None, description="the uploaded file's own name")
     saved_session_id: int | None = Field(None, description="set once saved to the history")
     video_url: str | None = Field(None, description="the annotated H.264 copy, while kept")

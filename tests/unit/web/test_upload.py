@@ -123,6 +123,8 @@ def _analysed(client: TestClient) -> dict[str, object]:
 def test_an_analysed_video_is_saved_to_the_history_once(screened: TestClient) -> None:
     job = _analysed(screened)
     assert job["key_angle"] == "hip_ext_deg" and job["file_name"] == "my bridges.mp4"
+    # the band drawn behind it is the bridge file's own limits (-15 .. +10 degrees)
+    assert (job["target_band"]["low"], job["target_band"]["high"]) == (-15.0, 10.0)
     saved = screened.post(f"/api/analyses/{job['id']}/save")
     assert saved.status_code == 201, saved.text
     session_id = saved.json()["session_id"]
@@ -187,3 +189,14 @@ def test_the_annotated_video_is_served_while_kept_then_deleted(tmp_path) -> None
         kept = sorted(p.name for p in (tmp_path / "uploads").iterdir())
         assert len(kept) == KEPT_VIDEOS and all(n.endswith(".annotated.mp4") for n in kept)
     assert list((tmp_path / "uploads").iterdir()) == []  # shutdown deletes every copy
+
+
+def test_every_exercise_has_a_target_band_for_its_key_measure() -> None:
+    from spinecoach.domain.exercises import load_library
+    from spinecoach.web.bands import target_band
+
+    for exercise_id in load_library():
+        band = target_band(exercise_id)
+        assert band is not None and band.label, exercise_id
+        assert band.high is not None
+        assert band.low is None or band.low < band.high

@@ -83,11 +83,15 @@ function timeline(report) {
 }
 
 // The exercise's key measure over time; frames where you could not be seen are left blank.
-function anglePlot(report, key) {
+function anglePlot(job) {
+  const report = job.result;
+  const key = job.key_angle;
   const frames = (report.frames || []).filter((f) => f.angles && key in f.angles);
   if (!key || frames.length < 2) return "";
   const duration = Math.max(1, report.source?.duration_s || 1);
-  const values = frames.map((f) => f.angles[key]);
+  const band = job.target_band;
+  const values = frames.map((f) => f.angles[key]).concat(
+    band ? [band.low, band.high].filter((v) => v !== null) : []);
   const lo = Math.floor(Math.min(...values) / 10) * 10;
   const hi = Math.ceil(Math.max(...values) / 10) * 10 || lo + 10;
   const H = 160;
@@ -108,7 +112,10 @@ function anglePlot(report, key) {
       <line class="axis" x1="${PAD_L}" y1="${H - 20}" x2="${W - PAD_R}" y2="${H - 20}"></line>
       <text x="4" y="${y(hi) + 4}">${hi}°</text><text x="4" y="${y(lo) + 4}">${lo}°</text>
       <text x="${PAD_L}" y="${H - 4}">0 s</text><text x="${W - PAD_R}" y="${H - 4}" text-anchor="end">${fmt(duration)} s</text>
-      <path class="line-a" d="${path}" fill="none"></path></svg>`;
+      ${band ? `<rect id="result-band" class="band" x="${PAD_L}" width="${W - PAD_L - PAD_R}"
+        y="${y(band.high ?? hi).toFixed(1)}" height="${(y(band.low ?? lo) - y(band.high ?? hi)).toFixed(1)}"><title>${escapeHtml(band.label)}</title></rect>` : ""}
+      <path class="line-a" d="${path}" fill="none"></path></svg>
+    ${band ? `<p class="legend"><span class="key band"></span> ${escapeHtml(band.label)}</p>` : ""}`;
 }
 
 function gapsText(report) {
@@ -144,7 +151,7 @@ function showReport(job) {
     ${job.video_url ? `<h3>Your video, with what was seen drawn on it</h3>
       <video id="result-video" controls playsinline preload="metadata" src="${escapeHtml(job.video_url)}"></video>
       <p class="hint">Kept on this computer only until spinecoach stops.</p>` : ""}
-    ${anglePlot(report, job.key_angle)}
+    ${anglePlot(job)}
     ${faults ? `<h3>Things to watch</h3><ul>${faults}</ul>` : "<p>No form faults found.</p>"}
     ${limits ? `<details><summary>What this check could not judge</summary><ul>${limits}</ul></details>` : ""}
     <p><button type="button" class="primary" id="save-analysis">Save to my history</button></p>
