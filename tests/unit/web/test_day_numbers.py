@@ -57,6 +57,9 @@ def test_a_day_reads_the_same_in_summary_history_and_report(screened: TestClient
     assert sentence in page
     assert "Back pain 4 \u2192 3 \u00b7 leg pain 2 \u2192 1" in page
     assert f"Bridges, set 1 of {plan['bridge']}" in page
+    assert f"Well done: all {plan['bridge']} sets of Bridges." in page  # what went well
+    assert "Well done: all" not in page.replace("Well done: all " f"{plan['bridge']} sets of "
+                                                "Bridges.", "")
 
     during = {"when": "during", "session_id": sid, "exercise_id": "bridge", "back_pain": 5,
               "leg_pain": 4, "leg_extent": "thigh"}  # a quick check between sets

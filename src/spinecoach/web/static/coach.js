@@ -252,6 +252,7 @@ function showTracking(s) {
   badge.className = `badge ${s.tracking}`;
   badge.textContent = s.tracking === "ok" ? "I can see you" : s.tracking === "lost" ? "Can't see you" : "Check the camera";
   if (stage === "countdown") return;  // the countdown owns the overlay text
+  if (stage === "check") speakSetup(s);
   // the tracker's own words ("I can't see you. ..." when lost) come with every state
   if (s.tracking !== "ok") stageMessage(s.setup_problem || SETUP_TEXT);
   else if (stage === "check") stageMessage("Good: I can see you. Press Start set when you are ready.");
@@ -282,6 +283,21 @@ function onState(s) {
   for (const event of s.events) onEvent(event, s);
   if (s.tracking === "ok") speakHold(s);
   checkTarget(s);
+}
+
+// The camera check speaks too (the user is on the floor): what to fix, once it has lasted
+// a moment, and once "I can see you" when it is right.
+let setupSaid = null;
+let setupSince = null;
+function speakSetup(s) {
+  const now = performance.now();
+  const text = s.tracking === "ok" ? "Good, I can see you. Press Start set when you are ready."
+    : (s.setup_problem || SETUP_TEXT);
+  if (text !== setupSince?.text) setupSince = { text, at: now };
+  if (text !== setupSaid && now - setupSince.at > SAY_LOST_AFTER_MS) {
+    setupSaid = text;
+    speaker.say(text, "count");
+  }
 }
 
 function sayLostOnce(s) {
