@@ -64,7 +64,7 @@ def _details(page, server: Server, shots) -> None:  # type: ignore[no-untyped-de
 
 
 def _quick_check(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_selector("#set-feel:not([hidden])")
+    page.wait_for_selector("#set-feel:not([hidden])", timeout=60_000)
     page.fill("#back_pain", "3")
     page.fill("#leg_pain", "1")
     page.check("input[name=spreading][value=no]")
@@ -77,7 +77,7 @@ def _camera_set(page, shots, n: int) -> dict[str, str]:  # type: ignore[no-untyp
     seen["countdown"] = _text(page, "#stage-message")
     seen["countdown_reps"] = page.text_content("#reps") or ""
     shots(page, f"0{2 + 2 * n}-bridge-set{n}-countdown")
-    page.wait_for_selector("#coach[data-stage=set]", timeout=30_000)
+    page.wait_for_selector("#coach[data-stage=set]", timeout=60_000)
     page.wait_for_function("() => Number(document.getElementById('reps').textContent) >= 1",
                            timeout=120_000)
     shots(page, f"0{3 + 2 * n}-bridge-set{n}-counting")
@@ -119,12 +119,12 @@ def test_a_whole_day(server: Server, bridge_webcam: Path, shots,
             timeout=90_000)
         page.click("#start-set")
         first = _camera_set(page, shots, 1)
-        page.wait_for_selector("#coach[data-stage=rest]", timeout=20_000)
+        page.wait_for_selector("#coach[data-stage=rest]", timeout=60_000)
         shots(page, "05b-rest")
         set_line = page.text_content("#set-no")
         page.click("#skip-rest")  # "I'm ready": the next set's countdown starts by itself
         second = _camera_set(page, shots, 2) if plan["bridge"]["sets"] >= 2 else first
-        page.wait_for_selector("#exercise-complete", timeout=20_000)
+        page.wait_for_selector("#exercise-complete", timeout=60_000)
         shots(page, "09-exercise-complete")
         camera_off = page.evaluate("() => document.getElementById('video').srcObject === null")
         page.click("#next-exercise")
