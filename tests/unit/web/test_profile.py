@@ -45,3 +45,46 @@ def test_a_bad_profile_is_refused_with_words_never_a_500(client: TestClient,
     assert response.status_code in (400, 422), response.text
     assert response.json()["detail"]
     assert client.get("/api/profile").json()["display_name"] is None
+
+
+def test_a_profile_change_without_its_csrf_token_is_403(client: TestClient) -> None:
+    from spinecoach.web.auth import CSRF_HEADER
+
+    token = client.headers.pop(CSRF_HEADER)
+    response = client.put("/api/profile", json={"display_name": "Ann"})
+    assert response.status_code == 403 and "security token" in response.json()["detail"]
+    wrong = client.put("/api/profile", json={"display_name": "Ann"},
+                       headers={CSRF_HEADER: "x" + token})
+    assert wrong.status_code == 403
+    assert client.get("/api/profile").json()["display_name"] is None  # nothing was stored
+
+
+def test_a_clinician_reads_a_linked_patients_profile_but_cannot_change_it(
+        client: TestClient) -> None:
+    from spinecoach.session import accounts
+    from spinecoach.session.records import Role
+    from spinecoach.web.auth import CSRF_HEADER
+    from spinecoach.web.testing import sign_in_by_link
+
+    assert client.put("/api/profile", json={"display_name": "Ann"}).status_code == 200
+    ctx = client.app.state.context  # type: ignore[attr-defined]
+    (patient,) = ctx.repo.users()
+    accounts.add_account(ctx.repo, "dr-sam", Role.CLINICIAN, ctx.clock())
+    accounts.add_account(ctx.repo, "kim", Role.PATIENT, ctx.clock())
+    accounts.link_patient(ctx.repo, patient.name, "dr-sam", ctx.clock())
+    client.cookies.clear()
+    client.headers.pop(CSRF_HEADER, None)
+    sign_in_by_link(client, "dr-sam")
+    who = f"?patient={patient.id}"
+    assert client.get(f"/api/profile{who}").json()["display_name"] == "Ann"
+    assert 'value="Ann"' in client.get(f"/profile{who}").text
+    refused = client.put(f"/api/profile{who}", json={"display_name": "Someone else"})
+    assert refused.status_code == 403 and "not change" in refused.json()["detail"]
+    assert client.put("/api/profile", json={"display_name": "Dr Sam"}).status_code in (400, 403)
+    assert client.get(f"/api/profile{who}").json()["display_name"] == "Ann"
+
+    client.cookies.clear()
+    client.headers.pop(CSRF_HEADER, None)
+    sign_in_by_link(client, "kim")  # another patient sees only their own (empty) profile
+    assert client.get("/api/profile").json()["display_name"] is None
+    assert client.get(f"/api/profile{who}").status_code == 404

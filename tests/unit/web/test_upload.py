@@ -205,3 +205,51 @@ def test_every_exercise_has_a_target_band_for_its_key_measure() -> None:
         assert band.high is not None
         assert band.low is None or band.low < band.high
 
+
+def test_another_patients_video_and_save_are_404_and_a_clinician_cannot_save(
+        tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from spinecoach.session import accounts
+    from spinecoach.session.in_memory import InMemoryRepository
+    from spinecoach.session.records import Role
+    from spinecoach.settings import Settings
+    from spinecoach.web.app import create_app
+    from spinecoach.web.auth import CSRF_HEADER
+    from spinecoach.web.testing import sign_in_by_link
+
+    from .conftest import FakeTracker, clear_answers
+
+    repo = InMemoryRepository()
+    app = create_app(Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser"),
+                     repository=repo, clock=clock, tracker_factory=FakeTracker,
+                     analyzer=_Annotating(),
+                     picture_renderer=lambda ex, phase: np.zeros((8, 8, 3), dtype=np.uint8))
+    with TestClient(app, base_url="http://localhost") as client:
+        sign_in_by_link(client)
+        owner = repo.users()[0]
+        assert client.post("/api/screening",
+                           json={"answers": clear_answers(client)}).status_code == 200
+        job = _analysed(client)
+        video, save = f"/api/analyses/{job['id']}/video.mp4", f"/api/analyses/{job['id']}/save"
+        assert client.get(video).status_code == 200
+
+        accounts.add_account(repo, "kim", Role.PATIENT, clock())
+        client.cookies.clear()
+        client.headers.pop(CSRF_HEADER, None)
+        sign_in_by_link(client, "kim")
+        for response in (client.get(video), client.post(save),
+                         client.get(f"/api/analyses/{job['id']}")):
+            assert response.status_code == 404, response.text
+        assert client.get("/api/history").json()["sessions_total"] == 0
+
+        accounts.add_account(repo, "dr-sam", Role.CLINICIAN, clock())
+        accounts.link_patient(repo, owner.name, "dr-sam", clock())
+        client.cookies.clear()
+        client.headers.pop(CSRF_HEADER, None)
+        sign_in_by_link(client, "dr-sam")
+        who = f"?patient={owner.id}"
+        assert client.get(video + who).status_code == 200  # a linked clinician may watch it
+        refused = client.post(save + who)
+        assert refused.status_code == 403 and "not change" in refused.json()["detail"]
+        assert repo.sessions(owner.id or 0) == []  # nothing was saved for anyone
