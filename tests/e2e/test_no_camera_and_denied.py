@@ -181,6 +181,7 @@ def test_the_quick_check_between_sets_needs_every_answer(server: Server, shots) 
     with sync_playwright() as p:
         browser = launch(p, [])
         page = browser.new_page(viewport={"width": 1000, "height": 900})
+        server.sign_in(page)
         _to_session(page, server)
         page.goto(page.url + "/coach/bridge")
         page.evaluate("() => { document.getElementById('set-feel').hidden = false; }")

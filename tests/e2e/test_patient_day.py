@@ -1,6 +1,6 @@
 """A patient's whole day in real Chromium, checked against the database and the clip's truth.
 
-Screening and baseline -> your details -> today -> before check-in (the baseline's answers
+Signed in by the one-time link ``serve`` printed -> screening and baseline -> your details -> today -> before check-in (the baseline's answers
 stand) -> bridges with the camera (a rendered clip as the webcam): countdown, set 1, quick
 check, rest, "I'm ready", set 2, exercise complete with the camera off -> planks without the
 camera -> after check-in -> summary -> history -> report -> a recorded video checked (its
@@ -99,6 +99,7 @@ def test_a_whole_day(server: Server, bridge_webcam: Path, shots,
                              "--use-fake-device-for-media-stream",
                              f"--use-file-for-fake-video-capture={bridge_webcam}"])
         page = browser.new_page(viewport={"width": 1100, "height": 900})
+        server.sign_in(page)  # the one-time link serve printed
         blocked = watch_policy(page)
         _screen_and_baseline(page, server, shots)
         _details(page, server, shots)
@@ -166,7 +167,8 @@ def test_a_whole_day(server: Server, bridge_webcam: Path, shots,
         page.goto(server.url + "/api/report.html")
         report = _text(page, "body")
         shots(page, "14-report")
-        pdf = httpx.get(server.url + "/api/report.pdf", timeout=60).content
+        pdf = page.request.get(server.url + "/api/report.pdf", timeout=60_000).body()
+        assert httpx.get(server.url + "/api/report.pdf", timeout=60).status_code == 401
 
         # a recorded video, checked and saved to the history
         page.goto(server.url + "/upload")
