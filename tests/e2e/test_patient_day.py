@@ -1,11 +1,11 @@
 """A patient's whole day in real Chromium, checked against the database and the clip's truth.
 
-Signed in by the one-time link ``serve`` printed -> screening and baseline -> your details -> today -> before check-in (the baseline's answers
-stand) -> bridges with the camera (a rendered clip as the webcam): countdown, set 1, quick
-check, rest, "I'm ready", set 2, exercise complete with the camera off -> planks without the
-camera -> after check-in -> summary -> history -> report -> a recorded video checked (its
-annotated copy plays in the page) and saved to the history.  Every step writes a
-screenshot (``$SPINECOACH_E2E_SHOTS``).
+Signed in by the one-time link ``serve`` printed -> screening and baseline -> your details ->
+today -> before check-in (the baseline's answers stand) -> bridges with the camera (a rendered
+clip as the webcam): countdown, set 1, quick check, rest, "I'm ready", set 2, exercise
+complete with the camera off -> planks without the camera -> after check-in -> summary ->
+history -> report -> a recorded video checked (its annotated copy plays in the page) and
+saved to the history.  Every step writes a screenshot (``$SPINECOACH_E2E_SHOTS``).
 """
 
 from __future__ import annotations

@@ -163,10 +163,10 @@ class _Annotating:
 def test_the_annotated_video_is_served_while_kept_then_deleted(tmp_path) -> None:
     import numpy as np
 
+    from spinecoach.session.in_memory import InMemoryRepository
     from spinecoach.settings import Settings
     from spinecoach.web.app import create_app
     from spinecoach.web.jobs import KEPT_VIDEOS
-    from spinecoach.session.in_memory import InMemoryRepository
     from spinecoach.web.testing import sign_in_by_link
 
     from .conftest import Clock, FakeTracker
