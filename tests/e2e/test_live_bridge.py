@@ -37,6 +37,7 @@ def _screen_and_start(page, server: Server, shots) -> None:  # type: ignore[no-u
     page.click("text=Check my answers")
     page.wait_for_selector("#baseline:not([hidden])")
     page.fill("#back_pain", "3")
+    page.fill("#leg_pain", "1")
     page.click("#checkin-form button[type=submit]")
     page.wait_for_url(re.compile(r"/today$"))
     page.wait_for_load_state("networkidle")
@@ -68,6 +69,12 @@ def test_bridge_set_counted_shown_and_stored(server: Server, bridge_webcam: Path
         assert page.text_content("#reps") == "0"
         shots(page, "3b-camera-check")
         page.click("#start-set")
+        # the countdown: the overlay says so, and nothing is counted
+        page.wait_for_selector("#coach[data-stage=countdown]")
+        stage_text = page.text_content("#stage-message") or ""
+        shots(page, "3c-countdown")
+        countdown_reps = page.text_content("#reps")
+        page.wait_for_selector("#coach[data-stage=set]", timeout=20_000)
         page.wait_for_function(
             "() => Number(document.getElementById('hold-s').textContent) >= 1.5",
             timeout=60_000)
@@ -83,10 +90,15 @@ def test_bridge_set_counted_shown_and_stored(server: Server, bridge_webcam: Path
         result_text = page.text_content("#set-result") or ""
         # after the set: pain 7/10 during it stops the exercise for today (the core's rule)
         page.wait_for_selector("#set-feel:not([hidden])")
+        assert page.text_content("#back_pain_out") == "not answered yet"
+        assert page.input_value("#back_pain") == "3"  # starts from the last answer
         page.fill("#back_pain", "7")
+        page.fill("#leg_pain", "1")
+        page.check("input[name=spreading][value=no]")
         page.click("#set-feel button[type=submit]")
         page.wait_for_selector("text=Please stop this exercise for today")
         shots(page, "6-pain-stop")
+        camera_off = page.evaluate("() => document.getElementById('video').srcObject === null")
         page.click("#set-result >> text=Back to the session")
         page.wait_for_url(re.compile(r"/session/\d+$"))
         bridge_buttons = page.locator("#plan-bridge >> text=With camera").count()
@@ -94,6 +106,10 @@ def test_bridge_set_counted_shown_and_stored(server: Server, bridge_webcam: Path
 
     assert blocked == [], "the pages broke their own content security policy"
     assert bridge_buttons == 0
+    assert "Set 1 of" in stage_text and "Get into position" in stage_text
+    assert "Press Start set" not in stage_text
+    assert countdown_reps == "0"
+    assert camera_off, "the camera stays on after the exercise was stopped"
 
     assert shown_reps >= REPS
     assert fps >= 5

@@ -19,10 +19,18 @@ def _to_session(page, server: Server) -> None:  # type: ignore[no-untyped-def]
     answer_all_no(page)
     page.click("text=Check my answers")
     page.wait_for_selector("#baseline:not([hidden])")
+    # an untouched slider is "not answered yet": Save asks for it instead of storing 0/10
+    page.click("#checkin-form button[type=submit]")
+    page.wait_for_selector("#checkin-error:not([hidden])")
+    assert page.text_content("#back_pain_out") == "not answered yet"
+    page.fill("#back_pain", "4")
+    page.fill("#leg_pain", "2")
     page.click("#checkin-form button[type=submit]")
     page.wait_for_url(re.compile(r"/today$"))
     page.click("#start-session")
     page.wait_for_selector("#checkin-form")
+    # minutes after the baseline its answers stand: one press starts the session
+    assert page.input_value("#back_pain") == "4"
     page.click("#checkin-form button[type=submit]")
     page.wait_for_url(re.compile(r"/session/\d+$"))
 
@@ -63,6 +71,7 @@ def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # typ
         page.wait_for_url(re.compile(r"/session/\d+$"))
         page.click("#finish-session")
         page.wait_for_selector("#checkin-form")
+        page.fill("#back_pain", "3")
         page.fill("#leg_pain", "1")
         page.select_option("#leg_extent", "buttock")
         page.click("#checkin-form button[type=submit]")
@@ -76,7 +85,10 @@ def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # typ
 
     assert blocked == [], "the pages broke their own content security policy"
     assert shown == "5"
-    assert "Bridges" in summary and "by hand" in summary
+    assert "Bridges, set 1 of" in summary and "by hand" in summary
+    assert "Today you did 1 of 4 exercises" in summary
+    assert "Not done: Supine hip hinges (heel taps), Prone elbow planks, Ball wall squats." \
+        in summary
     assert spoken, "no count was spoken through /api/speech"
     repo = open_repository(load_settings({"SPINECOACH_DATA_DIR": str(server.data_dir)}))
     user = repo.find_user("me")
@@ -154,4 +166,38 @@ def test_upload_a_video_shows_progress_and_result(server: Server, shots,
         result = page.text_content("#upload-result") or ""
         browser.close()
     assert f"{truth.reps} repetitions" in result
-    assert not list((server.data_dir / "uploads").glob("*"))
+    # the upload is gone; only the annotated copy the page plays is kept while serving
+    left = [p.name for p in (server.data_dir / "uploads").glob("*")]
+    assert all(name.endswith(".annotated.mp4") for name in left)
+
+
+def test_the_quick_check_between_sets_needs_every_answer(server: Server, shots) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    unanswered = """async () => {
+      const { unanswered } = await import('/static/api.js');
+      return unanswered(document.getElementById('checkin-form'));
+    }"""
+    with sync_playwright() as p:
+        browser = launch(p, [])
+        page = browser.new_page(viewport={"width": 1000, "height": 900})
+        server.sign_in(page)
+        _to_session(page, server)
+        page.goto(page.url + "/coach/bridge")
+        page.evaluate("() => { document.getElementById('set-feel').hidden = false; }")
+        first = page.evaluate(unanswered)
+        prefilled = (page.input_value("#back_pain"), page.text_content("#back_pain_out"))
+        page.fill("#back_pain", "4")
+        page.fill("#leg_pain", "2")
+        page.check("input[name=spreading][value=yes]")
+        details_shown = page.is_visible("#leg_extent")
+        shots(page, "1-quick-check-spreading")
+        vague = page.evaluate(unanswered)  # "yes" alone says nothing the stop rules can use
+        page.select_option("#leg_extent", "foot")
+        ready = page.evaluate(unanswered)
+        browser.close()
+    assert prefilled == ("4", "not answered yet")  # the last answer, but not taken as given
+    assert len(first) == 3 and "whether symptoms are spreading" in first
+    assert details_shown
+    assert vague == ["how far down the symptoms go now, or which new sign you have"]
+    assert ready == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from spinecoach.cli import main
@@ -49,3 +51,17 @@ def test_the_sign_in_link_names_this_machine() -> None:
     assert signin_url("127.0.0.1", 8000, "t") == "http://127.0.0.1:8000/signin?token=t"
     assert signin_url("0.0.0.0", 8000, "t") == "http://127.0.0.1:8000/signin?token=t"
     assert signin_url("::1", 8001, "t") == "http://[::1]:8001/signin?token=t"
+
+
+def test_get_answers_in_process_without_any_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import warnings
+
+    monkeypatch.setenv("SPINECOACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("SPINECOACH_DATABASE_URL", raising=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["serve", "--get", "/api/health"]) == 0
+    out = capsys.readouterr()
+    assert '"status":"ok"' in out.out and "Deprecat" not in out.err

@@ -43,23 +43,37 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 def get_once(path: str, user_name: str | None = None) -> int:
     """Answer ``GET path`` without a network socket, signed in as the local account (or
-    ``user_name``); print the body; 0 on a 2xx answer."""
+    ``user_name``); print the body; 0 on a 2xx answer.
+
+    The app runs in-process through httpx's ASGI transport, inside its own lifespan (start-up
+    and shut-down run as under a server); no test client, so no deprecation warning.
+    """
     try:
-        from starlette.testclient import TestClient
-    except (ImportError, RuntimeError) as exc:
+        import httpx
+    except ImportError as exc:
         raise MissingExtraError("--get needs httpx: pip install httpx") from exc
+    import asyncio
+
     from spinecoach.web.app import create_app
     from spinecoach.web.auth import cookie_name
 
     settings = load_settings()
-    app = create_app(settings)
-    with TestClient(app, base_url="http://localhost") as client:
-        ctx = app.state.context
-        user = accounts.local_account(ctx.repo, ctx.clock(), user_name)
-        token, _ = accounts.open_web_session(ctx.repo, user, ctx.clock())
-        client.cookies.set(cookie_name(settings), token)
-        response = client.get(path)
-        accounts.sign_out(ctx.repo, token)
+
+    async def answer() -> httpx.Response:
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            ctx = app.state.context
+            user = accounts.local_account(ctx.repo, ctx.clock(), user_name)
+            token, _ = accounts.open_web_session(ctx.repo, user, ctx.clock())
+            transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
+            try:
+                async with httpx.AsyncClient(transport=transport, base_url="http://localhost",
+                                             cookies={cookie_name(settings): token}) as client:
+                    return await client.get(path)
+            finally:
+                accounts.sign_out(ctx.repo, token)
+
+    response = asyncio.run(answer())
     sys.stdout.write(response.text)
     if not response.text.endswith("\n"):
         sys.stdout.write("\n")

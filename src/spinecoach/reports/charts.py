@@ -3,7 +3,9 @@
 Figures are built with :class:`matplotlib.figure.Figure` directly (never ``pyplot``), so no
 global backend or figure state is touched and nothing happens at import time.  Each chart
 function takes a :class:`~spinecoach.reports.summary.HistorySummary` and returns a figure;
-:func:`to_png` and :func:`to_svg` turn a figure into bytes / markup.
+:func:`to_png` and :func:`to_svg` turn a figure into bytes / markup.  A chart with nothing to
+draw says so in words ("No check-ins yet") instead of drawing empty axes; dates are written
+plainly (``1 Dec``), one tick per day at most, never with an offset label.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from spinecoach.reports.summary import HistorySummary
-from spinecoach.reports.symptoms import ShiftKind
+from spinecoach.reports.symptoms import ShiftKind, trend_checkins
 
 _BACK = "#1f77b4"
 _LEG = "#d62728"
@@ -37,29 +39,45 @@ def _style(ax: Any, title: str) -> None:
         ax.spines[side].set_visible(False)
 
 
-def _date_axis(ax: Any, start: datetime, end: datetime) -> None:
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+MAX_DATE_TICKS = 6
 
-    locator = AutoDateLocator(maxticks=6)  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_locator(locator)
-    formatter = ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_formatter(formatter)
-    ax.set_xlim(start, end)
+
+def _date_axis(ax: Any, start: datetime, end: datetime) -> None:
+    """Each day is one slot from midnight to midnight, labelled at its middle (``1 Dec``),
+    at most :data:`MAX_DATE_TICKS` labels, never an offset label."""
+    days = (end - start).days + 1
+    step = max(1, -(-days // MAX_DATE_TICKS))
+    noons = [start + timedelta(days=i, hours=12) for i in range(0, days, step)]
+    ax.set_xticks(noons, [f"{d.day} {d:%b}" for d in noons])
+    ax.set_xlim(start, end + timedelta(days=1))
 
 
 def _period(summary: HistorySummary) -> tuple[datetime, datetime]:
     start = datetime.combine(summary.start, datetime.min.time())
-    return start, datetime.combine(summary.end, datetime.min.time()) + timedelta(days=1)
+    return start, datetime.combine(summary.end, datetime.min.time())
+
+
+def _empty(width_in: float, height_in: float, title: str, text: str) -> Any:
+    """A figure that says in words that there is nothing to draw yet (no axes)."""
+    figure, (ax,) = _figure(width_in, height_in)
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=9, loc="left")
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=8, color="#555555",
+            transform=ax.transAxes)
+    return figure
 
 
 def pain_chart(summary: HistorySummary) -> Any:
     """Back and leg pain (0-10) at each check-in, with leg-symptom shifts marked."""
+    checkins = trend_checkins(summary.checkins)  # before and after sessions, as the trend
+    if not checkins:
+        return _empty(3.6, 2.2, "Pain (0-10) at check-ins", "No check-ins yet")
     figure, (ax,) = _figure(3.6, 2.2)
     _style(ax, "Pain (0-10) at check-ins")
-    times = [summary.local(c.taken_at) for c in summary.checkins]
-    ax.plot(times, [c.back_pain for c in summary.checkins], "o-", color=_BACK, ms=3,
+    times = [summary.local(c.taken_at) for c in checkins]
+    ax.plot(times, [c.back_pain for c in checkins], "o-", color=_BACK, ms=3,
             lw=1.2, label="back")
-    ax.plot(times, [c.leg_pain for c in summary.checkins], "s-", color=_LEG, ms=3,
+    ax.plot(times, [c.leg_pain for c in checkins], "s-", color=_LEG, ms=3,
             lw=1.2, label="leg")
     for kind, marker, colour in (
         (ShiftKind.CENTRALISATION, "^", _DONE),
@@ -91,20 +109,20 @@ def adherence_chart(summary: HistorySummary) -> Any:
     return figure
 
 
-def trends_chart(summary: HistorySummary) -> Any:
-    """One small panel per exercise: its value per session over the period."""
-    trends = list(summary.trends.values())
-    figure, axes = _figure(7.4, 1.9, ncols=max(1, len(trends)))
+def trends_chart(summary: HistorySummary) -> Any | None:
+    """One small panel per exercise done in the period; None when none was done."""
+    trends = [t for t in summary.trends.values() if t.points]
+    if not trends:
+        return None
+    figure, axes = _figure(7.4, 1.9, ncols=max(2, len(trends)))
+    for ax in axes[len(trends):]:
+        ax.set_axis_off()
     for ax, trend in zip(axes, trends, strict=False):
         _style(ax, f"{trend.short_label} ({trend.unit})")
-        if trend.points:
-            ax.plot([summary.local(p.at) for p in trend.points],
-                    [p.value for p in trend.points], "o-", ms=3, lw=1.2, color=_BACK)
-        else:
-            ax.text(0.5, 0.5, "no sessions", ha="center", va="center", fontsize=7,
-                    transform=ax.transAxes, color="#777777")
-        if trend.unit == "%":
-            ax.set_ylim(0, 105)
+        ax.plot([summary.local(p.at) for p in trend.points],
+                [p.value for p in trend.points], "o-", ms=3, lw=1.2, color=_BACK)
+        top = max(p.value for p in trend.points)
+        ax.set_ylim(0, 105 if trend.unit == "%" else max(1.0, top * 1.25))
         _date_axis(ax, *_period(summary))
     return figure
 

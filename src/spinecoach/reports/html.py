@@ -14,6 +14,7 @@ from spinecoach.reports.text import (
     describe_adherence,
     describe_pain_change,
     describe_shifts,
+    plain_date,
 )
 
 MAX_LISTED = 6  # stops and programme changes listed (most recent first)
@@ -38,9 +39,7 @@ td, th { border-bottom: 1px solid #ddd; padding: 1mm 2mm; text-align: left;
 </style></head>
 <body>
 <h1>spinecoach: home exercise report</h1>
-<p class="meta">Patient: <b>{{ s.user_name }}</b> &middot;
- Period: {{ s.start.strftime("%d %b %Y") }} to {{ s.end.strftime("%d %b %Y") }} &middot;
- Generated {{ generated }}</p>
+<p class="meta">{{ header }}</p>
 <table>
 <tr><th>Adherence</th><td>{{ adherence }}</td></tr>
 <tr><th>Back pain</th><td>{{ back }}</td></tr>
@@ -59,7 +58,7 @@ td, th { border-bottom: 1px solid #ddd; padding: 1mm 2mm; text-align: left;
 {% endfor %}</table>
 <div class="wide">{{ trends_svg }}</div>
 {% if stops %}<h2>Stops ({{ s.stops|length }})</h2><table>
-{% for at, code, message in stops %}<tr><td>{{ at }}</td><td>{{ code }}</td>
+{% for at, exercise, message in stops %}<tr><td>{{ at }}</td><td>{{ exercise }}</td>
 <td>{{ message }}</td></tr>{% endfor %}</table>{% endif %}
 {% if changes %}<h2>Programme changes</h2><table>
 {% for at, exercise, reason in changes %}<tr><td>{{ at }}</td><td>{{ exercise }}</td>
@@ -73,24 +72,37 @@ def _value(value: float | None, unit: str) -> str:
     return "-" if value is None else f"{value:.1f} {unit}"
 
 
+def report_header(summary: HistorySummary, generated: str) -> str:
+    """The line under the title: who, for whom, which period, when it was made."""
+    parts = [f"Patient: {summary.user_name}"]
+    if summary.clinician:
+        parts.append(f"For: {summary.clinician}")
+    parts.append(f"Period: {plain_date(summary.start)} to {plain_date(summary.end)}")
+    parts.append(f"Made on {generated}")
+    return " \u00b7 ".join(parts)
+
+
 def report_context(summary: HistorySummary) -> dict[str, Any]:
     """The values the HTML and PDF reports show (charts excluded)."""
     doses = {d.exercise_id: d.dose for d in summary.doses}
     latest = summary.latest_screening
+    moment = summary.local(summary.generated_at)
+    generated = f"{plain_date(moment)}, {moment:%H:%M}"
     return {
         "s": summary,
-        "generated": summary.local(summary.generated_at).strftime("%d %b %Y %H:%M"),
+        "generated": generated,
+        "header": report_header(summary, generated),
         "adherence": describe_adherence(summary),
         "back": describe_pain_change(summary.back_pain, "back"),
         "leg": describe_pain_change(summary.leg_pain, "leg"),
         "shifts": describe_shifts(summary),
         "screening": "none recorded"
         if latest is None
-        else f"{latest[1]} on {summary.local(latest[0]):%d %b %Y}",
+        else f"{latest[1]} on {plain_date(summary.local(latest[0]))}",
         "threshold": THRESHOLD_NOTE,
         "exercises": [
             {
-                "exercise": key,
+                "exercise": summary.name(key),
                 "label": t.label,
                 "first": _value(t.first, t.unit),
                 "last": _value(t.last, t.unit),
@@ -100,11 +112,12 @@ def report_context(summary: HistorySummary) -> dict[str, Any]:
             for key, t in summary.trends.items()
         ],
         "stops": [
-            (f"{summary.local(s.at):%d %b %H:%M}", s.code, s.message)
+            (f"{plain_date(summary.local(s.at))} {summary.local(s.at):%H:%M}",
+             summary.name(s.exercise_id) if s.exercise_id else "Whole session", s.message)
             for s in reversed(summary.stops[-MAX_LISTED:])
         ],
         "changes": [
-            (f"{summary.local(at):%d %b}", exercise, reason)
+            (plain_date(summary.local(at)), summary.name(exercise), reason)
             for at, exercise, reason in reversed(summary.programme_changes[-MAX_LISTED:])
         ],
     }
@@ -119,7 +132,9 @@ def render_html(summary: HistorySummary) -> str:
     context = report_context(summary)
     context["pain_svg"] = Markup(charts.to_svg(charts.pain_chart(summary)))
     context["adherence_svg"] = Markup(charts.to_svg(charts.adherence_chart(summary)))
-    context["trends_svg"] = Markup(charts.to_svg(charts.trends_chart(summary)))
+    trends = charts.trends_chart(summary)
+    context["trends_svg"] = Markup(charts.to_svg(trends)) if trends is not None else Markup(
+        '<p class="note">No exercise sessions yet in this period.</p>')
     return environment.from_string(_TEMPLATE).render(**context)
 
 

@@ -92,16 +92,17 @@ def _story(summary: HistorySummary, width: float) -> list[Any]:
     half = width / 2 - 4
     story: list[Any] = [
         Paragraph("spinecoach: home exercise report", st["title"]),
-        Paragraph(escape(f"Patient: {summary.user_name} - Period: {summary.start:%d %b %Y} to "
-                         f"{summary.end:%d %b %Y} - Generated {ctx['generated']}"), st["body"]),
+        Paragraph(escape(ctx["header"]), st["body"]),
         _table(key_rows, [width * 0.18, width * 0.82], st),
         Paragraph(escape(ctx["threshold"]), st["note"]),
         Table([[_image(charts.pain_chart(summary), half),
                 _image(charts.adherence_chart(summary), half)]], colWidths=[half + 4] * 2),
         Paragraph("Exercises", st["h2"]),
-        _table(exercise_rows, [w * width for w in (0.12, 0.36, 0.1, 0.1, 0.1, 0.22)], st),
-        _image(charts.trends_chart(summary), width),
+        _table(exercise_rows, [w * width for w in (0.18, 0.32, 0.1, 0.1, 0.1, 0.2)], st),
     ]
+    trends = charts.trends_chart(summary)
+    story.append(_image(trends, width) if trends is not None else Paragraph(
+        "No exercise sessions yet in this period.", st["note"]))
     for title, rows in (("Stops", ctx["stops"]), ("Programme changes", ctx["changes"])):
         if rows:
             story.append(Paragraph(title, st["h2"]))

@@ -15,6 +15,7 @@ from spinecoach.domain.dates import local_date
 from spinecoach.reports.adherence import DEFAULT_PLANNED_DAYS_PER_WEEK
 from spinecoach.reports.data import HistoryData, load_history
 from spinecoach.reports.summary import HistorySummary, summarise
+from spinecoach.session.profile import report_names
 from spinecoach.session.records import User
 from spinecoach.session.repository import Repository
 
@@ -50,9 +51,11 @@ def load_summary(
     days: int = REPORT_DAYS,
     planned_days_per_week: int = DEFAULT_PLANNED_DAYS_PER_WEEK,
 ) -> tuple[HistoryData, HistorySummary]:
-    """Read the records of :func:`last_days` and summarise them."""
+    """Read the records of :func:`last_days` and summarise them (named from the profile)."""
     period = last_days(user, now, days)
     data = load_history(repo, user, period.since)
+    names = report_names(repo, user)
     summary = summarise(data, start=period.start, end=period.end, now=now,
-                        planned_days_per_week=planned_days_per_week)
+                        planned_days_per_week=planned_days_per_week,
+                        user_name=names.patient, clinician=names.clinician)
     return data, summary

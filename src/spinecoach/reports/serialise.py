@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from spinecoach.reports.day_progress import totals
 from spinecoach.reports.summary import HistorySummary
 from spinecoach.reports.symptoms import (
     MEANINGFUL_CHANGE_FRACTION,
@@ -29,7 +30,17 @@ def _pain(change: PainChange | None) -> dict[str, Any] | None:
 
 
 def _adherence(summary: HistorySummary) -> dict[str, Any]:
+    total = totals(summary.days)
     return {
+        "sets": {"planned": total.sets_planned, "done": total.sets_done,
+                 "fraction": None if total.fraction is None else round(total.fraction, 3)},
+        "exercises": {"planned": total.exercises_planned, "done": total.exercises_done},
+        "days": [
+            {"day": d.day.isoformat(), "exercises": [
+                {"exercise_id": e.exercise_id, "name": e.name, "sets_planned": e.sets_planned,
+                 "sets_done": e.sets_done} for e in d.exercises]}
+            for d in summary.days
+        ],
         "planned_days_per_week": summary.planned_days_per_week,
         "fraction": None if summary.adherence is None else round(summary.adherence, 3),
         "sessions_done": summary.sessions_done,

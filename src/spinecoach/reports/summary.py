@@ -8,7 +8,7 @@ period, and returns a :class:`HistorySummary` of plain values; rendering lives e
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 from spinecoach.domain.safety.outcomes import NOT_A_CLINICIAN
@@ -23,6 +23,7 @@ from spinecoach.reports.adherence import (
     weekly_adherence,
 )
 from spinecoach.reports.data import HistoryData
+from spinecoach.reports.day_progress import DayProgress, exercise_names, period_progress
 from spinecoach.reports.exercise_trends import ExerciseTrend, exercise_trends
 from spinecoach.reports.symptoms import (
     PainChange,
@@ -77,6 +78,13 @@ class HistorySummary:
     latest_screening: tuple[datetime, str] | None
     tz: tzinfo | None = None
     disclaimer: str = DISCLAIMER
+    days: list[DayProgress] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    clinician: str | None = None
+
+    def name(self, exercise_id: str) -> str:
+        """The name of an exercise (never its id, unless it is no longer shipped)."""
+        return self.names.get(exercise_id, exercise_id)
 
     def local(self, moment: datetime) -> datetime:
         """``moment`` as a naive local time in the report's zone (for charts and tables)."""
@@ -118,8 +126,14 @@ def summarise(
     now: datetime,
     tz: tzinfo | None = None,
     planned_days_per_week: int = DEFAULT_PLANNED_DAYS_PER_WEEK,
+    user_name: str | None = None,
+    clinician: str | None = None,
 ) -> HistorySummary:
-    """Summarise ``data`` over the local days ``start`` .. ``end`` (inclusive)."""
+    """Summarise ``data`` over the local days ``start`` .. ``end`` (inclusive).
+
+    ``user_name`` is the name the report shows (the profile's; default the user's own),
+    ``clinician`` who the report is for (None: nobody named).
+    """
 
     def inside(moment: datetime) -> bool:
         return start <= local_day(moment, tz) <= end
@@ -133,8 +147,9 @@ def summarise(
         holds=data.holds,
     )
     screenings = [s for s in data.screenings if local_day(s.taken_at, tz) <= end]
+    names = exercise_names()
     return HistorySummary(
-        user_name=data.user.name, start=start, end=end, generated_at=now,
+        user_name=user_name or data.user.name, start=start, end=end, generated_at=now,
         planned_days_per_week=planned_days_per_week, calendar=calendar, weeks=weeks,
         adherence=overall_adherence(weeks), sessions_done=len(done_sessions(sessions)),
         sessions_total=len(sessions), checkins=checkins,
@@ -144,7 +159,9 @@ def summarise(
         doses=_doses(data, end),
         programme_changes=[(c.at, c.exercise_id, c.reason)
                            for c in data.programme_changes if inside(c.at)],
-        tz=tz,
+        tz=tz, names=names, clinician=clinician,
+        days=period_progress(sessions, data.sets, data.prescriptions, tz=tz,
+                             names=names),
         latest_screening=(
             (screenings[-1].taken_at, screenings[-1].outcome.value) if screenings else None),
     )

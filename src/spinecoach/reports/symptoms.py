@@ -3,8 +3,10 @@
 Meaningful change in 0-10 pain is **2 points or 30 %** of the baseline (Ostelo et al. 2008
 consensus; ``shared/reference/clinical-notes.md``).  The baseline is the mean of the first
 check-ins of the period and the current value the mean of the last ones (up to
-:data:`WINDOW` each, taken before sessions when there are such check-ins), so one bad
-morning does not read as a trend.
+:data:`WINDOW` each, and never more than half of them), so with many check-ins one bad
+morning does not read as a trend, and with few the numbers are the ones the user gave
+(a baseline of 4 and a 3 after the first session read "4 -> 3").  The quick checks asked
+*during* a session (pain while exercising, for the stop rules) are not part of the trend.
 
 Centralisation (the furthest symptom retreating toward the spine) and peripheralisation
 (spreading down the leg) are judged between consecutive check-ins with the domain's own rule,
@@ -82,17 +84,17 @@ def is_meaningful_change(baseline: float, current: float) -> bool:
     return baseline > 0 and delta / baseline >= MEANINGFUL_CHANGE_FRACTION - 1e-9
 
 
-def _trend_checkins(checkins: Sequence[CheckIn]) -> list[CheckIn]:
+def trend_checkins(checkins: Sequence[CheckIn]) -> list[CheckIn]:
+    """The check-ins a pain trend reads: before and after sessions (not during), oldest first."""
     ordered = sorted(checkins, key=lambda c: c.taken_at)
-    before = [c for c in ordered if c.when is CheckInWhen.BEFORE]
-    return before if len(before) >= 2 else ordered
+    return [c for c in ordered if c.when is not CheckInWhen.DURING]
 
 
 def pain_change(checkins: Sequence[CheckIn], measure: str) -> PainChange | None:
     """Baseline versus current ``measure`` ("back" or "leg") pain, or None with < 2 check-ins."""
     if measure not in ("back", "leg"):
         raise ValueError(f"measure must be 'back' or 'leg', not {measure!r}")
-    series = _trend_checkins(checkins)
+    series = trend_checkins(checkins)
     if len(series) < 2:
         return None
     n = max(1, min(WINDOW, len(series) // 2))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from spinecoach.reports.adherence import DayStatus
+from spinecoach.reports.day_progress import describe_totals
 from spinecoach.reports.exercise_trends import ExerciseTrend
 from spinecoach.reports.summary import HistorySummary
 from spinecoach.reports.symptoms import (
@@ -16,6 +17,7 @@ from spinecoach.reports.symptoms import (
     PainChange,
     ShiftKind,
 )
+from spinecoach.session.profile import NO_NAME
 
 THRESHOLD_NOTE = (
     f"Meaningful change in pain: {MEANINGFUL_CHANGE_POINTS:g} points or "
@@ -29,28 +31,44 @@ CALENDAR_MARKS = {
 }
 
 
+def number(value: float) -> str:
+    """A score as people write it: ``4`` for a whole number, else one decimal (``3.5``)."""
+    rounded = round(value, 1)
+    return f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"
+
+
+def _points(delta: float) -> str:
+    sign = "+" if delta > 0 else "-" if delta < 0 else "\u00b1"
+    size = number(abs(delta))
+    return f"{sign}{size} point" + ("" if size == "1" else "s")
+
+
 def describe_pain_change(change: PainChange | None, measure: str) -> str:
-    """One sentence on how back or leg pain moved over the period."""
+    """One sentence on how back or leg pain moved over the period (``4 \u2192 3``)."""
     if change is None:
         return f"{measure.capitalize()} pain: not enough check-ins to show a trend."
     fraction = change.change_fraction
-    relative = "" if fraction is None else f", {fraction:+.0%}"
+    relative = "" if fraction is None or change.change_points == 0 else f", {fraction:+.0%}"
     return (
-        f"{measure.capitalize()} pain {change.baseline:.1f} -> {change.current:.1f} "
-        f"({change.change_points:+.1f} points{relative}): {change.direction.value}."
+        f"{measure.capitalize()} pain {number(change.baseline)} \u2192 {number(change.current)} "
+        f"({_points(change.change_points)}{relative}): {change.direction.value}."
+    )
+
+
+def describe_days(summary: HistorySummary) -> str:
+    """One sentence on days exercised against days planned."""
+    planned = sum(w.planned for w in summary.weeks)
+    done = sum(min(w.done, w.planned) for w in summary.weeks)
+    return (
+        f"Exercised on {done} of {planned} planned days; "
+        f"{summary.sessions_done} of {summary.sessions_total} sessions finished "
+        f"(plan: {summary.planned_days_per_week} days a week)."
     )
 
 
 def describe_adherence(summary: HistorySummary) -> str:
-    """One sentence on days done against days planned."""
-    planned = sum(w.planned for w in summary.weeks)
-    done = sum(min(w.done, w.planned) for w in summary.weeks)
-    share = "" if summary.adherence is None else f" ({summary.adherence:.0%})"
-    return (
-        f"Exercised on {done} of {planned} planned days{share}; "
-        f"{summary.sessions_done} of {summary.sessions_total} sessions finished "
-        f"(plan: {summary.planned_days_per_week} days a week)."
-    )
+    """Days exercised, then the exercises and sets done on them against the plan."""
+    return f"{describe_days(summary)} {describe_totals(summary.days)}"
 
 
 def describe_shifts(summary: HistorySummary) -> str:
@@ -62,9 +80,14 @@ def describe_shifts(summary: HistorySummary) -> str:
     return (
         f"Leg symptoms: {summary.centralisations} centralisation(s), "
         f"{summary.peripheralisations} peripheralisation(s); most recently they {word} "
-        f"({last.from_location.label} -> {last.to_location.label}, "
-        f"{summary.local(last.at):%d %b})."
+        f"({last.from_location.label} \u2192 {last.to_location.label}, "
+        f"{plain_date(summary.local(last.at))})."
     )
+
+
+def plain_date(day: date) -> str:
+    """A date as people write it: ``1 Dec 2026``."""
+    return f"{day.day} {day:%b %Y}"
 
 
 def describe_trend(trend: ExerciseTrend) -> str:
@@ -72,8 +95,10 @@ def describe_trend(trend: ExerciseTrend) -> str:
     if not trend.points:
         return f"{trend.label}: no sessions."
     first, last = trend.points[0].value, trend.points[-1].value
+    if len(trend.points) == 1:
+        return f"{trend.label}: {number(first)} {trend.unit} (1 session so far)."
     return (
-        f"{trend.label}: {first:.1f} -> {last:.1f} {trend.unit} "
+        f"{trend.label}: {number(first)} \u2192 {number(last)} {trend.unit} "
         f"over {len(trend.points)} session(s)."
     )
 
@@ -102,8 +127,9 @@ def history_notes(summary: HistorySummary) -> list[str]:
 def render_text(summary: HistorySummary) -> str:
     """The whole history as plain text."""
     lines = [
-        f"spinecoach history for {summary.user_name}: {summary.start:%d %b %Y} - "
-        f"{summary.end:%d %b %Y}",
+        ("spinecoach history" if summary.user_name == NO_NAME
+         else f"spinecoach history for {summary.user_name}")
+        + f": {plain_date(summary.start)} - {plain_date(summary.end)}",
         "",
         describe_adherence(summary)
         if summary.sessions_total
@@ -120,7 +146,9 @@ def render_text(summary: HistorySummary) -> str:
     if summary.stops:
         lines += ["", "Stops:"]
         lines += [
-            f"  {summary.local(s.at):%d %b %H:%M}  {s.code}: {s.message}" for s in summary.stops
+            f"  {plain_date(summary.local(s.at))} {summary.local(s.at):%H:%M}  "
+            f"{summary.name(s.exercise_id) + ': ' if s.exercise_id else ''}{s.message}"
+            for s in summary.stops
         ]
     lines += ["", summary.disclaimer]
     return "\n".join(lines) + "\n"

@@ -55,6 +55,7 @@ class InMemoryRepository:
         self._care_links: set[tuple[int, int]] = set()  # (clinician id, patient id)
         self._web_sessions: dict[str, rec.WebSession] = {}
         self._signin_links: dict[str, rec.SignInLink] = {}
+        self._profiles: list[rec.Profile] = []
 
     def _stored(self, record: _T) -> _T:
         self._ids += 1
@@ -70,6 +71,20 @@ class InMemoryRepository:
             raise StorageError(f"no session with id {session_id}")
         if set_id is not None and set_id not in self._sets:
             raise StorageError(f"no set with id {set_id}")
+
+    # -- profile --------------------------------------------------------------------------
+
+    def add_profile(self, profile: rec.Profile) -> rec.Profile:
+        """Insert a saved profile."""
+        self._require(profile.user_id)
+        stored = self._stored(profile)
+        self._profiles.append(stored)
+        return stored
+
+    def latest_profile(self, user_id: int) -> rec.Profile | None:
+        """Return the newest profile of the user."""
+        mine = [p for p in self._profiles if p.user_id == user_id]
+        return max(mine, key=lambda p: (p.saved_at, p.id or 0)) if mine else None
 
     # -- users ----------------------------------------------------------------------------
 

@@ -128,6 +128,24 @@ class SignInLink:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Profile:
+    """How the user wants to be named, and who the clinician report is for.
+
+    Each save is a new record (the newest is the profile; earlier ones stay as history, like
+    prescriptions).  ``units`` and ``language`` are hooks: only ``metric`` and ``en`` exist.
+    """
+
+    user_id: int
+    display_name: str
+    saved_at: datetime
+    clinician_name: str | None = None
+    clinician_email: str | None = None
+    units: str = "metric"
+    language: str = "en"
+    id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class ScreeningRecord:
     """One red-flag screening and its outcome.
 

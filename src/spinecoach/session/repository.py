@@ -29,6 +29,7 @@ from spinecoach.session.records import (
     CheckIn,
     HoldRecord,
     Prescription,
+    Profile,
     ProgrammeChange,
     RepetitionRecord,
     Role,
@@ -99,6 +100,13 @@ class Repository(Protocol):
     def use_signin_link(self, token_hash: str, now: datetime) -> SignInLink | None:
         """Mark the link used and return it, in one step; None when it is unknown, already
         used or expired at ``now`` (so two requests with one link never both succeed)."""
+
+    # profile
+    def add_profile(self, profile: Profile) -> Profile:
+        """Insert a saved profile (the newest one is the user's profile)."""
+
+    def latest_profile(self, user_id: int) -> Profile | None:
+        """Return the user's newest profile, or None before the first save."""
 
     # screening
     def add_screening(self, record: ScreeningRecord) -> ScreeningRecord:

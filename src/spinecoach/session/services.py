@@ -28,6 +28,7 @@ from spinecoach.domain.safety.stops import (
 from spinecoach.errors import InputError
 from spinecoach.session.accounts import DEFAULT_USER_NAME
 from spinecoach.session.guards import assert_may_do_exercise, assert_may_exercise
+from spinecoach.session.profile import report_names, save_profile
 from spinecoach.session.programme_service import (
     apply_progression,
     dose_today,
@@ -85,6 +86,8 @@ __all__ = [
     "record_manual_set",
     "record_rep",
     "record_stop",
+    "report_names",
+    "save_profile",
     "run_screening",
     "safety_status",
     "save_analysis",
@@ -92,8 +95,6 @@ __all__ = [
     "start_set",
     "todays_plan",
 ]
-
-
 
 
 def ensure_user(repo: Repository, name: str, now: datetime) -> User:

@@ -6,6 +6,7 @@
       connect.py                   the SQLAlchemy engine: SQLite (WAL, foreign keys, busy timeout)
                                    or PostgreSQL
       migrate.py + migrations/     Alembic, shipped in the package, run on open
+      head.py                      the newest revision without Alembic (a fast open at head)
       tables.py                    typed declarative tables (apart from the records)
       mapping.py                   rows <-> records of spinecoach.session.records (generic)
       database.py                  the unit of work: one writer path, readers, errors
@@ -42,7 +43,7 @@ def open_repository(settings: Settings) -> SqlRepository:
     """
     from spinecoach.errors import StorageError
     from spinecoach.storage.connect import create_engine_from_settings
-    from spinecoach.storage.migrate import current_revision, head_revision, upgrade
+    from spinecoach.storage.head import HEAD_REVISION, database_revision
     from spinecoach.storage.repository import SqlRepository
 
     try:
@@ -53,7 +54,9 @@ def open_repository(settings: Settings) -> SqlRepository:
         raise StorageError(f"cannot create the data directory {settings.data_dir}: {exc}") from exc
     engine = create_engine_from_settings(settings)
     try:
-        if current_revision(engine) != head_revision():  # a read: no write lock when current
+        if database_revision(engine) != HEAD_REVISION:  # a read: no write lock when current
+            from spinecoach.storage.migrate import upgrade
+
             upgrade(engine)
     except BaseException:
         engine.dispose()

@@ -20,6 +20,7 @@ from spinecoach.session.records import (
     CheckIn,
     HoldRecord,
     Prescription,
+    Profile,
     ProgrammeChange,
     RepetitionRecord,
     ScreeningKind,
@@ -36,6 +37,7 @@ from spinecoach.storage.tables import (
     CheckInRow,
     HoldRow,
     PrescriptionRow,
+    ProfileRow,
     ProgrammeChangeRow,
     RepetitionRow,
     ScreeningRow,
@@ -55,6 +57,7 @@ _rep = reader(RepetitionRecord, RepetitionRow)
 _hold = reader(HoldRecord, HoldRow)
 _stop = reader(StopEventRecord, StopEventRow)
 _video = reader(VideoAnalysis, VideoAnalysisRow)
+_profile = reader(Profile, ProfileRow)
 
 
 class SqlRepository(AccountStorage):
@@ -64,6 +67,21 @@ class SqlRepository(AccountStorage):
 
     Build it with :func:`spinecoach.storage.open_repository`, which also migrates the database.
     """
+
+    # -- profile ---------------------------------------------------------------------------
+
+    def add_profile(self, profile: Profile) -> Profile:
+        """Insert a saved profile (the newest one is the user's profile)."""
+        return self._insert(to_row(profile, ProfileRow), _profile, "the profile")
+
+    def latest_profile(self, user_id: int) -> Profile | None:
+        """Return the user's newest profile."""
+        statement = (
+            select(ProfileRow)
+            .where(ProfileRow.user_id == user_id)
+            .order_by(ProfileRow.saved_at.desc(), ProfileRow.id.desc())
+        )
+        return self._one(statement, _profile)
 
     # -- screening and check-ins -----------------------------------------------------------
 

@@ -141,6 +141,21 @@ class SignInLinkRow(IdentifiedBase):
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class ProfileRow(IdentifiedBase):
+    """A saved profile (revision 0006 "profiles"); the newest row of a user is their profile."""
+
+    __tablename__ = "profiles"
+    time_column = "saved_at"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    clinician_name: Mapped[str | None] = mapped_column(String(200))
+    clinician_email: Mapped[str | None] = mapped_column(String(254))
+    units: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(16))
+
+
 class ScreeningRow(IdentifiedBase):
     """One red-flag screening and its outcome."""
 

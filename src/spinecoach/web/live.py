@@ -30,6 +30,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from spinecoach.domain.pose import PoseFrame
 from spinecoach.errors import InputError, SpinecoachError
+from spinecoach.session.countdown import CountdownGate
 from spinecoach.session.ports import Image, PoseEstimator
 from spinecoach.tracking.state import FrameState, HoldEvent, RepEvent, StopEvent
 from spinecoach.web.live_protocol import (
@@ -44,6 +45,12 @@ from spinecoach.web.live_protocol import (
 )
 
 _log = logging.getLogger(__name__)
+
+
+GONE = (WebSocketDisconnect, RuntimeError, OSError)
+"""What Starlette and uvicorn raise on a socket the client has closed (a reload, a closed
+tab): ``WebSocketDisconnect``, ``WebSocketDisconnected`` (a ``RuntimeError``: "Cannot call
+receive once a disconnect message has been received") or the transport's ``OSError``."""
 
 
 def log_dropped(websocket: WebSocket) -> None:
@@ -151,6 +158,7 @@ class FramePipeline:
     decode_jpeg: JpegDecoder
     recorder: SetRecorder
     set_id: int | None
+    gate: CountdownGate = field(default_factory=CountdownGate)
     _estimator: PoseEstimator | None = field(default=None, init=False)
 
     def process(self, item: Pending) -> tuple[FrameState, PoseFrame]:
@@ -162,7 +170,7 @@ class FramePipeline:
             if self._estimator is None:
                 self._estimator = self.estimator_factory(self.exercise_id)
             pose = self._estimator.estimate(image, item.t_s)
-        state = self.tracker.update(pose)
+        state = self.gate.apply(self.tracker.update(pose))
         self._record(state)
         return state, pose
 
@@ -201,9 +209,8 @@ class LiveCoach:
             return
         try:
             await self.websocket.send_json(message)
-        except (WebSocketDisconnect, RuntimeError, OSError):  # the client went away
-            self.ended = True
-            log_dropped(self.websocket)
+        except GONE:  # the client went away
+            self._gone()
 
     async def run(self) -> None:
         """Serve the connection until the set ends, a stop rule fires or the socket closes."""
@@ -221,9 +228,17 @@ class LiveCoach:
             await loop.run_in_executor(self._executor, self.pipeline.close)
             self._executor.shutdown(wait=False)
 
+    def _gone(self) -> None:
+        """The client closed the socket: one INFO line (once), no traceback."""
+        if not self.ended:
+            log_dropped(self.websocket)
+        self.ended = True
+
     async def _report_crash(self, results: tuple[object, ...]) -> None:
         for result in results:
-            if isinstance(result, Exception):
+            if isinstance(result, WebSocketDisconnect):
+                self._gone()
+            elif isinstance(result, Exception):
                 _log.error("live coaching failed", exc_info=result)
                 await self.send(error_message(
                     "server_error", "Something went wrong while watching. Your completed reps "
@@ -233,7 +248,13 @@ class LiveCoach:
     async def _receive_loop(self) -> None:
         header: FrameHeader | None = None
         while True:
-            message = await self.websocket.receive()
+            if self.ended:
+                return
+            try:
+                message = await self.websocket.receive()
+            except GONE:
+                self._gone()
+                return
             if message["type"] == "websocket.disconnect":
                 self.ended = True
                 return
@@ -286,7 +307,8 @@ class LiveCoach:
             self._last_t_s = item.t_s
             elapsed_ms = (time.perf_counter() - started) * 1000.0
             await self.send(state_message(state, pose, dropped=self.slot.dropped,
-                                          process_ms=elapsed_ms))
+                                          process_ms=elapsed_ms,
+                                          counting=self.pipeline.gate.counting(state.t_s)))
             if state.stop is not None:
                 self.stop = state.stop
                 return

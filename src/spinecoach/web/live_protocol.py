@@ -141,9 +141,10 @@ def landmarks_json(frame: PoseFrame) -> list[list[float | None]] | None:
 
 
 def state_message(
-    state: FrameState, frame: PoseFrame, *, dropped: int, process_ms: float
+    state: FrameState, frame: PoseFrame, *, dropped: int, process_ms: float,
+    counting: bool = True,
 ) -> dict[str, Any]:
-    """Build the ``state`` message for one processed frame."""
+    """Build the ``state`` message for one processed frame (``counting``: after "go")."""
     events: list[dict[str, Any]] = []
     if state.rep is not None:
         rep = state.rep
@@ -175,6 +176,7 @@ def state_message(
         "events": events,
         "dropped": dropped,
         "process_ms": round(process_ms, 1),
+        "counting": counting,
     }
 
 

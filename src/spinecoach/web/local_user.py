@@ -13,8 +13,9 @@ repository, the lowest seam, so web tests run the real rules.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from spinecoach.domain.checkin import CheckInWhen
@@ -22,8 +23,16 @@ from spinecoach.domain.dates import local_date
 from spinecoach.domain.exercises import get_exercise, load_library
 from spinecoach.domain.safety.questionnaire import load_questionnaire
 from spinecoach.errors import AccessDeniedError, InputError, NotFoundError
+from spinecoach.reports.day_progress import (
+    DayProgress,
+    day_progress,
+    exercise_names,
+    planned_sets_on,
+    set_done,
+)
 from spinecoach.reports.period import REPORT_DAYS, load_summary
 from spinecoach.session import services
+from spinecoach.session.analysis_report import AnalysisReport
 from spinecoach.session.history import session_histories, set_histories
 from spinecoach.session.records import (
     ScreeningKind,
@@ -31,6 +40,7 @@ from spinecoach.session.records import (
     SessionRecord,
     SessionStatus,
     SetMode,
+    SetRecord,
     User,
 )
 from spinecoach.session.repository import Repository
@@ -42,6 +52,8 @@ from spinecoach.web.schemas import (
     ExerciseInfo,
     History,
     ManualSetIn,
+    ProfileIn,
+    ProfileOut,
     Question,
     ScreeningIn,
     ScreeningOut,
@@ -56,6 +68,8 @@ from spinecoach.web.schemas import (
 
 Clock = Callable[[], datetime]
 SESSIONS_PER_PAGE = 20
+FRESH_ANSWERS = timedelta(minutes=30)
+"""Answers given this recently count as given when the next check-in asks the same."""
 
 
 def utc_now() -> datetime:
@@ -132,6 +146,26 @@ class LocalUser:
                           change=views.change_word(result.change),
                           messages=list(result.advice))
 
+    def last_answers(self, *, fresh_ok: bool) -> dict[str, Any] | None:
+        """The latest check-in's answers to start a form from (None before the first).
+
+        ``fresh`` is True when ``fresh_ok`` and they were given within
+        :data:`FRESH_ANSWERS`: the form then counts them as answered (no need to ask again
+        straight after the baseline); otherwise each slider must be touched.
+        """
+        latest = self.repo.latest_checkin(self.user_id)
+        if latest is None:
+            return None
+        now = self.clock()
+        fresh = fresh_ok and timedelta(0) <= now - latest.taken_at <= FRESH_ANSWERS
+        moment = latest.taken_at.astimezone()
+        when = f"{moment:%H:%M}" if local_date(latest.taken_at) == local_date(now) \
+            else f"{moment.day} {moment:%b}, {moment:%H:%M}"
+        return {"back_pain": latest.back_pain, "leg_pain": latest.leg_pain,
+                "leg_extent": latest.furthest_symptom.value, "numbness": latest.numbness,
+                "tingling": latest.tingling, "weakness": latest.weakness, "at": when,
+                "fresh": fresh}
+
     # -- the programme -----------------------------------------------------------------------
 
     def exercises(self) -> list[ExerciseInfo]:
@@ -160,6 +194,11 @@ class LocalUser:
     def target_hold_s(self, exercise_id: str) -> float | None:
         """Return today's prescribed hold (``UnknownExerciseError`` when unknown)."""
         return services.dose_today(self.repo, self.user_id, exercise_id, self.clock()).hold_s
+
+    def counts_reps(self, exercise_id: str) -> bool:
+        """Whether today's dose is counted in reps (False: one long hold, the plank)."""
+        return services.dose_today(self.repo, self.user_id, exercise_id,
+                                   self.clock()).reps is not None
 
     # -- sessions and sets -------------------------------------------------------------------
 
@@ -223,9 +262,69 @@ class LocalUser:
         return summary.model_copy(update={"messages": [c.reason for c in finished.changes]})
 
     def session(self, session_id: int) -> SessionSummary:
-        """Return one session with its sets and check-ins."""
-        (history,) = session_histories(self.repo, [self._own_session(session_id)])
-        return views.session_summary(history)
+        """Return one session with its sets (labelled by set of the day), check-ins and day."""
+        record = self._own_session(session_id)
+        (history,) = session_histories(self.repo, [record])
+        day, earlier = self._day_of(record)
+        return views.session_summary(history, names=exercise_names(), day=day,
+                                     earlier=earlier)
+
+    def sets_done_today(self, exercise_id: str) -> int:
+        """Sets of ``exercise_id`` done today, in every session of today."""
+        progress = self._progress_on(local_date(self.clock()))[0].of(exercise_id)
+        return progress.sets_done if progress else 0
+
+    def _progress_on(self, day: date) -> tuple[DayProgress, list[SessionRecord],
+                                               list[SetRecord]]:
+        since = datetime.combine(day - timedelta(days=1), time.min, tzinfo=UTC)
+        same_day = [s for s in self.repo.sessions(self.user_id, since)
+                    if local_date(s.started_at) == day and s.id is not None]
+        sets = self.repo.sets_of_sessions([s.id for s in same_day if s.id is not None])
+        planned = planned_sets_on(self.repo.prescription_history(self.user_id), day)
+        return day_progress(day, planned, sets, exercise_names()), same_day, sets
+
+    def _day_of(self, session: SessionRecord) -> tuple[DayProgress, dict[str, int]]:
+        """The progress of the session's day (every session of it), and the sets before it."""
+        progress, same_day, sets = self._progress_on(local_date(session.started_at))
+        started = {s.id: s.started_at for s in same_day}
+        mine = (session.started_at, session.id or 0)
+        earlier = Counter(s.exercise_id for s in sets if set_done(s)
+                          and (started[s.session_id], s.session_id) < mine)
+        return progress, dict(earlier)
+
+    def save_analysis(self, report: AnalysisReport, file_name: str) -> int:
+        """Save an analysed upload as a video session (``SafetyBlockError`` when blocked).
+
+        Only the file's own name is kept (the upload itself is already deleted); the session
+        is dated from now back by the video's length.
+        """
+        self.check_may_change()
+        now = self.clock()
+        record = services.save_analysis(
+            self.repo, self.user_id, report, source_path=file_name, now=now,
+            recorded_at=now - timedelta(seconds=report.source.duration_s or 0.0))
+        assert record.id is not None
+        return record.id
+
+    # -- profile ----------------------------------------------------------------------------
+
+    def profile(self) -> ProfileOut:
+        """The saved profile (empty before the first save)."""
+        saved = self.repo.latest_profile(self.user_id)
+        if saved is None:
+            return ProfileOut()
+        return ProfileOut(display_name=saved.display_name, clinician_name=saved.clinician_name,
+                          clinician_email=saved.clinician_email, units=saved.units,
+                          language=saved.language, saved_at=saved.saved_at.isoformat())
+
+    def save_profile(self, data: ProfileIn) -> ProfileOut:
+        """Validate and store the profile (``InputError`` names the field)."""
+        self.check_may_change()
+        services.save_profile(self.repo, self.user_id, display_name=data.display_name,
+                              clinician_name=data.clinician_name,
+                              clinician_email=data.clinician_email, units=data.units,
+                              language=data.language, now=self.clock())
+        return self.profile()
 
     # -- history, report, exports ------------------------------------------------------------
 

@@ -20,6 +20,8 @@ from spinecoach.web.schemas import (
     Health,
     History,
     ManualSetIn,
+    ProfileIn,
+    ProfileOut,
     Question,
     ScreeningIn,
     ScreeningOut,
@@ -71,6 +73,18 @@ def screen(answers: ScreeningIn, user: UserDep) -> ScreeningOut:
 def checkin(data: CheckInIn, user: UserDep) -> CheckInOut:
     """Store a symptom check-in and report the stop rules it triggered."""
     return user.checkin(data)
+
+
+@router.get("/profile", tags=["profile"])
+def profile(user: UserDep) -> ProfileOut:
+    """Your name for the report and the clinician it is for (empty before the first save)."""
+    return user.profile()
+
+
+@router.put("/profile", tags=["profile"])
+def save_profile(data: ProfileIn, user: UserDep) -> ProfileOut:
+    """Save the profile (the report uses it from now on)."""
+    return user.save_profile(data)
 
 
 @router.get("/exercises", tags=["programme"])

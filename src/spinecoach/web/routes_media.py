@@ -8,14 +8,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 
 from spinecoach.errors import InputError
 from spinecoach.files import PRIVATE_FILE_MODE
 from spinecoach.web.auth import require_account
+from spinecoach.web.bands import target_band
 from spinecoach.web.deps import ContextDep, UserDep
 from spinecoach.web.jobs import VIDEO_SUFFIXES
-from spinecoach.web.schemas import AnalysisJob, ErrorOut
+from spinecoach.web.schemas import AnalysisJob, ErrorOut, SavedAnalysis
+from spinecoach.web.wiring import key_angle
 
 router = APIRouter(prefix="/api", tags=["media"], dependencies=[Depends(require_account)],
                    responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut},
@@ -79,7 +81,29 @@ async def upload_video(
     dest = ctx.jobs.new_upload_path(suffix if suffix in VIDEO_SUFFIXES else ".video")
     await _save_upload(video, dest, ctx.settings.max_upload_mb << 20)
     return ctx.jobs.submit(exercise_id, dest, owner_id=user.user_id,
-                           shown_name=name or "the video")
+                           shown_name=name or "the video",
+                           key_angle=key_angle(exercise_id),
+                           target_band=target_band(exercise_id))
+
+
+@router.post("/analyses/{job_id}/save", status_code=201,
+             responses={409: {"model": ErrorOut}})
+def save_analysis(job_id: str, ctx: ContextDep, user: UserDep) -> SavedAnalysis:
+    """Save an analysed video to the history (409 when screening blocks exercise)."""
+    user.check_may_change()
+    session_id = ctx.jobs.save(job_id, user.save_analysis, owner_id=user.user_id)
+    return SavedAnalysis(session_id=session_id, job_id=job_id)
+
+
+@router.get("/analyses/{job_id}/video.mp4", response_class=FileResponse,
+            responses={200: {"content": {"video/mp4": {}}}})
+def analysis_video(job_id: str, ctx: ContextDep, user: UserDep) -> FileResponse:
+    """The analysed video with the skeleton and counts drawn on it (while it is kept; the
+    uploader's only)."""
+    path = ctx.jobs.video(job_id, owner_id=user.user_id)
+    if path is None:
+        raise HTTPException(404, "This video is no longer kept. Upload it again to see it.")
+    return FileResponse(path, media_type="video/mp4", headers={"Cache-Control": "no-store"})
 
 
 @router.get("/analyses/{job_id}")

@@ -41,7 +41,8 @@ def home(account: AccountDep, request: Request) -> Response:
 def screening(request: Request, user: UserDep) -> HTMLResponse:
     """The red-flag questionnaire and the baseline check-in."""
     return _page(request, "screening.html", title="Safety check",
-                 questions=user.questions(True), status=user.status())
+                 questions=user.questions(True), status=user.status(),
+                 last=user.last_answers(fresh_ok=False))
 
 
 @router.get("/today")
@@ -58,7 +59,8 @@ def checkin(request: Request, user: UserDep, when: str = "before",
     recheck = user.questions(False) if when == "before" and user.status().needs_recheck \
         else []
     return _page(request, "checkin.html", title="How are you feeling?", when=when,
-                 session_id=session, recheck=recheck)
+                 session_id=session, recheck=recheck,
+                 last=user.last_answers(fresh_ok=when == "before"))
 
 
 @router.get("/session/{session_id}")
@@ -72,8 +74,11 @@ def _exercise_page(request: Request, template: str, session_id: SessionId, exerc
                    user: LocalUser) -> HTMLResponse:
     exercise = user.exercise(exercise_id)
     item = next((i for i in user.today().items if i.exercise.id == exercise_id), None)
+    done = user.sets_done_today(exercise_id)  # a second session today carries on
+    sets = item.sets if item else 1
     return _page(request, template, title=exercise.name, exercise=exercise, item=item,
-                 session_id=session_id)
+                 session_id=session_id, last=user.last_answers(fresh_ok=False),
+                 done_today=done, first_set=min(done + 1, sets))
 
 
 @router.get("/session/{session_id}/coach/{exercise_id}")
@@ -101,6 +106,12 @@ def history(request: Request, user: UserDep) -> HTMLResponse:
     """History with charts; data comes from ``/api/history`` (a clinician's: ``?patient=``)."""
     who = f"?patient={user.user_id}" if user.read_only else ""
     return _page(request, "history.html", title="Your progress", who=who)
+
+
+@router.get("/profile")
+def profile(request: Request, user: UserDep) -> HTMLResponse:
+    """Your details: the name the report shows and who it is for."""
+    return _page(request, "profile.html", title="Your details", profile=user.profile())
 
 
 @router.get("/upload")

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Query, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from spinecoach.errors import SafetyBlockError, SpinecoachError
+from spinecoach.session.countdown import CountdownGate
 from spinecoach.session.records import Role
 from spinecoach.web.auth import NOT_SIGNED_IN, find_signed_in
 from spinecoach.web.context import AppContext
 from spinecoach.web.deps import get_context
-from spinecoach.web.live import FramePipeline, LiveCoach, log_dropped
+from spinecoach.web.live import GONE, FramePipeline, LiveCoach, log_dropped
 from spinecoach.web.live_protocol import error_message
 from spinecoach.web.local_user import READ_ONLY, LocalUser
 from spinecoach.web.schemas import MAX_ID, SetIn
@@ -26,6 +27,7 @@ router = APIRouter()
 
 CLOSE_POLICY = 1008
 CLOSE_TRY_AGAIN = 1013
+MAX_COUNTDOWN_S = 30.0
 BUSY = ("{n} live sessions are already open on this device. Please close another spinecoach "
         "tab, then start the set again.")
 
@@ -54,14 +56,19 @@ async def _refuse(websocket: WebSocket, code: str, message: str, close_code: int
     try:
         await websocket.send_json(error_message(code, message))
         await websocket.close(close_code)
-    except (WebSocketDisconnect, RuntimeError, OSError):
+    except GONE:
         log_dropped(websocket)
 
 
 @router.websocket("/ws/coach")
 async def coach(websocket: WebSocket, exercise: str,
-                session: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> None:
-    """Coach one set live; see ``docs/websocket.md`` for the protocol."""
+                session: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+                countdown_s: Annotated[float, Query(ge=0, le=MAX_COUNTDOWN_S)] = 0.0) -> None:
+    """Coach one set live; see ``docs/websocket.md`` for the protocol.
+
+    ``countdown_s``: the tracker watches from the start, but nothing counts before that many
+    seconds of the client's clock (the "get into position" countdown).
+    """
     ctx = get_context(websocket)
     user = await _signed_in_patient(ctx, websocket)
     if user is None:
@@ -72,17 +79,18 @@ async def coach(websocket: WebSocket, exercise: str,
         await _refuse(websocket, "busy", BUSY.format(n=ctx.sockets.per_client), CLOSE_TRY_AGAIN)
         return
     try:
-        await _coach(ctx, user, websocket, exercise, session)
+        await _coach(ctx, user, websocket, exercise, session, countdown_s)
     finally:
         ctx.sockets.release(client)
 
 
 async def _coach(ctx: AppContext, user: LocalUser, websocket: WebSocket, exercise: str,
-                 session: int | None) -> None:
+                 session: int | None, countdown_s: float) -> None:
     try:
         await run_in_threadpool(user.exercise, exercise)
         set_id = await _open_set(user, exercise, session)
         target = await run_in_threadpool(user.target_hold_s, exercise)
+        counts_reps = await run_in_threadpool(user.counts_reps, exercise)
         tracker = await run_in_threadpool(ctx.tracker_factory, exercise, target)
     except SafetyBlockError as exc:
         await _refuse(websocket, "blocked", str(exc), CLOSE_POLICY)
@@ -92,10 +100,12 @@ async def _coach(ctx: AppContext, user: LocalUser, websocket: WebSocket, exercis
         return
     pipeline = FramePipeline(exercise_id=exercise, tracker=tracker,
                              estimator_factory=ctx.estimator_factory, decode_jpeg=ctx.decode_jpeg,
-                             recorder=user, set_id=set_id)
+                             recorder=user, set_id=set_id,
+                             gate=CountdownGate(count_from_s=countdown_s,
+                                                holds_are_reps=counts_reps))
     live = LiveCoach(websocket, pipeline)
     await live.send({"type": "ready", "exercise": exercise, "set_id": set_id,
-                     "target_hold_s": target})
+                     "target_hold_s": target, "countdown_s": countdown_s})
     try:
         await live.run()
     finally:
@@ -109,5 +119,5 @@ async def _coach(ctx: AppContext, user: LocalUser, websocket: WebSocket, exercis
             if not live.ended:
                 try:
                     await websocket.close()
-                except (RuntimeError, OSError):
+                except GONE:
                     log_dropped(websocket)

@@ -105,6 +105,8 @@ class CheckInOut(_Out):
     stop: bool = Field(description="True when a stop rule fired: no more exercise today")
     change: str | None = Field(None, description="centralising, peripheralising, stable, ...")
     messages: list[str] = []
+    back_pain: int | None = Field(None, description="the back pain given (0-10)")
+    leg_pain: int | None = Field(None, description="the leg pain given (0-10)")
 
 
 class ExerciseInfo(_Out):
@@ -195,6 +197,30 @@ class SetOut(_Out):
     stopped: StopOut | None = None
     pain: int | None = None
     note: str | None = Field(None, description="the note typed with a set done by hand")
+    exercise_name: str | None = Field(None, description="the exercise's name, for display")
+    label: str | None = Field(None, description="e.g. 'Bridges, set 2 of 3' (sets of that day)")
+
+
+class ExerciseProgressOut(_Out):
+    """One exercise on one day: sets done against sets planned."""
+
+    exercise_id: str
+    name: str
+    sets_planned: int
+    sets_done: int
+
+
+class DayProgressOut(_Out):
+    """Exercises and sets done on one day (every session of it) against that day's plan."""
+
+    date: str
+    exercises: list[ExerciseProgressOut]
+    exercises_planned: int
+    exercises_done: int
+    sets_planned: int
+    sets_done: int
+    skipped: list[str] = Field(description="names of the planned exercises not done")
+    text: str = Field(description="the same in one plain sentence")
 
 
 class SessionSummary(_Out):
@@ -207,6 +233,7 @@ class SessionSummary(_Out):
     before: CheckInOut | None = None
     after: CheckInOut | None = None
     messages: list[str] = []
+    day: DayProgressOut | None = Field(None, description="what was done that day, all sessions")
 
 
 class TrendPoint(_Out):
@@ -231,6 +258,14 @@ class History(_Out):
     notes: list[str] = Field(default_factory=list, description="plain sentences on progress")
 
 
+class TargetBand(_Out):
+    """Where the key measure should be (degrees); ``low`` or ``high`` None = open-ended."""
+
+    low: float | None = None
+    high: float | None = None
+    label: str
+
+
 class AnalysisJob(_Out):
     """An uploaded video being analysed."""
 
@@ -240,6 +275,40 @@ class AnalysisJob(_Out):
     progress: float = Field(ge=0.0, le=1.0)
     error: str | None = None
     result: AnalysisReport | None = None
+    key_angle: str | None = Field(None, description="the measure to plot over time")
+    target_band: TargetBand | None = Field(None, description="where that measure belongs")
+    file_name: str | None = Field(None, description="the uploaded file's own name")
+    saved_session_id: int | None = Field(None, description="set once saved to the history")
+    video_url: str | None = Field(None, description="the annotated H.264 copy, while kept")
+
+
+class SavedAnalysis(_Out):
+    """A recorded-video analysis saved to the history as a video-mode session."""
+
+    session_id: int
+    job_id: str
+
+
+class ProfileIn(_In):
+    """The profile: your name for the report, and who the report is for (both optional)."""
+
+    display_name: str = Field(min_length=1, max_length=100,
+                              description="the name your physiotherapist knows you by")
+    clinician_name: str | None = Field(None, max_length=200)
+    clinician_email: str | None = Field(None, max_length=254)
+    units: Literal["metric"] = "metric"
+    language: Literal["en"] = "en"
+
+
+class ProfileOut(_Out):
+    """The saved profile (empty fields before the first save)."""
+
+    display_name: str | None = None
+    clinician_name: str | None = None
+    clinician_email: str | None = None
+    units: str = "metric"
+    language: str = "en"
+    saved_at: str | None = None
 
 
 class PatientOut(_Out):

@@ -12,12 +12,16 @@ from collections import Counter
 from spinecoach.domain.checkin import SymptomChange, compare_symptoms
 from spinecoach.domain.dates import local_date
 from spinecoach.domain.exercises import ExerciseSpec
+from spinecoach.reports.day_progress import DayProgress, describe_day
 from spinecoach.reports.summary import HistorySummary
+from spinecoach.reports.symptoms import trend_checkins
 from spinecoach.session.history import SessionHistory, SetHistory
 from spinecoach.session.records import CheckIn, SetMode
 from spinecoach.web.schemas import (
     CheckInOut,
+    DayProgressOut,
     ExerciseInfo,
+    ExerciseProgressOut,
     History,
     SessionSummary,
     SetOut,
@@ -50,8 +54,8 @@ def change_word(change: SymptomChange | None) -> str | None:
     return "stable"
 
 
-def set_out(item: SetHistory) -> SetOut:
-    """A stored set with its repetitions, holds and stop."""
+def set_out(item: SetHistory, *, name: str | None = None, label: str | None = None) -> SetOut:
+    """A stored set with its repetitions, holds and stop (``name``, ``label`` for display)."""
     record = item.record
     assert record.id is not None
     holds = [round(h.good_form_s, 2) for h in item.holds]
@@ -65,7 +69,7 @@ def set_out(item: SetHistory) -> SetOut:
         reps_by_side=dict(Counter(rep.side for rep in item.reps if rep.side)), holds_s=holds,
         faults=sorted({f for rep in item.reps for f in rep.faults}),
         stopped=StopOut(code=stop.code, at_s=stop.at_s, message=stop.message) if stop else None,
-        pain=record.pain_during, note=record.note,
+        pain=record.pain_during, note=record.note, exercise_name=name, label=label,
     )
 
 
@@ -73,19 +77,57 @@ def _checkin_out(checkin: CheckIn, baseline: CheckIn | None) -> CheckInOut:
     change = compare_symptoms(baseline.symptoms, checkin.symptoms) if baseline else None
     assert checkin.id is not None
     return CheckInOut(id=checkin.id, when=checkin.when.value,
-                      stop=False, change=change_word(change))
+                      stop=False, change=change_word(change), back_pain=checkin.back_pain,
+                      leg_pain=checkin.leg_pain)
 
 
-def session_summary(history: SessionHistory) -> SessionSummary:
-    """A session with its sets and before/after check-ins."""
+def day_progress_out(progress: DayProgress) -> DayProgressOut:
+    """A day's progress as the API shows it."""
+    return DayProgressOut(
+        date=progress.day.isoformat(),
+        exercises=[ExerciseProgressOut(exercise_id=e.exercise_id, name=e.name,
+                                       sets_planned=e.sets_planned, sets_done=e.sets_done)
+                   for e in progress.exercises],
+        exercises_planned=progress.exercises_planned, exercises_done=progress.exercises_done,
+        sets_planned=progress.sets_planned, sets_done=progress.sets_done,
+        skipped=progress.skipped, text=describe_day(progress),
+    )
+
+
+def set_label(name: str, number: int, planned: int) -> str:
+    """``Bridges, set 2 of 3`` (``extra set`` past the plan)."""
+    if planned <= 0 or number > planned:
+        return f"{name}, extra set"
+    return f"{name}, set {number} of {planned}"
+
+
+def session_summary(history: SessionHistory, *, names: dict[str, str] | None = None,
+                    day: DayProgress | None = None,
+                    earlier: dict[str, int] | None = None) -> SessionSummary:
+    """A session with its sets (labelled by set), its check-ins and its day's progress.
+
+    ``earlier`` counts the sets of each exercise done earlier that day (other sessions), so
+    a second session's first bridge set is "set 2 of 3" after one done in the morning.
+    """
     session, before, after = history.session, history.before, history.after
     assert session.id is not None
+    names = names or {}
+    seen = dict(earlier or {})
+    sets = []
+    for item in history.sets:
+        key = item.record.exercise_id
+        name = names.get(key, key)
+        seen[key] = seen.get(key, 0) + 1
+        planned = day.of(key) if day else None
+        label = set_label(name, seen[key], planned.sets_planned if planned else 0)
+        sets.append(set_out(item, name=name, label=label))
     return SessionSummary(
         id=session.id, started_at=session.started_at.isoformat(),
         finished_at=session.ended_at.isoformat() if session.ended_at else None,
-        sets=[set_out(s) for s in history.sets],
+        sets=sets,
         before=_checkin_out(before, None) if before else None,
         after=_checkin_out(after, before) if after else None,
+        day=day_progress_out(day) if day else None,
     )
 
 
@@ -93,9 +135,9 @@ def history(sessions: list[SessionHistory], sessions_total: int, summary: Histor
             notes: list[str]) -> History:
     """A page of sessions, and the period's pain, adherence and exercise trends."""
 
-    def trend(attr: str) -> list[TrendPoint]:
+    def trend(attr: str) -> list[TrendPoint]:  # the check-ins the pain trend reads
         return [TrendPoint(date=local_date(c.taken_at).isoformat(), value=getattr(c, attr))
-                for c in summary.checkins]
+                for c in trend_checkins(summary.checkins)]
 
     per_exercise = {
         f"{t.label} ({t.unit})": [TrendPoint(date=local_date(p.at).isoformat(), value=p.value)
@@ -103,7 +145,8 @@ def history(sessions: list[SessionHistory], sessions_total: int, summary: Histor
         for t in summary.trends.values() if t.points
     }
     return History(
-        sessions=[session_summary(s) for s in sessions], sessions_total=sessions_total,
+        sessions=[session_summary(s, names=summary.names) for s in sessions],
+        sessions_total=sessions_total,
         start=summary.start.isoformat(), end=summary.end.isoformat(),
         back_pain=trend("back_pain"), leg_pain=trend("leg_pain"), per_exercise=per_exercise,
         adherence={d.day.isoformat(): d.sessions for d in summary.calendar if d.sessions},

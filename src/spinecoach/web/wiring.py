@@ -16,6 +16,13 @@ if TYPE_CHECKING:
     from spinecoach.storage import SqlRepository
 
 
+def key_angle(exercise_id: str) -> str | None:
+    """The measure the exercise's tracker shows first (what a result page plots), or None."""
+    tracker = new_tracker(exercise_id, None)
+    angles = getattr(tracker, "key_angles", ())
+    return str(angles[0]) if angles else None
+
+
 def new_tracker(exercise_id: str, target_hold_s: float | None) -> Tracker:
     """Create the exercise's tracker for one set."""
     from spinecoach.domain.exercises import get_exercise

@@ -21,26 +21,38 @@ from spinecoach.storage.connect import create_engine_from_settings
 from spinecoach.storage.migrate import current_revision, downgrade, head_revision, upgrade
 from spinecoach.storage.tables import Base
 
+HEAD = "0006"  # rev_0006_profiles (after rev_0005_accounts)
 TABLES = {
     "users", "screenings", "checkins", "prescriptions", "programme_changes", "sessions",
     "sets", "repetitions", "holds", "stop_events", "video_analyses", "alembic_version",
-    "care_links", "web_sessions", "signin_links",
+    "care_links", "web_sessions", "signin_links", "profiles",
 }
 
 
 def test_an_empty_database_is_migrated_to_head_on_open(db_settings: Settings) -> None:
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == head_revision() == "0005"
+        assert current_revision(repo.engine) == head_revision() == HEAD
         assert set(inspect(repo.engine).get_table_names()) == TABLES
         with repo.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
 
 
+def test_the_fast_head_check_knows_alembics_head(db_settings: Settings) -> None:
+    from spinecoach.storage.head import HEAD_REVISION, database_revision
+
+    assert HEAD_REVISION == head_revision() == HEAD
+    engine = create_engine_from_settings(db_settings)
+    assert database_revision(engine) is None  # no table yet
+    engine.dispose()
+    with open_repository(db_settings) as repo:
+        assert database_revision(repo.engine) == HEAD_REVISION
+
+
 def test_opening_twice_is_harmless(db_settings: Settings) -> None:
     open_repository(db_settings).close()
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0005"
+        assert current_revision(repo.engine) == HEAD
 
 
 def _fill_revision_0001(settings: Settings) -> None:
@@ -82,7 +94,7 @@ def test_a_database_with_data_from_revision_0001_is_upgraded_and_keeps_it(
 ) -> None:
     _fill_revision_0001(db_settings)
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0005"
+        assert current_revision(repo.engine) == HEAD
         user = repo.find_user("old")
         assert user is not None and user.id == 1
         (session,) = repo.sessions(1)
@@ -91,6 +103,7 @@ def test_a_database_with_data_from_revision_0001_is_upgraded_and_keeps_it(
         old_set, typed_in = repo.sets_of(7)
         assert (old_set.mode, typed_in.mode) == (SetMode.CAMERA, SetMode.MANUAL)  # rev 0003
         assert old_set.note is None and typed_in.note is None  # rev 0004
+        assert repo.latest_profile(1) is None  # rev 0006: no profile saved yet
         (rep,) = repo.repetitions_of(old_set.id or 0)
         assert rep.hold_s == 3.2 and rep.good_form and rep.metrics == {"hip_ext_deg_at_peak": -2.0}
         new = repo.start_session(
@@ -133,7 +146,7 @@ def test_a_pre_accounts_database_becomes_the_first_account_and_keeps_every_row(
 
     _fill_revision_0004(db_settings)
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0005"
+        assert current_revision(repo.engine) == HEAD
         (only,) = repo.users()
         assert (only.id, only.name, only.role) == (1, "me", Role.PATIENT)
         assert repo.password_hash(1) is None  # signs in by one-time links, as before
@@ -161,6 +174,24 @@ def test_revision_0005_downgrades_to_0004_keeping_the_records(db_settings: Setti
     engine.dispose()
 
 
+def test_revision_0006_downgrades_to_0005_keeping_the_accounts(db_settings: Settings) -> None:
+    _fill_revision_0004(db_settings)
+    engine = create_engine_from_settings(db_settings)
+    upgrade(engine)
+    assert current_revision(engine) == HEAD
+    downgrade(engine, "0005")
+    assert current_revision(engine) == "0005"
+    tables = set(inspect(engine).get_table_names())
+    assert "profiles" not in tables
+    assert {"care_links", "web_sessions", "signin_links"} <= tables
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT role FROM users")).scalar_one() == "patient"
+        assert conn.execute(text("SELECT count(*) FROM sets")).scalar_one() == 1
+    upgrade(engine)
+    assert current_revision(engine) == HEAD
+    engine.dispose()
+
+
 def test_a_database_from_a_newer_spinecoach_is_refused(db_settings: Settings) -> None:
     open_repository(db_settings).close()
     engine = create_engine_from_settings(db_settings)
@@ -180,6 +211,7 @@ def test_revisions_0003_and_0002_downgrade_cleanly(db_settings: Settings) -> Non
     columns = {c["name"] for c in inspect(engine).get_columns("sessions")}
     assert "app_version" not in columns
     assert not {"mode", "note"} & {c["name"] for c in inspect(engine).get_columns("sets")}
+    assert "profiles" not in inspect(engine).get_table_names()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM repetitions")).scalar_one() == 1
     engine.dispose()
@@ -194,4 +226,4 @@ def test_processes_opening_a_new_database_at_once_wait_for_each_other(
     errors = [child.communicate(timeout=120)[1] for child in children]
     assert [child.returncode for child in children] == [0, 0, 0, 0], errors
     with open_repository(db_settings) as repo:
-        assert current_revision(repo.engine) == "0005"
+        assert current_revision(repo.engine) == HEAD

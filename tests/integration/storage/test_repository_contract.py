@@ -405,3 +405,21 @@ def test_video_analyses(repo: Repository) -> None:
     assert repo.video_analyses_of_sessions([first, second]) == [kept]
     with pytest.raises(StorageError):
         repo.add_video_analysis(replace(kept, id=None))
+
+
+def test_profiles_the_newest_save_wins(repo: Repository) -> None:
+    from spinecoach.session.records import Profile
+
+    user_id = _user(repo)
+    assert repo.latest_profile(user_id) is None
+    first = repo.add_profile(Profile(user_id=user_id, display_name="Alex", saved_at=T0))
+    assert first.id is not None and first.clinician_email is None and first.units == "metric"
+    repo.add_profile(Profile(user_id=user_id, display_name="Alex Zoë Ødegård",
+                             saved_at=T0 + timedelta(minutes=1), clinician_name="Dr Lee",
+                             clinician_email="lee@example.org"))
+    latest = repo.latest_profile(user_id)
+    assert latest is not None and latest.display_name == "Alex Zoë Ødegård"
+    assert (latest.clinician_name, latest.clinician_email) == ("Dr Lee", "lee@example.org")
+    assert latest.saved_at == T0 + timedelta(minutes=1) and latest.saved_at.tzinfo is not None
+    with pytest.raises(StorageError):
+        repo.add_profile(Profile(user_id=9999, display_name="Nobody", saved_at=T0))

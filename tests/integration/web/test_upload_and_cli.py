@@ -59,7 +59,11 @@ def test_synthetic_bridge_video_is_analysed_with_progress(client: TestClient,
     assert done["status"] == "done", done["error"]
     assert done["progress"] == 1.0
     assert done["result"]["reps"] == truth.reps
-    assert not list((tmp_path / "uploads").glob("*"))
+    # the upload is deleted; the annotated copy the page plays is a real H.264 MP4
+    (left,) = (tmp_path / "uploads").glob("*")
+    assert left.name.endswith(".annotated.mp4") and left.stat().st_mode & 0o777 == 0o600
+    video = client.get(done["video_url"])  # type: ignore[arg-type]
+    assert video.status_code == 200 and video.content[4:8] == b"ftyp"
 
 
 def test_serve_get_answers_one_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

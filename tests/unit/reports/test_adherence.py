@@ -70,3 +70,19 @@ def test_extra_days_do_not_make_up_for_a_missed_week() -> None:
     assert weeks[0].fraction == 1.0
     assert overall_adherence(weeks) == pytest.approx(0.5)
     assert overall_adherence([]) is None
+
+
+def test_a_set_ended_before_anything_counted_is_not_done() -> None:
+    from datetime import UTC, datetime
+
+    from spinecoach.reports.day_progress import day_progress
+    from spinecoach.session.records import SetRecord
+
+    at = datetime(2026, 12, 1, 15, tzinfo=UTC)
+    empty = SetRecord(session_id=1, exercise_id="bridge", index=0, started_at=at,
+                      target_reps=8, target_hold_s=3.0, ended_at=at, reps_done=0)
+    counted = SetRecord(session_id=1, exercise_id="bridge", index=1, started_at=at,
+                        target_reps=8, target_hold_s=3.0, ended_at=at, reps_done=8)
+    progress = day_progress(at.date(), {"bridge": 3, "plank": 3}, [empty, counted])
+    assert (progress.sets_done, progress.sets_planned) == (1, 6)
+    assert progress.skipped == ["Prone elbow planks"]

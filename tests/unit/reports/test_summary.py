@@ -51,16 +51,21 @@ def test_the_period_limits_everything(history: HistoryData) -> None:
 def test_text_and_json_say_the_same(summary: HistorySummary) -> None:
     text = render_text(summary)
     assert "history for Jane Doe: 26 Oct 2026 - 22 Nov 2026" in text
-    assert "Exercised on 19 of 20 planned days (95%)" in text
-    assert "Back pain 6.0 -> 3.0 (-3.0 points, -50%): improved." in text
+    assert "Exercised on 19 of 20 planned days;" in text
+    assert "80 of 80 planned exercises and 80 of 180 sets done (44% of the sets planned)" in text
+    assert "Back pain 6 → 3 (-3 points, -50%): improved." in text
     assert "2 points or 30%" in text and "Ostelo" in text
     assert "2026-11-02   # ! . . # # ." in text
-    assert "Plank: best good-form hold: 10.0 -> 23.0 s over 20 session(s)." in text
-    assert "peripheralisation: Leg symptoms spread further down the leg." in text
+    assert "Plank: best good-form hold: 10 → 23 s over 20 session(s)." in text
+    assert "Ball wall squats: Leg symptoms spread further down the leg." in text
     assert "does not replace a clinician" in text
     document = json.loads(json.dumps(summary_to_dict(summary)))
     assert document["user"] == "Jane Doe"
     assert document["adherence"]["fraction"] == 0.95
+    assert document["adherence"]["sets"] == {"planned": 180, "done": 80, "fraction": 0.444}
+    assert document["adherence"]["days"][0]["exercises"][0] == {
+        "exercise_id": "hip-hinge", "name": "Supine hip hinges (heel taps)",
+        "sets_planned": 2, "sets_done": 1}
     assert document["pain"]["back"]["direction"] == "improved"
     assert document["pain"]["thresholds"] == {"points": 2.0, "fraction": 0.3,
                                               "source": "Ostelo et al. 2008"}

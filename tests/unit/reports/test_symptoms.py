@@ -47,9 +47,9 @@ def test_meaningful_change_is_2_points_or_30_percent(
     assert is_meaningful_change(baseline, current) is meaningful
 
 
-def test_pain_change_averages_the_first_and_last_checkins_before_sessions() -> None:
+def test_pain_change_averages_the_first_and_last_checkins_not_during_sets() -> None:
     checkins = [_c(24 * i, back) for i, back in enumerate([7, 6, 6, 5, 4, 3, 3, 2])]
-    checkins.append(_c(24 * 3 + 1, 9, when=CheckInWhen.AFTER))  # after-session: ignored
+    checkins.append(_c(24 * 3 + 1, 9, when=CheckInWhen.DURING))  # during a set: ignored
     change = pain_change(checkins, "back")
     assert change is not None
     assert (change.baseline, change.current, change.n_baseline) == pytest.approx(

@@ -132,3 +132,13 @@ def test_a_manual_sets_note_is_stored_and_shown(sql_client: TestClient) -> None:
     too_long = sql_client.post(f"/api/sessions/{sid}/manual-sets", json={
         "exercise_id": "bridge", "reps": 5, "note": "x" * 501})
     assert too_long.status_code == 422
+
+
+@pytest.mark.parametrize("name", ["\\ud800", "Ann\\u0000", "\\udfffAnn"])
+def test_a_profile_with_odd_characters_is_never_a_500(sql_client: TestClient, name: str) -> None:
+    response = sql_client.put("/api/profile", content=f'{{"display_name": "{name}"}}',
+                              headers={"content-type": "application/json"})
+    assert response.status_code in (400, 422), response.text  # refused, in words
+    assert response.json()["detail"]
+    assert sql_client.get("/api/report.html").status_code == 200
+    assert sql_client.get("/profile").status_code == 200

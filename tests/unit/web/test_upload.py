@@ -112,3 +112,144 @@ def test_start_up_sweeps_what_a_crash_left(tmp_path) -> None:
     (uploads / "left-by-a-crash.mp4").write_bytes(b"x")
     AnalysisJobs(lambda *a: None, uploads).shutdown()  # type: ignore[arg-type, return-value]
     assert list(uploads.iterdir()) == []
+
+
+def _analysed(client: TestClient) -> dict[str, object]:
+    files = {"video": ("my bridges.mp4", b"\x00" * 1000, "video/mp4")}
+    response = client.post("/api/analyses", files=files, data={"exercise_id": "bridge"})
+    return _wait(client, response.json()["id"])
+
+
+def test_an_analysed_video_is_saved_to_the_history_once(screened: TestClient) -> None:
+    job = _analysed(screened)
+    assert job["key_angle"] == "hip_ext_deg" and job["file_name"] == "my bridges.mp4"
+    # the band drawn behind it is the bridge file's own limits (-15 .. +10 degrees)
+    assert (job["target_band"]["low"], job["target_band"]["high"]) == (-15.0, 10.0)
+    saved = screened.post(f"/api/analyses/{job['id']}/save")
+    assert saved.status_code == 201, saved.text
+    session_id = saved.json()["session_id"]
+    assert screened.get(f"/api/analyses/{job['id']}").json()["saved_session_id"] == session_id
+    summary = screened.get(f"/api/sessions/{session_id}").json()
+    assert [(s["exercise_id"], s["mode"], s["reps"]) for s in summary["sets"]] == [
+        ("bridge", "video", 3)]
+    again = screened.post(f"/api/analyses/{job['id']}/save")
+    assert again.status_code == 400 and "already saved" in again.json()["detail"]
+    assert screened.get("/api/history").json()["sessions_total"] == 1
+
+
+def test_saving_is_behind_the_safety_guard(client: TestClient) -> None:
+    from .conftest import clear_answers
+
+    client.post("/api/screening", json={"answers": clear_answers(client, saddle_numbness=True)})
+    job = _analysed(client)
+    response = client.post(f"/api/analyses/{job['id']}/save")
+    assert response.status_code == 409
+    assert client.get("/api/history").json()["sessions_total"] == 0
+    assert client.post("/api/analyses/nope/save").status_code == 404
+
+
+class _Annotating:
+    """Writes an 'annotated' copy, as the engine analyzer does with --annotate."""
+
+    annotates = True
+
+    def __call__(self, path, exercise_id, progress, annotate_path):  # type: ignore[no-untyped-def]
+        from .conftest import three_rep_report
+
+        annotate_path.write_bytes(b"\x00\x00\x00\x18ftypmp42 annotated")
+        return three_rep_report(exercise_id)
+
+
+def test_the_annotated_video_is_served_while_kept_then_deleted(tmp_path) -> None:
+    import numpy as np
+
+    from spinecoach.session.in_memory import InMemoryRepository
+    from spinecoach.settings import Settings
+    from spinecoach.web.app import create_app
+    from spinecoach.web.jobs import KEPT_VIDEOS
+    from spinecoach.web.testing import sign_in_by_link
+
+    from .conftest import Clock, FakeTracker
+
+    app = create_app(Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser"),
+                     repository=InMemoryRepository(), clock=Clock(),
+                     tracker_factory=FakeTracker, analyzer=_Annotating(),
+                     picture_renderer=lambda ex, phase: np.zeros((8, 8, 3), dtype=np.uint8))
+    with TestClient(app, base_url="http://localhost") as client:
+        sign_in_by_link(client)
+        jobs = []
+        for n in range(KEPT_VIDEOS + 1):
+            files = {"video": (f"clip{n}.mp4", b"\x00" * 100, "video/mp4")}
+            job_id = client.post("/api/analyses", files=files,
+                                 data={"exercise_id": "bridge"}).json()["id"]
+            jobs.append(_wait(client, job_id))
+        newest = jobs[-1]
+        assert newest["video_url"] == f"/api/analyses/{newest['id']}/video.mp4"
+        video = client.get(newest["video_url"])
+        assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
+        assert video.content.endswith(b"annotated")
+        oldest = client.get(f"/api/analyses/{jobs[0]['id']}/video.mp4")
+        assert oldest.status_code == 404 and "no longer kept" in oldest.json()["detail"]
+        kept = sorted(p.name for p in (tmp_path / "uploads").iterdir())
+        assert len(kept) == KEPT_VIDEOS and all(n.endswith(".annotated.mp4") for n in kept)
+    assert list((tmp_path / "uploads").iterdir()) == []  # shutdown deletes every copy
+
+
+def test_every_exercise_has_a_target_band_for_its_key_measure() -> None:
+    from spinecoach.domain.exercises import load_library
+    from spinecoach.web.bands import target_band
+
+    for exercise_id in load_library():
+        band = target_band(exercise_id)
+        assert band is not None and band.label, exercise_id
+        assert band.high is not None
+        assert band.low is None or band.low < band.high
+
+
+def test_another_patients_video_and_save_are_404_and_a_clinician_cannot_save(
+        tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from spinecoach.session import accounts
+    from spinecoach.session.in_memory import InMemoryRepository
+    from spinecoach.session.records import Role
+    from spinecoach.settings import Settings
+    from spinecoach.web.app import create_app
+    from spinecoach.web.auth import CSRF_HEADER
+    from spinecoach.web.testing import sign_in_by_link
+
+    from .conftest import FakeTracker, clear_answers
+
+    repo = InMemoryRepository()
+    app = create_app(Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser"),
+                     repository=repo, clock=clock, tracker_factory=FakeTracker,
+                     analyzer=_Annotating(),
+                     picture_renderer=lambda ex, phase: np.zeros((8, 8, 3), dtype=np.uint8))
+    with TestClient(app, base_url="http://localhost") as client:
+        sign_in_by_link(client)
+        owner = repo.users()[0]
+        assert client.post("/api/screening",
+                           json={"answers": clear_answers(client)}).status_code == 200
+        job = _analysed(client)
+        video, save = f"/api/analyses/{job['id']}/video.mp4", f"/api/analyses/{job['id']}/save"
+        assert client.get(video).status_code == 200
+
+        accounts.add_account(repo, "kim", Role.PATIENT, clock())
+        client.cookies.clear()
+        client.headers.pop(CSRF_HEADER, None)
+        sign_in_by_link(client, "kim")
+        for response in (client.get(video), client.post(save),
+                         client.get(f"/api/analyses/{job['id']}")):
+            assert response.status_code == 404, response.text
+        assert client.get("/api/history").json()["sessions_total"] == 0
+
+        accounts.add_account(repo, "dr-sam", Role.CLINICIAN, clock())
+        accounts.link_patient(repo, owner.name, "dr-sam", clock())
+        client.cookies.clear()
+        client.headers.pop(CSRF_HEADER, None)
+        sign_in_by_link(client, "dr-sam")
+        who = f"?patient={owner.id}"
+        assert client.get(video + who).status_code == 200  # a linked clinician may watch it
+        refused = client.post(save + who)
+        assert refused.status_code == 403 and "not change" in refused.json()["detail"]
+        assert repo.sessions(owner.id or 0) == []  # nothing was saved for anyone

@@ -256,3 +256,28 @@ def test_a_dropped_client_is_one_calm_log_line(caplog: pytest.LogCaptureFixture)
     assert [r.getMessage() for r in caplog.records] == [
         "live coaching: 127.0.0.1:50000 went away; the set keeps what was already counted"]
     assert all(r.exc_info is None for r in caplog.records)
+
+
+def test_a_rep_begun_during_the_countdown_is_not_counted(screened: TestClient,
+                                                         user: LocalUser) -> None:
+    sid = screened.post("/api/sessions").json()["id"]
+    url = f"ws://localhost/ws/coach?exercise=bridge&session={sid}&countdown_s=2"
+    with screened.websocket_connect(url) as ws:
+        assert ws.receive_json()["countdown_s"] == 2.0
+        early = [_send_frame(ws, t / 10, DOWN if t < 10 else UP) for t in range(0, 25)]
+        # hips up at 1.0 s (in the countdown), down at 3.0 s: begun before "go"
+        late = [_send_frame(ws, 2.5 + t / 10, DOWN) for t in range(5, 10)]
+        after = _bridge_reps_from(ws, 3.5)
+        ws.send_text(json.dumps({"type": "end"}))
+        summary = ws.receive_json()
+    assert [s["counting"] for s in early[:20]] == [False] * 20
+    assert all(s["reps"] == 0 and s["hold_s"] == 0 and s["cue"] is None for s in early[:20])
+    assert all(s["reps"] == 0 for s in late) and not any(s["events"] for s in late)
+    assert after[-1]["reps"] == 1 and after[-1]["counting"] is True
+    assert summary["set"]["reps"] == 1
+    assert user.session(sid).sets[0].reps == 1
+
+
+def _bridge_reps_from(ws, t0: float) -> list[dict]:  # type: ignore[no-untyped-def]
+    ys = [DOWN] * 5 + [UP] * 31 + [DOWN] * 5
+    return [_send_frame(ws, round(t0 + i / 10, 3), y) for i, y in enumerate(ys)]

@@ -58,14 +58,57 @@ export function readCheckin(form) {
   };
 }
 
+export const NOT_ANSWERED = "not answered yet";
+
+// A range shows its value once answered; a range with data-answered="false" shows
+// "not answered yet" until the user touches it (a careless Save must not record 0/10).
 export function linkRanges(root = document) {
   for (const range of root.querySelectorAll("input[type=range]")) {
     const out = root.querySelector(`output[for="${range.id}"]`);
     if (!out) continue;
-    const update = () => { out.textContent = range.value; range.setAttribute("aria-valuetext", `${range.value} out of 10`); };
-    range.addEventListener("input", update);
+    const update = () => {
+      const answered = range.dataset.answered !== "false";
+      out.textContent = answered ? range.value : NOT_ANSWERED;
+      out.classList.toggle("unanswered", !answered);
+      range.setAttribute("aria-valuetext", answered ? `${range.value} out of 10` : NOT_ANSWERED);
+    };
+    const touch = () => { range.dataset.answered = "true"; update(); };
+    for (const name of ["input", "change", "pointerdown", "keydown"]) range.addEventListener(name, touch);
+    range.addEventListener("refresh", update);  // after data-answered was reset
     update();
   }
+}
+
+// The labels of what is still unanswered in a check-in form (empty when ready to save).
+export function unanswered(form) {
+  const missing = [];
+  for (const range of form.querySelectorAll("input[type=range][data-answered=false]")) {
+    const label = form.querySelector(`label[for="${range.id}"]`);
+    missing.push((label?.firstChild?.textContent || range.name).trim().toLowerCase());
+  }
+  if (form.querySelector("#spreading") && !form.querySelector("input[name=spreading]:checked")) {
+    missing.push("whether symptoms are spreading");
+  }
+  // "Yes, spreading" must say how: where they reach now, or which new sign (the stop rules
+  // compare these with the last check-in, so an unchanged answer would stop nothing)
+  const details = form.querySelector("#symptom-details");
+  if (form.querySelector("input[name=spreading][value=yes]:checked") && details?.dataset.changed !== "true") {
+    missing.push("how far down the symptoms go now, or which new sign you have");
+  }
+  return missing;
+}
+
+export function unansweredMessage(missing) {
+  return `Please answer: ${missing.join(", ")}. Move each slider to how you feel now, even if it is the same as before.`;
+}
+
+// During a session: "Yes, spreading" shows where the symptoms reach now.
+export function linkSpreading(form) {
+  const details = form.querySelector("#symptom-details");
+  for (const radio of form.querySelectorAll("input[name=spreading]")) {
+    radio.addEventListener("change", () => { details.hidden = radio.value !== "yes" || !radio.checked; });
+  }
+  details.addEventListener("change", () => { details.dataset.changed = "true"; });
 }
 
 export function escapeHtml(text) {

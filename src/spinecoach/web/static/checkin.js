@@ -1,4 +1,4 @@
-import { api, escapeHtml, linkRanges, readCheckin, showError } from "./api.js";
+import { api, escapeHtml, linkRanges, readCheckin, showError, unanswered, unansweredMessage } from "./api.js";
 import { collectAnswers } from "./questions.js";
 
 const form = document.getElementById("checkin-form");
@@ -17,6 +17,11 @@ form.addEventListener("submit", async (event) => {
   const when = form.dataset.when;
   const recheck = document.getElementById("recheck-form");
   try {
+    const missing = unanswered(form);
+    if (missing.length) {
+      showError(error, unansweredMessage(missing));
+      return;
+    }
     if (recheck && !recheck.hidden) {
       const { answers, missing } = collectAnswers(recheck);
       if (missing.length) {

@@ -5,27 +5,48 @@ const W = 640;
 const H = 220;
 const PAD = 36;
 
-function lineChart(series, { max = null, unit = "" } = {}) {
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const DAY_MS = 86400000;
+
+// "2026-12-01" -> "1 Dec" (dates as people write them)
+export function plainDate(iso) {
+  const [, m, d] = iso.split("-").map(Number);
+  return `${d} ${MONTHS[m - 1]}`;
+}
+
+function niceTop(value) {
+  const steps = [5, 10, 20, 25, 50, 100, 200, 500, 1000];
+  return steps.find((s) => s >= value) ?? Math.ceil(value);
+}
+
+// Points are placed by their date across the period (several on one day sit side by side).
+export function lineChart(series, { max = null, unit = "", start, end, empty = "No sessions yet." } = {}) {
   const all = series.flatMap((s) => s.points);
-  if (!all.length) return "<p>No data yet.</p>";
-  const top = max ?? Math.max(1, ...all.map((p) => p.value)) * 1.15;
-  const n = Math.max(...series.map((s) => s.points.length));
-  const x = (i) => PAD + (n <= 1 ? (W - 2 * PAD) / 2 : (i * (W - 2 * PAD)) / (n - 1));
+  if (!all.length) return `<p class="empty">${escapeHtml(empty)}</p>`;
+  const top = max ?? niceTop(Math.max(1, ...all.map((p) => p.value)) * 1.1);
+  const t0 = Date.parse(start);
+  const span = Math.max(DAY_MS, Date.parse(end) - t0 + DAY_MS);
+  const x = (p, s) => {
+    const dayPoints = s.points.filter((q) => q.date === p.date);
+    const k = dayPoints.indexOf(p);
+    const within = (k + 1) / (dayPoints.length + 1);
+    return PAD + ((Date.parse(p.date) - t0 + within * DAY_MS) / span) * (W - 2 * PAD);
+  };
   const y = (v) => H - PAD - (v / top) * (H - 2 * PAD);
   const lines = series.map((s, k) => {
-    const pts = s.points.map((p, i) => `${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join(" ");
-    const dots = s.points.map((p, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" class="${k ? "dot-b" : "dot-a"}"><title>${escapeHtml(p.date)}: ${p.value}${unit}</title></circle>`).join("");
+    const xy = s.points.map((p) => [x(p, s), y(p.value), p]);
+    const pts = xy.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" ");
+    const dots = xy.map(([a, b, p]) => `<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="4" class="${k ? "dot-b" : "dot-a"}"><title>${escapeHtml(plainDate(p.date))}: ${p.value}${unit}</title></circle>`).join("");
     return `<polyline class="${k ? "line-b" : "line-a"}" points="${pts}"></polyline>${dots}`;
   }).join("");
-  const first = all[0].date;
-  const last = all[all.length - 1].date;
   const summary = series.map((s) => `${s.label}: ${s.points.map((p) => p.value).join(", ")}`).join(". ");
+  const labels = [start, end].filter((d, i, a) => a.indexOf(d) === i);
   return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(summary)}">
     <line class="axis" x1="${PAD}" y1="${H - PAD}" x2="${W - PAD}" y2="${H - PAD}"></line>
     <line class="axis" x1="${PAD}" y1="${PAD}" x2="${PAD}" y2="${H - PAD}"></line>
-    <text x="4" y="${PAD + 4}">${Math.round(top)}${unit}</text><text x="4" y="${H - PAD}">0</text>
-    <text x="${PAD}" y="${H - 10}">${escapeHtml(first)}</text>
-    <text x="${W - PAD}" y="${H - 10}" text-anchor="end">${escapeHtml(last)}</text>
+    <text x="4" y="${PAD + 4}">${top}${unit}</text><text x="4" y="${H - PAD}">0</text>
+    <text x="${PAD}" y="${H - 10}">${escapeHtml(plainDate(labels[0]))}</text>
+    ${labels.length > 1 ? `<text x="${W - PAD}" y="${H - 10}" text-anchor="end">${escapeHtml(plainDate(labels[1]))}</text>` : ""}
     ${lines}</svg>
     <p class="legend">${series.map((s, k) => `<span>${k ? "- - -" : "——"} ${escapeHtml(s.label)}</span>`).join(" · ")}</p>`;
 }
@@ -55,12 +76,14 @@ async function main() {
   cal.innerHTML = calendar(data.adherence);
   const doneDays = Object.values(data.adherence).filter((n) => n > 0).length;
   cal.setAttribute("aria-label", `You exercised on ${doneDays} of the last 28 days.`);
+  const period = { start: data.start, end: data.end };
   document.getElementById("pain-chart").innerHTML = lineChart([
     { label: "Back pain", points: data.back_pain }, { label: "Leg pain", points: data.leg_pain },
-  ], { max: 10 });
+  ], { max: 10, empty: "No check-ins yet.", ...period });
   const blocks = Object.entries(data.per_exercise).map(([name, points]) =>
-    `<h3>${escapeHtml(name)}</h3><div class="chart">${lineChart([{ label: name, points }])}</div>`);
-  document.getElementById("exercise-charts").innerHTML = blocks.join("") || "<p>No exercise data yet.</p>";
+    `<h3>${escapeHtml(name)}</h3><div class="chart">${lineChart([{ label: name, points }],
+      { max: name.endsWith("(%)") ? 100 : null, ...period })}</div>`);
+  document.getElementById("exercise-charts").innerHTML = blocks.join("") || "<p class=\"empty\">No sessions yet.</p>";
   document.getElementById("history-empty").hidden = data.sessions.length > 0;
   if (data.notes.length) {
     document.getElementById("notes").innerHTML = data.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("");

@@ -1,10 +1,11 @@
-// A rest timer between sets: counts down, speaks the last seconds, can be skipped.
-export function runRest(seconds, { section, output, skipButton, speaker }) {
+// A rest timer between sets: counts down, speaks the last seconds; "I'm ready" ends it early.
+// It resolves when the rest is over either way, so the caller starts the next set by itself.
+export function runRest(seconds, { section, output, skipButton, speaker, intro = "Rest" }) {
   return new Promise((resolve) => {
     section.hidden = false;
     let left = Math.round(seconds);
     output.textContent = String(left);
-    speaker?.say("Rest", "count");
+    speaker?.say(intro, "count");
     const finish = () => {
       clearInterval(timer);
       section.hidden = true;

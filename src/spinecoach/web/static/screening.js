@@ -1,4 +1,4 @@
-import { api, escapeHtml, linkRanges, readCheckin, showError } from "./api.js";
+import { api, escapeHtml, linkRanges, readCheckin, showError, unanswered, unansweredMessage } from "./api.js";
 import { collectAnswers } from "./questions.js";
 
 const form = document.getElementById("screening-form");
@@ -48,6 +48,11 @@ const checkinForm = document.getElementById("checkin-form");
 checkinForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const err = document.getElementById("checkin-error");
+  const missing = unanswered(checkinForm);
+  if (missing.length) {
+    showError(err, unansweredMessage(missing));
+    return;
+  }
   try {
     await api("/api/checkins", { method: "POST", body: { when: "baseline", ...readCheckin(checkinForm) } });
     window.location.href = "/today";

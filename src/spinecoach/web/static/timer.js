@@ -1,5 +1,5 @@
 // No-camera mode: a paced timer with spoken counts, then manual entry of what was done.
-import { api, linkRanges, readPlan, showError } from "./api.js";
+import { api, linkRanges, readPlan, showError, unanswered, unansweredMessage } from "./api.js";
 import { runRest } from "./rest.js";
 import { Speaker } from "./speech.js";
 
@@ -12,15 +12,21 @@ const speaker = new Speaker();
 speaker.bindToggle($("sound"));
 linkRanges(root);
 
-let setNo = 1;
+let setNo = Number(root.dataset.firstSet) || 1;  // after sets done earlier today
 let paused = false;
 let finished = false;
 let counted = { reps: 0, holds: [] };
 
-function show(phase, count, say) {
+// One big number, always with words saying what it counts.
+function show(phase, count, unit, say) {
   $("timer-phase").textContent = phase;
-  $("timer-count").textContent = String(count);
+  $("timer-count").textContent = count === null ? "" : String(count);
+  $("timer-unit").textContent = unit || "";
   if (say) { $("timer-say").textContent = say; speaker.say(say, "count"); }
+}
+
+function repUnit(i) {
+  return `rep ${i} of ${plan.reps}${plan.perSide ? " on each side" : ""}`;
 }
 
 function wait(seconds) {
@@ -35,20 +41,23 @@ function wait(seconds) {
   });
 }
 
-async function countdown(label, seconds, from = 3) {
+async function countdown(label, seconds) {
+  speaker.say(`Set ${setNo} of ${plan.sets}. Get into position.`, "count");
   for (let left = seconds; left > 0; left -= 1) {
-    show(label, left, left <= from ? String(left) : null);
+    show(label, left, "seconds until you start", left === 2 ? "Ready…" : null);
     if (!(await wait(1))) return false;
   }
+  show("Go", null, "", "Go.");
   return true;
 }
 
-async function holdPhase(seconds) {
-  show("Hold", 0, "Hold");
+async function holdPhase(seconds, unit) {
+  show("Hold", seconds, "seconds left to hold", "Hold…");
   for (let s = 1; s <= seconds; s += 1) {
     if (!(await wait(1))) return false;
     const left = seconds - s;
-    show("Hold", s, left > 0 && (left <= 3 || left % 5 === 0) ? String(left) : null);
+    const say = left > 0 && (left <= 3 || left % 5 === 0) ? String(left) : null;
+    show("Hold", left, unit ? `seconds left to hold (${unit})` : "seconds left to hold", say);
   }
   counted.holds.push(seconds);
   return true;
@@ -59,13 +68,13 @@ async function repsSet() {
   for (let i = 1; i <= plan.reps; i += 1) {
     for (const side of sides) {
       const who = side ? `${side === "left" ? "Left" : "Right"} leg: ` : "";
-      show(`${who}${MOVE_WORDS[plan.kind] || "lift"}`, i, null);
+      show(`${who}${MOVE_WORDS[plan.kind] || "lift"}`, i, repUnit(i), null);
       if (!(await wait(MOVE_S))) return;
-      if (plan.hold && !(await holdPhase(plan.hold))) return;
-      show(`${who}back to the start`, i, null);
+      if (plan.hold && !(await holdPhase(plan.hold, repUnit(i)))) return;
+      show(`${who}back to the start`, i, repUnit(i), plan.hold ? "Down." : null);
       if (!(await wait(MOVE_S))) return;
       counted.reps += 1;
-      show("Done", i, side ? `${side === "left" ? "Left" : "Right"} ${i}` : String(i));
+      show("Done", i, repUnit(i), side ? `${side === "left" ? "Left" : "Right"} ${i}` : String(i));
     }
   }
 }
@@ -80,19 +89,22 @@ async function runSet() {
   if (!(await countdown("Get into position", 5))) return;
   if (plan.reps) await repsSet();
   else if (plan.hold && await holdPhase(plan.hold)) counted.reps = 1;
-  if (!finished) speaker.say("Well done. Rest now.", "count");
+  if (!finished) speaker.say("Well done. That set is done.", "count");
   endSet();
 }
 
 function endSet() {
   if (finished && !$("manual-form").hidden) return;
   finished = true;
-  show("Set finished", counted.reps, null);
+  const what = plan.reps ? `rep${counted.reps === 1 ? "" : "s"} counted` : `hold${counted.reps === 1 ? "" : "s"} done`;
+  show(`Set ${setNo} of ${plan.sets} finished`, counted.reps, what, null);
   $("timer-pause").hidden = true;
   $("timer-done").hidden = true;
   const form = $("manual-form");
   form.hidden = false;
   form.elements.reps.value = String(counted.reps);
+  form.elements.pain.dataset.answered = "false";  // asked afresh for every set
+  form.elements.pain.dispatchEvent(new Event("refresh"));
   if (form.elements.hold) form.elements.hold.value = counted.holds.length ? String(plan.hold) : "";
   form.elements.reps.focus();
 }
@@ -103,6 +115,11 @@ $("manual-form").addEventListener("submit", async (event) => {
   const reps = Number(form.elements.reps.value);
   if (form.elements.reps.value === "" || !Number.isInteger(reps) || reps < 0 || reps > 200) {
     showError($("manual-error"), "Please enter how many you did (a whole number, 0 or more).");
+    return;
+  }
+  const missing = unanswered(form);
+  if (missing.length) {
+    showError($("manual-error"), unansweredMessage(missing));
     return;
   }
   const holdEach = form.elements.hold ? Number(form.elements.hold.value || 0) : 0;
@@ -125,24 +142,28 @@ async function afterSave(saved, pain) {
   const result = $("timer-result");
   result.hidden = false;
   result.dataset.reps = String(saved.reps);
-  let html = `<h2>Set ${setNo} saved</h2><p><strong>${saved.reps}</strong> done.</p>`;
+  const noun = plan.reps ? "rep" : "hold";
+  let html = `<h2>Set ${setNo} of ${plan.sets} saved</h2><p><strong>${saved.reps}</strong> ${noun}${saved.reps === 1 ? "" : "s"} saved.</p>`;
   if (pain >= 6) {
     html += `<div class="notice stop" role="alert"><p>Your pain was ${pain} out of 10. Please stop this exercise for today.</p></div>`;
     result.innerHTML = html + `<p><a class="button primary" href="/session/${plan.session}">Back to the session</a></p>`;
     return;
   }
   if (setNo >= plan.sets) {
-    result.innerHTML = html + `<p><a class="button primary" id="next-exercise" href="/session/${plan.session}">Back to the session</a></p>`;
+    result.innerHTML = html + `<div class="notice ok" id="exercise-complete"><h2>Exercise complete</h2>
+      <p>Well done: all ${plan.sets} set${plan.sets === 1 ? "" : "s"} are done.</p></div>
+      <p><a class="button primary" id="next-exercise" href="/session/${plan.session}">Next exercise</a></p>`;
+    $("timer-face").hidden = true;
+    speaker.say("That was the last set. Exercise complete. Well done.", "count");
     return;
   }
   result.innerHTML = html;
   setNo += 1;
   $("set-no").textContent = String(setNo);
-  await runRest(plan.rest, { section: $("rest"), output: $("rest-s"), skipButton: $("skip-rest"), speaker });
+  await runRest(plan.rest, { section: $("rest"), output: $("rest-s"), skipButton: $("skip-rest"),
+    speaker, intro: `Rest. Set ${setNo} of ${plan.sets} starts by itself.` });
   result.hidden = true;
-  show("Ready when you are", 0, null);
-  $("timer-start").hidden = false;
-  $("timer-start").focus();
+  runSet();
 }
 
 $("timer-start").addEventListener("click", runSet);
