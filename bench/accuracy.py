@@ -192,10 +192,13 @@ def main() -> None:
     p.add_argument("--verbose", action="store_true", help="print every engine miss")
     p.add_argument("--cached-only", action="store_true",
                    help="score only clips already rendered and posed (while a corpus builds)")
+    p.add_argument("--write", action="store_true",
+                   help="write BENCHMARKS.md even with --cached-only (the section then says "
+                        "how many of each split's seeds were scored)")
     args = p.parse_args()
     splits = ("tuning", "test") if args.split == "both" else (args.split,)
     write = (args.split == "both" and args.exercise is None and args.limit is None
-             and not args.cached_only)
+             and (not args.cached_only or args.write))
     started = time.time()
     parts = []
     if not args.no_rendered:
@@ -204,10 +207,16 @@ def main() -> None:
                 prepare_rendered(list(seeds(split))[:args.limit], args.workers)
         results = {s: score_rendered(s, args.exercise, args.verbose, args.limit,
                                      args.cached_only) for s in splits}
+        scored = "; ".join(f"{split} {len(results[split]['engine'])} of {len(seeds(split))} "
+                           "seeds" for split in splits)
+        partial = (f" Scored the clips already rendered and posed ({scored}): the seeds left "
+                   "out were not yet rendered, whatever their result." if args.cached_only
+                   else "")
         parts.append(
             "### Rendered clips (real BlazePose on randomised renders, exact truth)\n\n"
             "Seeds from `bench/splits.toml`; the engine and the naive recipe replay the same "
-            "landmark stream.\n\n" + _metric_table(results) + "\n\n" + _per_exercise(results))
+            f"landmark stream.{partial}\n\n" + _metric_table(results) + "\n\n"
+            + _per_exercise(results))
     if not args.no_real and DATA.exists():
         rows = [r for s in splits for r in score_real(s, args.exercise)]
         parts.append(
