@@ -59,9 +59,6 @@ class HoldThresholds(_Frozen):
     tolerance_s: float = Field(ge=0, le=5)
     noise_factor: float = Field(ge=0, le=20)
     noise_adapt: float = Field(gt=0, le=1)
-    level_band_mads: float = Field(gt=0, le=20)
-    level_min_band: float = Field(ge=0, le=2)
-    max_edge_shift_s: float = Field(ge=0, le=2)
 
 
 class RepThresholds(_Frozen):

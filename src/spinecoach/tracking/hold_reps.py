@@ -34,7 +34,6 @@ from spinecoach.tracking.excursion import Excursion, ExcursionRep, Stillness
 from spinecoach.tracking.features import Features, Measure
 from spinecoach.tracking.registry import register_tracker
 from spinecoach.tracking.state import HoldEvent, Phase, RepEvent
-from spinecoach.tracking.timing import LevelTrace
 
 
 @dataclass
@@ -89,7 +88,6 @@ class _HoldRepTracker(ExerciseTracker):
         self.active = "main"
         self.rep: _Rep | None = None
         self.agree_rest = math.nan  # the confirming signal's value at rest
-        self.trace = LevelTrace()  # the active channel's samples, to place hold edges
 
     def _channel(self, measure: Measure, sign: float, params: RepSignal) -> _Channel:
         return _Channel(measure, sign, params, Excursion.for_signal(params, sign, self.th.reps),
@@ -126,7 +124,6 @@ class _HoldRepTracker(ExerciseTracker):
     def abandon_rep(self) -> None:
         """Forget the rep under way."""
         self.rep = None
-        self.trace.clear()
         for ch in self.channels.values():
             ch.excursion.reset()
             ch.stillness.reset()
@@ -145,14 +142,9 @@ class _HoldRepTracker(ExerciseTracker):
         return self.channels[wanted]
 
     def adjust_hold(self, hold: HoldEvent) -> HoldEvent:
-        """Stillness is judged on a window ending now: the interval is half a window earlier;
-        then its edges are placed on the signal's level (:class:`LevelTrace`)."""
-        params = self.channels[self.active].params
-        lag = 0.5 * params.still_window_s
-        h = self.th.holds
-        return self.trace.refine(HoldEvent(hold.start_s - lag, hold.end_s - lag),
-                                 h.level_min_band * params.plateau_min, h.level_band_mads,
-                                 h.max_edge_shift_s)
+        """Stillness is judged on a window ending now: the interval is half a window earlier."""
+        lag = 0.5 * self.channels[self.active].params.still_window_s
+        return HoldEvent(hold.start_s - lag, hold.end_s - lag)
 
     def finish_open(self, t_s: float) -> Judgement | None:
         """A recording that ends on the way back from the target counts that rep."""
@@ -189,7 +181,6 @@ class _HoldRepTracker(ExerciseTracker):
         self._observe(rep, feats)
         faults = frame_faults & {self.depth_fault}
         rep.faults |= faults
-        self.trace.add(t_s, x, bool(faults))
         if event is not None:
             judgement = Judgement(Phase.START)
             self._complete(judgement, event)

@@ -6,10 +6,7 @@ thresholds hold at 10, 30 or 60 fps and for variable frame rates.
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass, field
-
-import numpy as np
+from dataclasses import dataclass
 
 from spinecoach.tracking.state import FaultEvent, HoldEvent
 
@@ -127,56 +124,3 @@ class CueLimiter:
                 return None
         self.last_s, self.last_text = t_s, text
         return text
-
-
-@dataclass
-class LevelTrace:
-    """The counting signal's recent samples, to place a hold's start on its level.
-
-    A hold is *detected* from the signal's speed over a window, which puts its start late by
-    up to a window, depending on how the movement eases in.  Once the hold has closed,
-    :meth:`refine` moves the start to where the signal actually reached the hold's own level:
-    the median over the hold, within a band of ``band_mads`` robust standard deviations (at
-    least ``min_band``, so a perfectly steady signal keeps a sensible band).  The start moves
-    at most ``max_shift_s`` and never across a frame with a fault.  The end is left where the
-    speed put it: placed on the level too, it ran 0.1-0.4 s late into the slow start of the
-    way back (tuning split: holds within 0.3 s fell from 79 % to 75 %; start only: 83 %).
-    """
-
-    keep_s: float = 30.0
-    _samples: deque[tuple[float, float, bool]] = field(default_factory=deque)
-
-    def add(self, t_s: float, value: float, faulty: bool) -> None:
-        """Record one tracked frame's signal value (and whether it had a fault)."""
-        self._samples.append((t_s, value, faulty))
-        while self._samples and self._samples[0][0] < t_s - self.keep_s:
-            self._samples.popleft()
-
-    def clear(self) -> None:
-        """Forget the samples (a lost rep, a cut, another view)."""
-        self._samples.clear()
-
-    def refine(self, hold: HoldEvent, min_band: float, band_mads: float,
-               max_shift_s: float) -> HoldEvent:
-        """Return ``hold`` with its start moved onto the signal's level (see the class)."""
-        t = np.array([s[0] for s in self._samples])
-        x = np.array([s[1] for s in self._samples])
-        faulty = np.array([s[2] for s in self._samples], dtype=bool)
-        inside = (t >= hold.start_s) & (t <= hold.end_s)
-        if inside.sum() < 5:
-            return hold
-        level = float(np.median(x[inside]))
-        mad = float(np.median(np.abs(x[inside] - level))) * 1.4826
-        near = (np.abs(x - level) <= max(band_mads * mad, min_band)) & ~faulty
-        first, last = int(np.argmax(inside)), len(t) - 1 - int(np.argmax(inside[::-1]))
-        i = first
-        if near[i]:
-            while i > 0 and near[i - 1] and t[i - 1] >= hold.start_s - max_shift_s:
-                i -= 1
-        else:
-            while i < last and not near[i] and t[i + 1] <= hold.start_s + max_shift_s:
-                i += 1
-        if float(t[i]) >= hold.end_s:
-            return hold
-        return HoldEvent(float(t[i]), hold.end_s)
-
