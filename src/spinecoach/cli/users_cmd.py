@@ -11,8 +11,7 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -23,18 +22,6 @@ from spinecoach.session.records import Role, User
 
 if TYPE_CHECKING:
     from spinecoach.session.repository import Repository
-
-
-@contextmanager
-def _repository() -> Iterator[Repository]:
-    from spinecoach.settings import load_settings
-    from spinecoach.storage import open_repository
-
-    repo = open_repository(load_settings())
-    try:
-        yield repo
-    finally:
-        repo.close()
 
 
 def _now() -> datetime:
@@ -176,5 +163,8 @@ _SUBCOMMANDS = {"add": _add, "list": _list, "passwd": _passwd, "link": _link,
 @command("users", "Manage accounts: add, list, passwd, link, signin-link.", _configure)
 def users(args: argparse.Namespace) -> int:
     """Run one ``users`` subcommand on the configured database."""
-    with _repository() as repo:
+    from spinecoach.settings import load_settings
+    from spinecoach.storage import open_repository
+
+    with open_repository(load_settings()) as repo:
         return _SUBCOMMANDS[args.users_command](repo, args)

@@ -330,8 +330,9 @@ class MediaPipeEstimator(ClosedOnExit):
                 self._window = window = None
         if window is None:
             results = self._process(pixels)
-            candidates = search_windows(px_w, px_h) if self._search_crops else []
-            if results.pose_landmarks is None and candidates:
+            nobody = results.pose_landmarks is None
+            candidates = search_windows(px_w, px_h) if nobody and self._search_crops else []
+            if candidates:
                 tried = candidates[self._next_candidate % len(candidates)]
                 self._next_candidate += 1
                 in_crop = self._process(_crop(pixels, tried))
