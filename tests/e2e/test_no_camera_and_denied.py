@@ -51,10 +51,10 @@ def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # typ
         page.click("#timer-start")
         page.wait_for_function(
             "() => document.getElementById('timer-say').textContent !== ''",
-            timeout=15_000)
+            timeout=60_000)
         page.wait_for_function(
             "() => document.getElementById('timer-phase').textContent === 'Hold'",
-            timeout=20_000)
+            timeout=60_000)
         shots(page, "1-timer-running")
         page.click("#timer-done")
         page.wait_for_selector("#manual-form:not([hidden])")
