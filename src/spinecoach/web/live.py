@@ -224,9 +224,12 @@ class LiveCoach:
             results = await asyncio.gather(worker, receiver, return_exceptions=True)
             await self._report_crash(results)
         finally:
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(self._executor, self.pipeline.close)
+            # Submitted directly and awaited through a shield: when the connection is cancelled
+            # (server shutdown), a cancelled await must not cancel the queued close, or the
+            # pose model would be left open.
+            closing = self._executor.submit(self.pipeline.close)
             self._executor.shutdown(wait=False)
+            await asyncio.shield(asyncio.wrap_future(closing))
 
     def _gone(self) -> None:
         """The client closed the socket: one INFO line (once), no traceback."""

@@ -6,6 +6,7 @@ clinician (who may read, not record) with 403.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket
@@ -111,7 +112,10 @@ async def _coach(ctx: AppContext, user: LocalUser, websocket: WebSocket, exercis
     finally:
         summary = None
         if set_id is not None:
-            summary = await run_in_threadpool(user.finish_set, set_id)
+            # Shielded: a connection cancelled mid-set (server shutdown) still closes the set
+            # with what was recorded, instead of leaving it open without reps or an end.
+            finishing = asyncio.get_running_loop().run_in_executor(None, user.finish_set, set_id)
+            summary = await asyncio.shield(finishing)
         if not live.ended:
             await live.send({"type": "summary", "set": summary.model_dump() if summary else None,
                              "stopped": None if live.stop is None else {

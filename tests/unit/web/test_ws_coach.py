@@ -127,10 +127,20 @@ def test_closed_socket_keeps_recorded_reps(screened: TestClient,
         ws.receive_json()
         _bridge_reps(ws, 1)
     assert user.session(sid).sets[0].reps == 1
+    set_id = user.session(sid).sets[0].id
+
+    def closed_and_finished() -> bool:
+        stored = user.repo.get_set(set_id)
+        return estimators[0].closed and stored is not None and stored.ended_at is not None
+
+    # Leaving the block cancels the connection (as a server shutdown would): the model is
+    # still closed and the set still ended with its reps, in worker threads after the cancel.
     deadline = time.monotonic() + 10.0  # generous: CI machines are shared and may be busy
-    while not estimators[0].closed and time.monotonic() < deadline:
-        time.sleep(0.02)  # the server closes the model after the socket closes
+    while not closed_and_finished() and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert estimators[0].closed
+    stored = user.repo.get_set(set_id)
+    assert stored is not None and stored.ended_at is not None and stored.reps_done == 1
     assert screened.get("/api/health").status_code == 200
 
 
