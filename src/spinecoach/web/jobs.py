@@ -198,16 +198,20 @@ class AnalysisJobs:
                 job.result = self.analyzer(path, job.exercise_id, progress)
             job.progress, job.status = 1.0, "done"
         except SpinecoachError as exc:
-            job.status, job.error = "failed", self._without_paths(str(exc), path, job)
+            self._fail(job, self._without_paths(str(exc), path, job))
         except (OSError, ValueError, RuntimeError) as exc:
             _log.exception("analysis failed")
-            job.status = "failed"
-            job.error = self._without_paths(f"The video could not be analysed ({exc}).", path,
-                                            job)
+            self._fail(job, self._without_paths(f"The video could not be analysed ({exc}).",
+                                                path, job))
         finally:
             path.unlink(missing_ok=True)
             if job.video_path is None:  # failed, or nothing drawn: no copy is left behind
                 annotated.unlink(missing_ok=True)
+
+    def _fail(self, job: _Job, error: str) -> None:
+        """Mark ``job`` failed with ``error`` at once: a reader never sees one without the other."""
+        with self._lock:
+            job.error, job.status = error, "failed"
 
     def video(self, job_id: str, *, owner_id: int) -> Path | None:
         """The annotated copy of a finished job's video, while it is kept (None: also when
