@@ -12,6 +12,9 @@ makes it *rise* (the caller flips the sign where needed), and:
   person who moves through a smaller or larger range than the exercise file imagined is
   counted the same way (hysteresis relative to the range actually moved);
 - drops an excursion smaller than ``min_amplitude`` (a shuffle, not a rep);
+- confirms a return only after ``return_confirm_s``: a signal that dips back toward rest and
+  straight out again within that time (side-on, the pose model losing which limb is which
+  for a few frames) continues the same rep instead of ending it and starting another;
 - decides, over the first ``prelude_s`` of a recording that starts away from rest, whether
   it began part-way through a rep: moving further away (the peak is still to come, e.g. a
   clip cut on the way down) counts; moving back toward rest (the peak was before the
@@ -69,6 +72,8 @@ class Excursion:
     rest_creep_per_s: float  # how fast the rest follows a signal a little above it
     rearm_after_s: float  # after a loss, away from rest this long = a new rest level
     settle_timeout_s: float  # coming back but never reaching rest: ends after this
+    return_confirm_s: float = 0.0  # going back out sooner than this after coming back =
+    #                                the same rep (see ``_settle``)
     prelude_s: float = 0.4  # how long the start of a recording is watched (see above)
     min_rise_s: float = 0.0  # a rise quicker than this is the pose model jumping, not a person
     count_held_start: bool = True  # a recording that starts held away from rest is a rep
@@ -94,6 +99,7 @@ class Excursion:
                    return_fraction=params.return_fraction, onset_fraction=reps.onset_fraction,
                    rest=sign * params.rest_prior, rest_creep_per_s=reps.rest_creep_per_s,
                    rearm_after_s=reps.rearm_after_s, settle_timeout_s=reps.settle_timeout_s,
+                   return_confirm_s=reps.return_confirm_s,
                    prelude_s=reps.prelude_s, count_held_start=params.held_start_is_rep,
                    min_rise_s=reps.min_rise_s)
 
@@ -200,6 +206,13 @@ class Excursion:
         level = self.rest + self.onset_fraction * amp
         if value <= level:
             return self._complete(t_s)
+        if t_s - self.return_s < self.return_confirm_s:
+            # Not yet a confirmed return: side-on, the pose model can lose which limb is which
+            # for a few frames and place both half-way, so the signal dips toward rest and
+            # straight back.  Going back out now continues the same rep; nothing ends yet.
+            if value > self.rest + self.return_fraction * amp:
+                self.state = "out"
+            return None
         turned_up = value > self._low + self.onset_fraction * amp
         if turned_up or t_s - self.return_s > self.settle_timeout_s:
             # Turned back up (the next rep) or stays a little above rest: ends at its low.

@@ -127,3 +127,54 @@ def test_the_rest_level_is_the_persons_own_when_it_sits_above_the_typical_one():
     assert ex.rest == pytest.approx(-0.88, abs=0.01)
     assert len(reps) == 1
     assert 1.9 <= reps[0].onset_s <= 2.2
+
+
+def _tap_detector():
+    from spinecoach.domain.thresholds import engine_thresholds
+    from spinecoach.tracking.excursion import Excursion
+
+    th = engine_thresholds().reps
+    return Excursion(enter=0.2, min_amplitude=0.4, return_fraction=0.5,
+                     onset_fraction=th.onset_fraction, rest=-1.0,
+                     rest_creep_per_s=th.rest_creep_per_s, rearm_after_s=th.rearm_after_s,
+                     settle_timeout_s=th.settle_timeout_s,
+                     return_confirm_s=th.return_confirm_s, prelude_s=th.prelude_s,
+                     count_held_start=False)
+
+
+def _count(ex, samples):
+    return [rep for t, v in samples if (rep := ex.update(v, t)) is not None]
+
+
+def test_a_few_frames_of_confused_legs_at_the_bottom_do_not_split_a_tap():
+    """Side-on, the pose model can put both ankles half-way for two frames while one heel
+    is down (seen on renders): that is one tap, not a return and a second tap."""
+    fps = 15.0
+    samples = []
+    for i in range(int(7 * fps)):
+        t = i / fps
+        value = -1.0  # tabletop (heights are flipped so that lowering rises)
+        if 1.0 <= t < 5.0:  # a slow 4 s tap: down, a long pause near the floor, back up
+            value = -1.0 + min(1.0, (t - 1.0) / 1.0, (5.0 - t) / 1.0) * 1.0
+        if 2.5 <= t < 2.5 + 2 / fps:  # two confused frames: both ankles half-way
+            value = -0.6
+        samples.append((round(t, 4), value))
+    reps = _count(_tap_detector(), samples)
+    assert len(reps) == 1
+    assert reps[0].onset_s == pytest.approx(1.0, abs=0.15)
+    assert reps[0].offset_s == pytest.approx(5.0, abs=0.15)
+
+
+def test_taps_back_to_back_are_still_two():
+    """The next leg going down right after the first came back up is a second tap."""
+    fps = 15.0
+    samples = []
+    for i in range(int(7 * fps)):
+        t = i / fps
+        value = -1.0
+        for start in (1.0, 3.0):  # two 1.6 s taps, 0.4 s apart
+            if start <= t < start + 1.6:
+                value = -1.0 + min(1.0, (t - start) / 0.6, (start + 1.6 - t) / 0.6)
+        samples.append((round(t, 4), value))
+    reps = _count(_tap_detector(), samples)
+    assert len(reps) == 2
