@@ -214,9 +214,14 @@ class Excursion:
                 self.state = "out"
             return None
         turned_up = value > self._low + self.onset_fraction * amp
-        if turned_up or t_s - self.return_s > self.settle_timeout_s:
-            # Turned back up (the next rep) or stays a little above rest: ends at its low.
+        if turned_up:  # turned back up (the next rep): this one ended at its low
             return self._complete(self._low_s)
+        if t_s - self.return_s > self.settle_timeout_s:
+            # Came back and stayed a little above the rest level: that level is where this
+            # person rests (a tabletop lower than the typical one), so it becomes the rest.
+            rep = self._complete(self._low_s)
+            self.rest = self._low
+            return rep
         return None
 
     def _complete(self, offset_s: float) -> ExcursionRep | None:
