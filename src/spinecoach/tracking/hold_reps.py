@@ -20,6 +20,7 @@ once, and only when the hold falls short by more than the engine-wide hold toler
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass, field
 
 from spinecoach.domain.codes import FaultCode
@@ -59,8 +60,13 @@ class _Rep:
     agree_best: float = math.nan
     agree_start: float = math.nan  # the confirming signal at rest just before (if seen)
     feet_start: tuple[float, float] | None = None  # where the feet were when it began (px)
+    feet_seen: list[tuple[float, float]] = field(default_factory=list)  # positions so far
     feet_moved: bool = False  # they moved on (a step or a walk, not a squat)
     reached_plateau: bool = False
+
+
+def _median_point(points: list[tuple[float, float]]) -> tuple[float, float]:
+    return (statistics.median(p[0] for p in points), statistics.median(p[1] for p in points))
 
 
 class _HoldRepTracker(ExerciseTracker):
@@ -210,12 +216,21 @@ class _HoldRepTracker(ExerciseTracker):
             rep.agree_best = agree if math.isnan(rep.agree_best) else max(rep.agree_best, agree)
 
     def _watch_feet(self, rep: _Rep, feats: Features) -> None:
+        """Step or walk?  Where the feet are now (the median of the last few positions)
+        against where they were when the rep began (the median of its first few): the pose
+        model's foot estimate wobbles by half a thigh length in a deep squat or behind an
+        object for a frame or two, which is not a step."""
         x, y = feats.feet_px
         if not (math.isfinite(x) and math.isfinite(y) and feats.thigh_px > 0):
             return
+        n = self.th.measures.feet_median_samples
+        rep.feet_seen.append((x, y))
+        if len(rep.feet_seen) < 2 * n:
+            return
         if rep.feet_start is None:
-            rep.feet_start = (x, y)
-        elif math.hypot(x - rep.feet_start[0], y - rep.feet_start[1]) > \
+            rep.feet_start = _median_point(rep.feet_seen[:n])
+        now = _median_point(rep.feet_seen[-n:])
+        if math.hypot(now[0] - rep.feet_start[0], now[1] - rep.feet_start[1]) > \
                 self.th.measures.feet_moved_thigh * feats.thigh_px:
             rep.feet_moved = True
 
