@@ -279,7 +279,6 @@ class Stillness:
     window_s: float
     _samples: deque[tuple[float, float]] = field(default_factory=deque)
     noise_per_s: float = math.nan  # typical speed of a still signal (learnt at rest)
-    _rest_speeds: deque[float] = field(default_factory=deque)
 
     def reset(self) -> None:
         """Forget the window (after a camera cut or a loss)."""
@@ -310,17 +309,19 @@ class Stillness:
             return math.inf
         return abs(sum((t - mt) * (v - mv) for t, v in self._samples) / stt)
 
-    def learn_noise(self, speed: float, samples: int) -> None:
-        """Fold a speed seen while resting into the noise estimate: the median of the last
-        ``samples`` such speeds, so a burst of movement at rest (getting into position)
-        neither sets it nor holds it up for long."""
+    def learn_noise(self, speed: float, adapt: float) -> None:
+        """Fold a speed seen while resting into the noise estimate (a running median).
+
+        The estimate steps toward each sample by ``adapt`` of itself, so it settles on the
+        median speed and a burst of movement cannot drag it far.
+        """
         if not math.isfinite(speed):
             return
-        rest = self._rest_speeds
-        rest.append(speed)
-        while len(rest) > samples:
-            rest.popleft()
-        self.noise_per_s = statistics.median(rest)
+        if math.isnan(self.noise_per_s):
+            self.noise_per_s = speed
+        else:
+            step = adapt * max(self.noise_per_s, 1e-6)
+            self.noise_per_s += step if speed > self.noise_per_s else -step
 
     def is_still(self, rate_per_s: float, noise_factor: float) -> bool:
         """Slower than ``rate_per_s`` or ``noise_factor`` times the learnt noise speed."""
