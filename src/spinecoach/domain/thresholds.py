@@ -69,7 +69,7 @@ class RepThresholds(_Frozen):
     rest_creep_per_s: float = Field(ge=0, le=10)
     rearm_after_s: float = Field(gt=0, le=30)
     settle_timeout_s: float = Field(gt=0, le=10)
-    return_confirm_s: float = Field(default=0.0, ge=0, le=1)
+    return_confirm_s: float = Field(ge=0, le=1)
     side_vote_share: float = Field(gt=0.5, le=1)
     prelude_s: float = Field(ge=0, le=5)
     min_rise_s: float = Field(ge=0, le=1)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spinecoach.domain.codes import FaultCode
@@ -60,12 +62,13 @@ class _Rep:
     agree_best: float = math.nan
     agree_start: float = math.nan  # the confirming signal at rest just before (if seen)
     feet_start: tuple[float, float] | None = None  # where the feet were when it began (px)
-    feet_seen: list[tuple[float, float]] = field(default_factory=list)  # positions so far
+    feet_first: list[tuple[float, float]] = field(default_factory=list)  # its first positions
+    feet_recent: deque[tuple[float, float]] = field(default_factory=deque)  # the latest ones
     feet_moved: bool = False  # they moved on (a step or a walk, not a squat)
     reached_plateau: bool = False
 
 
-def _median_point(points: list[tuple[float, float]]) -> tuple[float, float]:
+def _median_point(points: Iterable[tuple[float, float]]) -> tuple[float, float]:
     return (statistics.median(p[0] for p in points), statistics.median(p[1] for p in points))
 
 
@@ -224,12 +227,17 @@ class _HoldRepTracker(ExerciseTracker):
         if not (math.isfinite(x) and math.isfinite(y) and feats.thigh_px > 0):
             return
         n = self.th.measures.feet_median_samples
-        rep.feet_seen.append((x, y))
-        if len(rep.feet_seen) < 2 * n:
+        if len(rep.feet_first) < n:
+            rep.feet_first.append((x, y))
+            if len(rep.feet_first) == n:
+                rep.feet_start = _median_point(rep.feet_first)
             return
-        if rep.feet_start is None:
-            rep.feet_start = _median_point(rep.feet_seen[:n])
-        now = _median_point(rep.feet_seen[-n:])
+        rep.feet_recent.append((x, y))
+        if len(rep.feet_recent) > n:
+            rep.feet_recent.popleft()
+        if rep.feet_start is None or len(rep.feet_recent) < n:
+            return
+        now = _median_point(rep.feet_recent)
         if math.hypot(now[0] - rep.feet_start[0], now[1] - rep.feet_start[1]) > \
                 self.th.measures.feet_moved_thigh * feats.thigh_px:
             rep.feet_moved = True

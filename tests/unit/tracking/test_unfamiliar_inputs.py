@@ -198,3 +198,29 @@ def test_taps_back_to_back_are_still_two():
         samples.append((round(t, 4), value))
     reps = _count(_tap_detector(), samples)
     assert len(reps) == 2
+
+
+def test_a_tabletop_lower_than_the_typical_one_becomes_the_rest_after_the_first_tap():
+    """The recording starts mid-tap (rest still the exercise's typical level) and the person's
+    own tabletop sits well below it: after the first tap settles there, that is their rest,
+    so the next taps are counted one by one instead of chained."""
+    ex = _tap_detector()
+    fps = 15.0
+    own_rest = -0.68  # flipped: their tabletop is lower than the typical -1.0
+    samples = []
+    for i in range(int(16 * fps)):
+        t = i / fps
+        value = own_rest
+        if t < 1.0:  # already on the way down when the recording starts
+            value = own_rest + 0.9 * (0.5 + t / 2.0)
+        elif t < 2.0:  # coming back up
+            value = own_rest + 0.9 * (2.0 - t)
+        for start in (6.0, 10.0):  # two more 2 s taps from their own tabletop
+            if start <= t < start + 2.0:
+                value = own_rest + 0.9 * min(1.0, (t - start) / 0.8, (start + 2.0 - t) / 0.8)
+        samples.append((round(t, 4), value))
+    reps = _count(ex, samples)
+    assert ex.rest == pytest.approx(own_rest, abs=0.05)
+    assert len(reps) == 3
+    assert reps[1].onset_s == pytest.approx(6.0, abs=0.2)
+    assert reps[2].onset_s == pytest.approx(10.0, abs=0.2)
