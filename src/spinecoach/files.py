@@ -17,7 +17,7 @@ PRIVATE_FILE_MODE = 0o600
 PRIVATE_UMASK = 0o077
 
 
-OWNED_DIRS = ("cache", "uploads")  # spinecoach's own directories inside the data directory
+OWNED_DIRS = ("cache", "uploads", "tls")  # spinecoach's own directories in the data directory
 
 
 def make_private(directory: Path) -> None:
