@@ -39,11 +39,20 @@ from spinecoach.files import hide_paths
 from spinecoach.session.repository import Repository
 from spinecoach.session.sign_in_limit import SignInLimiter
 from spinecoach.settings import Settings, load_settings
-from spinecoach.web import routes_api, routes_auth, routes_media, routes_pages, routes_ws, wiring
+from spinecoach.web import (
+    routes_api,
+    routes_auth,
+    routes_media,
+    routes_pages,
+    routes_phone,
+    routes_ws,
+    wiring,
+)
 from spinecoach.web.context import AppContext
 from spinecoach.web.jobs import AnalysisJobs, Analyzer, EngineAnalyzer
 from spinecoach.web.live import EstimatorFactory, JpegDecoder, TrackerFactory
 from spinecoach.web.local_user import Clock, utc_now
+from spinecoach.web.pairing import NetworkServing
 from spinecoach.web.pictures import PictureRenderer, PictureService, synth_renderer
 from spinecoach.web.security import Guard, SecurityMiddleware, local_host_names
 from spinecoach.web.speech import SpeechService
@@ -104,8 +113,13 @@ def create_app(
     decode_jpeg: JpegDecoder | None = None,
     analyzer: Analyzer | None = None,
     picture_renderer: PictureRenderer | None = None,
+    network: NetworkServing | None = None,
 ) -> FastAPI:
-    """Build the web app; every adapter left out is the real one."""
+    """Build the web app; every adapter left out is the real one.
+
+    ``network`` (``serve --network``): the server speaks HTTPS on the local network; the
+    names and addresses of its certificate are served too, and phones can be paired.
+    """
     settings = settings or load_settings()
     opened = None if repository is not None else wiring.open_database(settings)
     repo = repository or opened
@@ -122,6 +136,7 @@ def create_app(
         pictures=PictureService(settings.data_dir / "cache" / "pictures",
                                 picture_renderer or synth_renderer),
         jobs=AnalysisJobs(analyzer or EngineAnalyzer(), settings.data_dir / "uploads"),
+        network=network,
     )
     app = FastAPI(
         title="spinecoach",
@@ -134,12 +149,14 @@ def create_app(
     app.add_exception_handler(SpinecoachError, _spinecoach_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_middleware(SecurityMiddleware, guard=Guard(
-        allowed_hosts=local_host_names(settings.host),
+        allowed_hosts=local_host_names(settings.host) | (
+            network.certificates.names.all() if network else frozenset()),
         max_upload_bytes=(settings.max_upload_mb << 20) + _FORM_OVERHEAD_BYTES))
     app.include_router(routes_auth.router)
     app.include_router(routes_api.router)
     app.include_router(routes_media.router)
     app.include_router(routes_ws.router)
+    app.include_router(routes_phone.router)
     app.include_router(routes_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.router.on_shutdown.append(context.jobs.shutdown)

@@ -89,15 +89,25 @@ def get_user(
     return LocalUser(ctx.repo, access.owner, clock=ctx.clock, read_only=access.read_only)
 
 
+def served_over_https(conn: HTTPConnection) -> bool:
+    """True when this request came over HTTPS (``serve --network`` speaks nothing else).
+
+    uvicorn's TLS gives the scope the scheme ``https``/``wss``; a server started with
+    ``--network`` also counts as HTTPS whatever a request says, so no header can make a
+    cookie lose its Secure flag.
+    """
+    return conn.url.scheme in ("https", "wss") or get_context(conn).network is not None
+
+
 def set_session_cookie(response: Response, request: Request, token: str) -> None:
     """Give the browser its session cookie (HttpOnly, SameSite=Strict, Secure over HTTPS)."""
     response.set_cookie(
         cookie_name(get_context(request).settings), token,
         max_age=int(SESSION_LIFETIME.total_seconds()), path="/", httponly=True,
-        samesite="strict", secure=request.url.scheme == "https")
+        samesite="strict", secure=served_over_https(request))
 
 
 def clear_session_cookie(response: Response, request: Request) -> None:
     """Remove the session cookie from the browser."""
     response.delete_cookie(cookie_name(get_context(request).settings), path="/", httponly=True,
-                           samesite="strict", secure=request.url.scheme == "https")
+                           samesite="strict", secure=served_over_https(request))

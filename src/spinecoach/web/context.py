@@ -9,7 +9,9 @@ from spinecoach.session.sign_in_limit import SignInLimiter
 from spinecoach.settings import Settings
 from spinecoach.web.jobs import AnalysisJobs
 from spinecoach.web.live import EstimatorFactory, JpegDecoder, SocketLimit, TrackerFactory
+from spinecoach.web.live_fanout import LiveFanout
 from spinecoach.web.local_user import Clock
+from spinecoach.web.pairing import NetworkServing, PendingPairings
 from spinecoach.web.pictures import PictureService
 from spinecoach.web.speech import SpeechService
 
@@ -33,3 +35,8 @@ class AppContext:
     pictures: PictureService
     jobs: AnalysisJobs
     sockets: SocketLimit = field(default_factory=SocketLimit)
+    network: NetworkServing | None = None
+    """Set by ``serve --network`` (HTTPS on the local network); None on this computer only."""
+    fanout: LiveFanout = field(default_factory=LiveFanout)
+    watch_sockets: SocketLimit = field(default_factory=SocketLimit)
+    pairings: PendingPairings = field(default_factory=PendingPairings)

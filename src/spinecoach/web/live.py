@@ -202,9 +202,14 @@ class LiveCoach:
         self.ended = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach")
         self._last_t_s = float("-inf")
+        self.mirror: Callable[[dict[str, Any]], None] | None = None
+        """Also given every message sent from now on (the account's watchers, see
+        :mod:`spinecoach.web.live_fanout`)."""
 
     async def send(self, message: dict[str, Any]) -> None:
-        """Send JSON unless the socket is already closed."""
+        """Send JSON unless the socket is already closed (and show it to :attr:`mirror`)."""
+        if self.mirror is not None:
+            self.mirror(message)
         if self.ended or self.websocket.application_state != WebSocketState.CONNECTED:
             return
         try:

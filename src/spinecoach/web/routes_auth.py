@@ -8,6 +8,9 @@
   one.  The form carries its own CSRF token (a cookie that must match a hidden field); failed
   passwords are counted per account and per address (:mod:`spinecoach.session.sign_in_limit`),
   over the limit the answer is 429.
+- ``GET /pair/<token>``: the phone's pairing link (the QR code of ``/phone``): a one-time
+  sign-in link for the account that showed it, then on to the page it names (``?next=``).
+  An unknown, used or expired code gets the sign-in page and a 404, whichever it was.
 - ``POST /signout``: ends the session (its CSRF token in the form or the header).
 - ``GET /api/me``: the signed-in account (and a clinician's patients); ``GET /patients``: the
   clinician's patient picker.
@@ -33,6 +36,7 @@ from spinecoach.web.auth import (
     clear_session_cookie,
     find_signed_in,
     get_context,
+    served_over_https,
     set_session_cookie,
     tokens_match,
 )
@@ -45,6 +49,8 @@ MAX_FIELD_CHARS = 1024
 LINK_USED = ("This sign-in link has already been used or has expired. Start spinecoach again "
              "for a new link, or sign in with your password.")
 WRONG_PASSWORD = "That account name and password do not match. Please try again."
+PAIRING_USED = ("This pairing code has already been used or has expired. On your computer, open "
+                "\"Use my phone as the camera\" again for a new code.")
 FORM_EXPIRED = "The sign-in form had expired. Please try again."
 SIGNED_OUT = "You are signed out."
 
@@ -80,7 +86,7 @@ def _signin_page(request: Request, *, status: int = 200, error: str | None = Non
                      message=message, csrf=csrf, next=next_path)
     response.set_cookie(_form_cookie(request), csrf, max_age=3600, path="/signin",
                         httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https")
+                        secure=served_over_https(request))
     return response
 
 
@@ -110,6 +116,19 @@ async def signin_page(request: Request, token: str | None = None, next: str = "/
         return RedirectResponse(safe_next(next), status_code=303)
     return _signin_page(request, message=SIGNED_OUT if signed_out else None,
                         next_path=safe_next(next))
+
+
+@router.get("/pair/{token:path}", include_in_schema=False)
+async def pair(request: Request, token: str, next: str = "/") -> Response:
+    """The phone's pairing link: sign it into the account that showed the code."""
+    ctx = get_context(request)
+    user = await run_in_threadpool(accounts.redeem_signin_link, ctx.repo, token, ctx.clock())
+    if user is None:
+        return _signin_page(request, status=404, error=PAIRING_USED)
+    response = await run_in_threadpool(_signed_in_response, request, user, safe_next(next))
+    if user.id is not None:
+        ctx.fanout.notify(user.id, {"type": "paired"})
+    return response
 
 
 def _field(form: Any, name: str) -> str:

@@ -1,13 +1,16 @@
-"""The live-coaching WebSocket ``/ws/coach?exercise=ID[&session=ID]``.
+"""The live-coaching WebSocket ``/ws/coach?exercise=ID[&session=ID]`` and ``/ws/watch``.
 
 The handshake needs a patient's session cookie: without one it is refused with 401, for a
-clinician (who may read, not record) with 403.
+clinician (who may read, not record) with 403.  Every message a live set sends is also
+published to the account's watchers (:mod:`spinecoach.web.live_fanout`): ``/ws/watch`` is
+the big screen of a set whose camera is another device (the phone), and it only ever sees
+the live sets of the account of its own session.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, WebSocket
 from fastapi.concurrency import run_in_threadpool
@@ -20,6 +23,7 @@ from spinecoach.web.auth import NOT_SIGNED_IN, find_signed_in
 from spinecoach.web.context import AppContext
 from spinecoach.web.deps import get_context
 from spinecoach.web.live import GONE, FramePipeline, LiveCoach, log_dropped
+from spinecoach.web.live_fanout import Subscription
 from spinecoach.web.live_protocol import error_message
 from spinecoach.web.local_user import READ_ONLY, LocalUser
 from spinecoach.web.schemas import MAX_ID, SetIn
@@ -88,7 +92,7 @@ async def coach(websocket: WebSocket, exercise: str,
 async def _coach(ctx: AppContext, user: LocalUser, websocket: WebSocket, exercise: str,
                  session: int | None, countdown_s: float) -> None:
     try:
-        await run_in_threadpool(user.exercise, exercise)
+        info = await run_in_threadpool(_watch_info, user, exercise)
         set_id = await _open_set(user, exercise, session)
         target = await run_in_threadpool(user.target_hold_s, exercise)
         counts_reps = await run_in_threadpool(user.counts_reps, exercise)
@@ -105,23 +109,95 @@ async def _coach(ctx: AppContext, user: LocalUser, websocket: WebSocket, exercis
                              gate=CountdownGate(count_from_s=countdown_s,
                                                 holds_are_reps=counts_reps))
     live = LiveCoach(websocket, pipeline)
-    await live.send({"type": "ready", "exercise": exercise, "set_id": set_id,
-                     "target_hold_s": target, "countdown_s": countdown_s})
+    ready = {"type": "ready", "exercise": exercise, "set_id": set_id,
+             "target_hold_s": target, "countdown_s": countdown_s}
+    await live.send(ready)
+    live_id = ctx.fanout.open(user.user_id, {**ready, **info, "recording": set_id is not None})
+    live.mirror = lambda message: ctx.fanout.publish(user.user_id, live_id, message)
     try:
         await live.run()
     finally:
-        summary = None
-        if set_id is not None:
-            # Shielded: a connection cancelled mid-set (server shutdown) still closes the set
-            # with what was recorded, instead of leaving it open without reps or an end.
-            finishing = asyncio.get_running_loop().run_in_executor(None, user.finish_set, set_id)
-            summary = await asyncio.shield(finishing)
+        try:
+            await _finish(user, websocket, live, set_id)
+        finally:
+            ctx.fanout.close(user.user_id, live_id)
+
+
+def _watch_info(user: LocalUser, exercise: str) -> dict[str, Any]:
+    """What a watcher needs to show a set: the exercise's name, its dose and the set number
+    (``UnknownExerciseError`` for an unknown exercise)."""
+    info = user.exercise(exercise)
+    item = next((i for i in user.today().items if i.exercise.id == exercise), None)
+    return {"name": info.name, "per_side": info.per_side,
+            "reps_target": item.reps if item else None, "sets": item.sets if item else None,
+            "set_no": user.sets_done_today(exercise) + 1}
+
+
+async def _finish(user: LocalUser, websocket: WebSocket, live: LiveCoach,
+                  set_id: int | None) -> None:
+    summary = None
+    if set_id is not None:
+        # Shielded: a connection cancelled mid-set (server shutdown) still closes the set
+        # with what was recorded, instead of leaving it open without reps or an end.
+        finishing = asyncio.get_running_loop().run_in_executor(None, user.finish_set, set_id)
+        summary = await asyncio.shield(finishing)
+    if not live.ended:
+        await live.send({"type": "summary", "set": summary.model_dump() if summary else None,
+                         "stopped": None if live.stop is None else {
+                             "code": live.stop.code, "message": live.stop.message}})
         if not live.ended:
-            await live.send({"type": "summary", "set": summary.model_dump() if summary else None,
-                             "stopped": None if live.stop is None else {
-                                 "code": live.stop.code, "message": live.stop.message}})
-            if not live.ended:
-                try:
-                    await websocket.close()
-                except GONE:
-                    log_dropped(websocket)
+            try:
+                await websocket.close()
+            except GONE:
+                log_dropped(websocket)
+
+
+@router.websocket("/ws/watch")
+async def watch(websocket: WebSocket) -> None:
+    """Follow the live sets of this session's account (the big screen); see docs/websocket.md.
+
+    The server only sends: each live connection's ``ready`` (with the exercise's name and
+    dose), its ``state`` and ``summary`` messages as the camera's socket gets them, then
+    ``closed``; ``paired`` when a phone has just been signed in by a pairing code.
+    """
+    ctx = get_context(websocket)
+    user = await _signed_in_patient(ctx, websocket)
+    if user is None:
+        return
+    client = websocket.client.host if websocket.client else "unknown"
+    await websocket.accept()
+    if not ctx.watch_sockets.acquire(client):
+        await _refuse(websocket, "busy", BUSY.format(n=ctx.watch_sockets.per_client),
+                      CLOSE_TRY_AGAIN)
+        return
+    try:
+        with ctx.fanout.subscribe(user.user_id) as subscription:
+            await websocket.send_json({"type": "watching"})
+            await _forward(websocket, subscription)
+    except GONE:
+        log_dropped(websocket)
+    finally:
+        ctx.watch_sockets.release(client)
+
+
+async def _forward(websocket: WebSocket, subscription: Subscription) -> None:
+    """Send the subscription's messages until the watcher goes away (what it sends is
+    ignored)."""
+    async def until_gone() -> None:
+        try:
+            while (await websocket.receive())["type"] != "websocket.disconnect":
+                pass
+        except GONE:
+            return
+
+    gone = asyncio.create_task(until_gone())
+    try:
+        while not gone.done():
+            getting = asyncio.create_task(subscription.get())
+            await asyncio.wait({gone, getting}, return_when=asyncio.FIRST_COMPLETED)
+            if not getting.done():
+                getting.cancel()
+                break
+            await websocket.send_json(getting.result())
+    finally:
+        gone.cancel()

@@ -2,8 +2,9 @@
 
 Everything here runs before a route sees the request, for HTTP and the WebSocket alike:
 
-* **Host allow-list** (DNS rebinding): only ``localhost`` names, ``127.0.0.1``, ``::1`` and
-  the address the server was told to listen on are served; any other ``Host`` gets 421 (the
+* **Host allow-list** (DNS rebinding): only ``localhost`` names, ``127.0.0.1``, ``::1``,
+  the address the server was told to listen on and, under ``serve --network``, the names and
+  addresses of its certificate are served; any other ``Host`` gets 421 (the
   WebSocket handshake too), so a page whose own name was pointed at 127.0.0.1 reads nothing.
 * **Origin** (CSRF, cross-site WebSockets): a state-changing request (POST, PUT, PATCH,
   DELETE) or a WebSocket handshake coming from a page must come from one of those hosts on
@@ -55,8 +56,8 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"cross-origin-resource-policy", b"same-origin"),
 )
 
-WRONG_HOST = ("This address is not spinecoach's. Open it at http://127.0.0.1 or "
-              "http://localhost on this computer.")
+WRONG_HOST = ("This address is not spinecoach's. Open it at 127.0.0.1 or localhost on this "
+              "computer, or at the address spinecoach printed when it started.")
 FOREIGN_ORIGIN = ("This request came from another web site, so spinecoach refused it. Use "
                   "spinecoach's own pages.")
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from spinecoach.domain.landmarks import Landmark
@@ -30,7 +31,9 @@ from spinecoach.tracking.state import (
     Tracking,
 )
 from spinecoach.web.app import create_app
+from spinecoach.web.certificates import ensure_certificates, machine_names
 from spinecoach.web.local_user import LocalUser
+from spinecoach.web.pairing import NetworkServing
 from spinecoach.web.testing import sign_in_by_link
 
 UP, DOWN = 0.3, 0.7
@@ -177,20 +180,48 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path, database_url="sqlite://", speech="browser")
 
 
-@pytest.fixture
-def client(settings: Settings, repo: InMemoryRepository, clock: Clock,
-           estimators: list[FakeEstimator]) -> Iterator[TestClient]:
+def make_app(settings: Settings, repo: InMemoryRepository, clock: Clock,
+             estimators: list[FakeEstimator], network: NetworkServing | None = None) -> FastAPI:
+    """The app with the fakes of this file (``network``: as ``serve --network`` makes it)."""
     def make_estimator(exercise_id: str) -> FakeEstimator:
         estimators.append(FakeEstimator())
         return estimators[-1]
 
-    app = create_app(
+    return create_app(
         settings, repository=repo, clock=clock, tracker_factory=FakeTracker,
         estimator_factory=make_estimator, decode_jpeg=fake_decode,
         analyzer=lambda path, ex, progress: three_rep_report(ex),
         picture_renderer=lambda ex, phase: np.full((8, 8, 3), 200, dtype=np.uint8),
+        network=network,
     )
+
+
+@pytest.fixture
+def client(settings: Settings, repo: InMemoryRepository, clock: Clock,
+           estimators: list[FakeEstimator]) -> Iterator[TestClient]:
+    app = make_app(settings, repo, clock, estimators)
     with TestClient(app, base_url="http://localhost") as test_client:
+        sign_in_by_link(test_client)
+        yield test_client
+
+
+LAN_URL = "https://192.168.1.20:8000"
+
+
+@pytest.fixture
+def network(tmp_path: Path, clock: Clock) -> NetworkServing:
+    """HTTPS on the LAN as ``serve --network`` sets it up (real certificates, made here)."""
+    names = machine_names("kims-laptop", ["192.168.1.20"])
+    certificates = ensure_certificates(tmp_path / "tls", names, clock())
+    return NetworkServing(certificates=certificates, public_url=LAN_URL)
+
+
+@pytest.fixture
+def laptop(settings: Settings, repo: InMemoryRepository, clock: Clock,
+           estimators: list[FakeEstimator], network: NetworkServing) -> Iterator[TestClient]:
+    """The laptop's browser on a ``serve --network`` app (HTTPS), signed in."""
+    app = make_app(settings, repo, clock, estimators, network)
+    with TestClient(app, base_url="https://localhost") as test_client:
         sign_in_by_link(test_client)
         yield test_client
 

@@ -195,10 +195,23 @@ function go() {
   speaker.say("Go.", "count");
 }
 
+// Frames keep the camera's own shape (a phone held upright gives a tall picture): the
+// longer side is at most CAPTURE_W pixels, never stretched to 4:3 (angles are measured in it).
+function fitCapture() {
+  const vw = video.videoWidth;
+  const vh = video.videoHeight;
+  if (!vw || !vh) return;
+  const scale = Math.min(1, CAPTURE_W / Math.max(vw, vh));
+  const w = Math.round(vw * scale);
+  const h = Math.round(vh * scale);
+  if (capture.width !== w || capture.height !== h) { capture.width = w; capture.height = h; }
+}
+
 function captureLoop() {
   if (running && socket?.readyState === WebSocket.OPEN && inFlight < MAX_IN_FLIGHT && video.readyState >= 2) {
     const t_s = (performance.now() - t0) / 1000;
-    capture.getContext("2d").drawImage(video, 0, 0, CAPTURE_W, CAPTURE_H);
+    fitCapture();
+    capture.getContext("2d").drawImage(video, 0, 0, capture.width, capture.height);
     inFlight += 1;
     capture.toBlob((blob) => {
       if (!blob || socket?.readyState !== WebSocket.OPEN) { inFlight = Math.max(0, inFlight - 1); return; }
