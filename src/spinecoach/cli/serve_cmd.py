@@ -1,4 +1,10 @@
-"""``spinecoach serve``: start the local web app (and open it in the browser)."""
+"""``spinecoach serve``: start the local web app (and open it in the browser).
+
+Plain http on 127.0.0.1 by default.  ``--network`` serves HTTPS on the local network so a
+phone can be the camera: the certificates of :mod:`spinecoach.web.certificates` (made on
+first use, reused later), a pairing link and its QR code printed in the terminal, and the
+certificate authority's fingerprint to check on the phone.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,8 @@ import socket
 import sys
 import threading
 import webbrowser
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from spinecoach.cli import command
 from spinecoach.cli.users_cmd import signin_url
@@ -16,6 +24,9 @@ from spinecoach.errors import InputError, MissingExtraError
 from spinecoach.files import PRIVATE_UMASK
 from spinecoach.session import accounts
 from spinecoach.settings import Settings, env_name, load_settings
+
+if TYPE_CHECKING:
+    from spinecoach.web.pairing import NetworkServing
 
 _BROWSER_DELAY_S = 1.5
 
@@ -33,10 +44,13 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", metavar="NAME",
                         help="the account the one-time sign-in link signs in (default: the "
                         "first account, made on first use)")
+    parser.add_argument("--network", action="store_true",
+                        help="serve over HTTPS on the local network (default --host 0.0.0.0), "
+                        "so a phone can be the camera: makes a local certificate authority in "
+                        "the data directory on first use, and prints a pairing QR code")
     parser.add_argument("--allow-network-without-accounts", action="store_true",
-                        help="listen on an address other machines can reach although spinecoach "
-                        "cannot protect the network traffic yet (no HTTPS): anyone on the "
-                        "network could read it")
+                        help="listen on an address other machines can reach over plain http "
+                        "(no HTTPS): anyone on the network could read the traffic")
     parser.add_argument("--get", metavar="PATH",
                         help="answer one GET request in-process, print the body and exit")
 
@@ -95,9 +109,9 @@ def check_local_only(host: str, allowed: bool) -> None:
     """Refuse a host other machines can reach unless ``allowed`` (one line, exit code 2)."""
     if not allowed and not is_loopback(host):
         raise InputError(
-            f"--host {host} would let other computers reach your health record, and "
-            "spinecoach cannot protect it on a network yet (no HTTPS: passwords and the record "
-            "would cross it unencrypted); keep the default 127.0.0.1, or add "
+            f"--host {host} would let other computers reach your health record over plain "
+            "http (no HTTPS: passwords and the record would cross the network unencrypted); "
+            "use --network to serve it over HTTPS, keep the default 127.0.0.1, or add "
             "--allow-network-without-accounts if you accept that risk.")
 
 
@@ -122,31 +136,112 @@ def serve(args: argparse.Namespace) -> int:
 
     from spinecoach.web.app import create_app
     from spinecoach.web.live_protocol import WS_MAX_MESSAGE_BYTES
+    from spinecoach.web.pairing import pairing_url
 
+    settings = _settings(args)
+    check_local_only(settings.host, args.allow_network_without_accounts or args.network)
+    check_port_free(settings.host, settings.port)
+    os.umask(PRIVATE_UMASK)  # whatever the server writes is its owner's only
+    network = start_network(settings) if args.network else None
+    app = create_app(settings, network=network)
+    ctx = app.state.context
+    user = accounts.local_account(ctx.repo, ctx.clock(), args.user)
+    url = signin_url(settings.host, settings.port,
+                     accounts.issue_signin_link(ctx.repo, user, ctx.clock()),
+                     https=network is not None)
+    minutes = int(accounts.SIGNIN_LINK_LIFETIME.total_seconds() // 60)
+    how = " over HTTPS on your network" if network else ""
+    sign_in_again = "`spinecoach users signin-link" + (" --https`" if network else "`")
+    sys.stderr.write(
+        f"spinecoach is running{how} (press Ctrl+C to stop). To sign in as {user.name!r} on "
+        f"this computer, open:\n    {url}\n"
+        f"The link works once, for {minutes} minutes; {sign_in_again} makes a new one.\n")
+    if network is not None:
+        pair = pairing_url(network.public_url,
+                           accounts.issue_signin_link(ctx.repo, user, ctx.clock()))
+        sys.stderr.write(phone_instructions(network, settings, pair, user.name, minutes))
+    sys.stderr.flush()
+    if not args.no_browser:
+        threading.Timer(_BROWSER_DELAY_S, webbrowser.open, args=(url,)).start()
+    tls: dict[str, Any] = {} if network is None else {
+        "ssl_keyfile": str(network.certificates.server_key),
+        "ssl_certfile": str(network.certificates.server_cert),
+        "proxy_headers": False,  # nothing stands in front: no header may say "http"
+    }
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
+                ws_max_size=WS_MAX_MESSAGE_BYTES, **tls)
+    return 0
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The settings with the command line's ``--host``/``--port``; ``--network`` listens on
+    every interface unless a host was given (on the command line or in the environment)."""
     settings = load_settings()
     changes: dict[str, object] = {}
     if args.host:
         changes["host"] = args.host
+    elif args.network and not os.environ.get(env_name("host")):
+        changes["host"] = "0.0.0.0"  # noqa: S104 - the point of --network
     if args.port:
         changes["port"] = args.port
-    settings = settings.with_overrides(**changes)
-    check_local_only(settings.host, args.allow_network_without_accounts)
-    check_port_free(settings.host, settings.port)
-    os.umask(PRIVATE_UMASK)  # whatever the server writes is its owner's only
-    app = create_app(settings)
-    ctx = app.state.context
-    user = accounts.local_account(ctx.repo, ctx.clock(), args.user)
-    url = signin_url(settings.host, settings.port,
-                     accounts.issue_signin_link(ctx.repo, user, ctx.clock()))
-    minutes = int(accounts.SIGNIN_LINK_LIFETIME.total_seconds() // 60)
-    sys.stderr.write(
-        f"spinecoach is running (press Ctrl+C to stop). To sign in as {user.name!r}, open:\n"
-        f"    {url}\n"
-        f"The link works once, for {minutes} minutes; `spinecoach users signin-link` makes "
-        "a new one.\n")
-    sys.stderr.flush()
-    if not args.no_browser:
-        threading.Timer(_BROWSER_DELAY_S, webbrowser.open, args=(url,)).start()
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
-                ws_max_size=WS_MAX_MESSAGE_BYTES)
-    return 0
+    return settings.with_overrides(**changes)
+
+
+def phone_address(host: str, lan_addresses: tuple[str, ...], hostname: str) -> str:
+    """The address a phone uses: the LAN address when listening on every interface, else
+    the address listened on (``hostname.local`` when no LAN address was found)."""
+    name = host.strip("[]")
+    if name.lower() in ("0.0.0.0", "::", ""):  # noqa: S104 - every interface
+        if lan_addresses:
+            return lan_addresses[0]
+        return f"{hostname.split('.')[0].lower()}.local"
+    return f"[{name}]" if ":" in name else name
+
+
+def start_network(settings: Settings) -> NetworkServing:
+    """Find this machine's names and LAN addresses and make or reuse its certificates."""
+    from spinecoach.files import make_private
+    from spinecoach.web.certificates import TLS_DIR, ensure_certificates, machine_names
+    from spinecoach.web.lan import lan_ipv4_addresses
+    from spinecoach.web.pairing import NetworkServing
+
+    hostname = socket.gethostname()
+    lan = lan_ipv4_addresses()
+    bound = settings.host.strip("[]")
+    extra = () if bound in ("0.0.0.0", "::", "") else (bound,)  # noqa: S104
+    names = machine_names(hostname, (*lan, *[a for a in extra if not is_loopback(a)]))
+    make_private(settings.data_dir)
+    certificates = ensure_certificates(settings.data_dir / TLS_DIR, names,
+                                       datetime.now(UTC), hostname=hostname)
+    public = f"https://{phone_address(settings.host, lan, hostname)}:{settings.port}"
+    return NetworkServing(certificates=certificates, public_url=public)
+
+
+def phone_instructions(network: NetworkServing, settings: Settings, pair: str, name: str,
+                       minutes: int) -> str:
+    """What ``serve --network`` prints for the phone: the pairing link, its QR code, and
+    the certificate to trust (with its fingerprint, to check it on the phone)."""
+    from spinecoach.web.pairing import qr_terminal
+
+    certificates = network.certificates
+    lines = ["", f"To use your phone as the camera, scan this code with it (it signs the "
+             f"phone in as {name!r}; it works once, for {minutes} minutes):",
+             qr_terminal(pair).rstrip("\n"), f"    {pair}",
+             "A new code: the page \"Use my phone as the camera\" in spinecoach.", ""]
+    if is_loopback(settings.host):
+        lines += [f"Note: spinecoach listens on {settings.host} only, so a phone cannot reach "
+                  "it; leave out --host to let the phone in.", ""]
+    if certificates.made_ca:
+        lines.append("A new certificate authority was made for this computer.")
+    if certificates.issued_server:
+        lines.append("A new server certificate was made for: "
+                     + ", ".join(sorted(certificates.names.all())) + ".")
+    lines += [
+        "The first time, trust this computer on the phone: open "
+        f"{network.url('/ca.crt')} and install the certificate (see the README, "
+        "\"Phone as the camera\").",
+        f"    certificate: {certificates.ca_cert}",
+        f"    SHA-256 fingerprint: {certificates.ca_fingerprint()}",
+        "",
+    ]
+    return "\n".join(lines)

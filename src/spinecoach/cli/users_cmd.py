@@ -67,6 +67,8 @@ def _configure(parser: argparse.ArgumentParser) -> None:
                             "spinecoach server (works once, for 10 minutes).")
     signin.add_argument("name", nargs="?", help="the account (default: the first one)")
     signin.add_argument("--port", type=int, help="the server's port (default: the setting)")
+    signin.add_argument("--https", action="store_true",
+                        help="the server was started with `serve --network` (HTTPS)")
 
 
 def read_password(from_stdin: bool, *, prompt: Callable[[str], str] | None = None) -> str:
@@ -136,14 +138,14 @@ def _link(repo: Repository, args: argparse.Namespace) -> int:
     return 0
 
 
-def signin_url(host: str, port: int, token: str) -> str:
+def signin_url(host: str, port: int, token: str, *, https: bool = False) -> str:
     """The one-time sign-in address of a server listening on ``host:port``."""
     name = host.strip("[]")
     if name in ("0.0.0.0", "::", ""):  # noqa: S104 - listening everywhere: this machine
         name = "127.0.0.1"
     if ":" in name:
         name = f"[{name}]"
-    return f"http://{name}:{port}/signin?token={token}"
+    return f"{'https' if https else 'http'}://{name}:{port}/signin?token={token}"
 
 
 def _signin_link(repo: Repository, args: argparse.Namespace) -> int:
@@ -152,7 +154,7 @@ def _signin_link(repo: Repository, args: argparse.Namespace) -> int:
     settings = load_settings()
     user = accounts.local_account(repo, _now(), args.name)
     token = accounts.issue_signin_link(repo, user, _now())
-    _write(signin_url(settings.host, args.port or settings.port, token))
+    _write(signin_url(settings.host, args.port or settings.port, token, https=args.https))
     return 0
 
 

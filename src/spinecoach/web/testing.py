@@ -45,6 +45,15 @@ def find_signin_link(text: str) -> str | None:
     return found.group(0) if found else None
 
 
+PAIRING_LINK = re.compile(r"https://\S+/pair/[\w-]+(?:\?next=\S+)?")
+
+
+def find_pairing_link(text: str) -> str | None:
+    """The phone-pairing link ``spinecoach serve --network`` printed in ``text``, if any."""
+    found = PAIRING_LINK.search(text)
+    return found.group(0) if found else None
+
+
 def http_client_signed_in(link: str) -> Any:
     """An ``httpx.Client`` for a real server, signed in by opening its one-time ``link``."""
     import httpx
