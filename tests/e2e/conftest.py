@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -40,23 +41,39 @@ def _free_port() -> int:
 
 
 class Server:
-    """A running ``spinecoach serve`` with its own data directory."""
+    """A running ``spinecoach serve`` with its own data directory.
 
-    def __init__(self, data_dir: Path) -> None:
+    ``network``: ``serve --network --host 127.0.0.1``, HTTPS with the certificates it makes
+    in the data directory (bound to loopback: nothing leaves this machine).
+    """
+
+    def __init__(self, data_dir: Path, *, network: bool = False) -> None:
         self.data_dir = data_dir
         self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.network = network
+        self.url = f"{'https' if network else 'http'}://127.0.0.1:{self.port}"
         env = {**os.environ, "SPINECOACH_DATA_DIR": str(data_dir), "SPINECOACH_SPEECH": "auto"}
         env.pop("SPINECOACH_DATABASE_URL", None)
+        env.pop("SPINECOACH_HOST", None)
         self.env = env
         self.printed_link: str | None = None
         self.log = (data_dir / "server.log").open("wb")
+        extra = ["--network", "--host", "127.0.0.1"] if network else []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "spinecoach.cli", "serve", "--no-browser",
-             "--port", str(self.port)],
+             "--port", str(self.port), *extra],
             env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=REPO,
         )
         self._wait()
+
+    def _verify(self) -> ssl.SSLContext | bool:
+        """How httpx checks this server: against its own CA under ``--network``."""
+        if not self.network:
+            return True
+        ca = self.data_dir / "tls" / "ca.crt"
+        if not ca.exists():
+            raise httpx.ConnectError("no certificate yet")
+        return ssl.create_default_context(cafile=str(ca))
 
     def _wait(self) -> None:
         deadline = time.monotonic() + 60
@@ -64,7 +81,8 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError((self.data_dir / "server.log").read_text())
             try:
-                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 401:
+                if httpx.get(f"{self.url}/api/health", timeout=1,
+                             verify=self._verify()).status_code == 401:
                     self.printed_link = find_signin_link(
                         (self.data_dir / "server.log").read_text())
                     assert self.printed_link is not None, "serve printed no sign-in link"
@@ -82,7 +100,7 @@ class Server:
     def new_link(self, name: str | None = None) -> str:
         """A fresh one-time sign-in link (``spinecoach users signin-link``)."""
         out = self.run_cli("users", "signin-link", *([name] if name else []),
-                           "--port", str(self.port))
+                           "--port", str(self.port), *(["--https"] if self.network else []))
         link = find_signin_link(out)
         assert link is not None, out
         return link
@@ -125,6 +143,34 @@ def server(tmp_path: Path) -> Iterator[Server]:
     running = Server(data)
     yield running
     running.stop()
+
+
+@pytest.fixture
+def network_server(tmp_path: Path) -> Iterator[Server]:
+    data = tmp_path / "data"
+    data.mkdir()
+    running = Server(data, network=True)
+    yield running
+    running.stop()
+
+
+BRIDGE_WEBCAM_REPS = 2
+
+
+@pytest.fixture(scope="session")
+def bridge_webcam(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fake webcam: a rendered clip of two good bridges, side-on (Chromium loops it)."""
+    from spinecoach.synth import render_clip
+
+    out = tmp_path_factory.mktemp("webcam") / "bridge.mjpeg"
+    render_clip("bridge", "good", out, fmt="mjpeg", repetitions=BRIDGE_WEBCAM_REPS)
+    return out
+
+
+def fake_webcam_args(video: Path) -> list[str]:
+    """Chromium's fake camera, playing ``video``, allowed without asking."""
+    return ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}"]
 
 
 @pytest.fixture

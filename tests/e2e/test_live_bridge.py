@@ -14,19 +14,10 @@ import pytest
 from spinecoach.settings import load_settings
 from spinecoach.storage import open_repository
 
-from .conftest import Server, answer_all_no, launch, watch_policy
+from .conftest import BRIDGE_WEBCAM_REPS, Server, answer_all_no, launch, watch_policy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-REPS = 2
-
-
-@pytest.fixture(scope="module")
-def bridge_webcam(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from spinecoach.synth import render_clip
-
-    out = tmp_path_factory.mktemp("webcam") / "bridge.mjpeg"
-    render_clip("bridge", "good", out, fmt="mjpeg", repetitions=REPS)
-    return out
+REPS = BRIDGE_WEBCAM_REPS
 
 
 def _screen_and_start(page, server: Server, shots) -> None:  # type: ignore[no-untyped-def]

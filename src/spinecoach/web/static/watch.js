@@ -2,7 +2,8 @@
 // phone). Messages come from /ws/watch as the phone's /ws/coach gets them (docs/websocket.md).
 //
 // root's data-stage: waiting (no live set) | paired (a phone just signed in) | check (the
-// phone's camera check) | countdown | set | done (the set's summary came) | off (closed)
+// phone's camera check) | countdown | set | done (the set's summary came) | off (closed);
+// data-seen lists every stage shown so far, data-states counts the states received.
 const root = document.getElementById("phone");
 const $ = (id) => document.getElementById(id);
 const RETRY_MAX_MS = 10_000;
@@ -11,7 +12,11 @@ let current = null;  // the ready message of the live connection shown
 let states = 0;
 let retryMs = 1000;
 
-function stage(name) { root.dataset.stage = name; }
+function stage(name) {
+  root.dataset.stage = name;
+  const seen = (root.dataset.seen || "").split(" ").filter(Boolean);
+  if (!seen.includes(name)) root.dataset.seen = [...seen, name].join(" ");  // for the tests
+}
 function status(text) { $("watch-status").textContent = text; }
 
 function connect() {
