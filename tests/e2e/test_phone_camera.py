@@ -137,3 +137,54 @@ def test_the_phone_streams_and_the_laptop_watches(network_server: Server, bridge
     assert f"Set done: {saved} rep" in watch_status
     assert "already been used or has expired" in reused
     assert laptop_blocked == [] and phone_blocked == [], "a page broke the security policy"
+
+
+CAMERA_AND_SOCKET = """async () => {
+  const out = {secure: window.isSecureContext};
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({video: true});
+    out.camera = stream.getVideoTracks().length;
+  } catch (err) { out.camera = `${err.name}: ${err.message}`; }
+  out.socket = await new Promise((resolve) => {
+    const ws = new WebSocket(`wss://${location.host}/ws/watch`);
+    ws.onmessage = (m) => resolve(JSON.parse(m.data).type);
+    ws.onerror = () => resolve('error');
+    setTimeout(() => resolve('timeout'), 10000);
+  });
+  return out;
+}"""
+
+
+def test_an_untrusted_certificate_warns_then_works_after_proceeding(
+        network_server: Server, bridge_webcam: Path) -> None:
+    """What the README promises for a phone that has not trusted the CA (in Chromium): a
+    warning first; after "proceed" the page is a secure context, the camera starts and the
+    live socket connects.  The machine's own name is used (mapped to 127.0.0.1 in the
+    browser), because 127.0.0.1 and localhost count as secure whatever their certificate."""
+    from cryptography import x509
+    from playwright.sync_api import Error, sync_playwright
+
+    server = network_server
+    pem = (server.data_dir / "tls" / "server.crt").read_bytes()
+    alt = x509.load_pem_x509_certificate(pem).extensions.get_extension_for_class(
+        x509.SubjectAlternativeName).value
+    names = [n for n in alt.get_values_for_type(x509.DNSName) if n != "localhost"]
+    if not names:
+        pytest.skip("this machine's name cannot be in a certificate")
+    name = names[0]
+    link = server.new_link().replace("://127.0.0.1:", f"://{name}:")
+    with sync_playwright() as p:
+        browser = launch(p, [f"--host-resolver-rules=MAP {name} 127.0.0.1",
+                             *fake_webcam_args(bridge_webcam)])
+        page = browser.new_page()
+        with pytest.raises(Error, match="ERR_CERT_AUTHORITY_INVALID"):
+            page.goto(link)
+        page.wait_for_selector("#details-button")  # the browser's own warning page
+        warning = page.title()
+        page.click("#details-button")
+        page.click("#proceed-link")
+        page.wait_for_url(re.compile(r"/screening$"))
+        found = page.evaluate(CAMERA_AND_SOCKET)
+        browser.close()
+    assert "Privacy error" in warning
+    assert found == {"secure": True, "camera": 1, "socket": "watching"}, found
