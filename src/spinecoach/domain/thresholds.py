@@ -58,7 +58,7 @@ class HoldThresholds(_Frozen):
 
     tolerance_s: float = Field(ge=0, le=5)
     noise_factor: float = Field(ge=0, le=20)
-    noise_adapt: float = Field(gt=0, le=1)
+    noise_samples: int = Field(ge=1, le=600)
 
 
 class RepThresholds(_Frozen):

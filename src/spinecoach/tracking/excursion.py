@@ -279,6 +279,9 @@ class Stillness:
     window_s: float
     _samples: deque[tuple[float, float]] = field(default_factory=deque)
     noise_per_s: float = math.nan  # typical speed of a still signal (learnt at rest)
+    _rest_speeds: deque[float] = field(default_factory=deque)
+    _rest_spreads: deque[float] = field(default_factory=deque)
+    _rest_spread: float = math.nan  # the typical time spread of the window at rest
 
     def reset(self) -> None:
         """Forget the window (after a camera cut or a loss)."""
@@ -296,6 +299,12 @@ class Stillness:
             self._samples.popleft()
         return self.speed
 
+    def _spread(self) -> float:
+        """The window's time spread: the sum of squared distances from its mean time."""
+        n = len(self._samples)
+        mt = sum(t for t, _ in self._samples) / n
+        return sum((t - mt) ** 2 for t, _ in self._samples)
+
     @property
     def speed(self) -> float:
         """|slope| over the window; inf with fewer than three samples."""
@@ -304,28 +313,47 @@ class Stillness:
             return math.inf
         mt = sum(t for t, _ in self._samples) / n
         mv = sum(v for _, v in self._samples) / n
-        stt = sum((t - mt) ** 2 for t, _ in self._samples)
+        stt = self._spread()
         if stt <= 0:
             return math.inf
         return abs(sum((t - mt) * (v - mv) for t, v in self._samples) / stt)
 
-    def learn_noise(self, speed: float, adapt: float) -> None:
-        """Fold a speed seen while resting into the noise estimate (a running median).
-
-        The estimate steps toward each sample by ``adapt`` of itself, so it settles on the
-        median speed and a burst of movement cannot drag it far.
-        """
+    def learn_noise(self, samples: int) -> None:
+        """Fold the current speed, seen while resting, into the noise estimate: the median
+        of the last ``samples`` such speeds, so a burst of movement at rest (getting into
+        position) neither sets it nor holds it up for long.  The window's time spread at
+        rest is kept the same way (see :meth:`is_still`)."""
+        speed = self.speed
         if not math.isfinite(speed):
             return
-        if math.isnan(self.noise_per_s):
-            self.noise_per_s = speed
-        else:
-            step = adapt * max(self.noise_per_s, 1e-6)
-            self.noise_per_s += step if speed > self.noise_per_s else -step
+        for buf, value in ((self._rest_speeds, speed), (self._rest_spreads, self._spread())):
+            buf.append(value)
+            while len(buf) > samples:
+                buf.popleft()
+        self.noise_per_s = statistics.median(self._rest_speeds)
+        self._rest_spread = statistics.median(self._rest_spreads)
+
+    def noise_limit(self, noise_factor: float) -> float:
+        """``noise_factor`` times the noise speed learnt at rest, for the current window.
+
+        A slope's noise grows as its window's time spread shrinks (its standard error is
+        the jitter over the root of the spread): when the frame rate drops after the rest
+        was measured (a loaded machine streaming a webcam: 15 frames a second at rest, 6 in
+        the hold), the window holds fewer samples and the same jitter reads as a faster
+        speed, so the limit grows with it.  It never shrinks below the resting one.
+        """
+        if not math.isfinite(self.noise_per_s):
+            return math.nan
+        spread = self._spread() if len(self._samples) >= MIN_SAMPLES else 0.0
+        scale = 1.0
+        if spread > 0 and math.isfinite(self._rest_spread) and spread < self._rest_spread:
+            scale = math.sqrt(self._rest_spread / spread)
+        return noise_factor * self.noise_per_s * scale
 
     def is_still(self, rate_per_s: float, noise_factor: float) -> bool:
-        """Slower than ``rate_per_s`` or ``noise_factor`` times the learnt noise speed."""
+        """Slower than ``rate_per_s`` or the noise limit (:meth:`noise_limit`)."""
         limit = rate_per_s
-        if math.isfinite(self.noise_per_s):
-            limit = max(limit, noise_factor * self.noise_per_s)
+        noise = self.noise_limit(noise_factor)
+        if math.isfinite(noise):
+            limit = max(limit, noise)
         return self.speed < limit

@@ -177,7 +177,7 @@ class _HoldRepTracker(ExerciseTracker):
         if ex.state == "prelude":
             return Judgement(Phase.SETUP)
         if ex.state == "rest" and event is None:
-            self.stillness.learn_noise(self.stillness.speed, self.th.holds.noise_adapt)
+            self.stillness.learn_noise(self.th.holds.noise_samples)
             self.rep = None
             if x - ex.rest < 0.25 * r.enter:  # settled at rest, not already on the way
                 self.agree_rest = self.agree_sign * feats.measure(self.agree)
