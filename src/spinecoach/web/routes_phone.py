@@ -31,6 +31,7 @@ CA_PATH = "/ca.crt"
 CA_CONTENT_TYPE = "application/x-x509-ca-cert"
 NOT_ON_NETWORK = ("spinecoach is not serving on your network, so there is no certificate to "
                   "download. Start it with: spinecoach serve --network")
+MAX_NEXT_CHARS = 200
 NO_CODE = "This pairing code has expired. Reload the page for a new one."
 
 
@@ -53,7 +54,7 @@ def phone(request: Request, account: AccountDep, next: str = "/") -> Response:
     if network is None:
         return _page(request, account, title="Use my phone as the camera", network=None,
                      code=None, pairing=True)
-    target = safe_next(next)
+    target = safe_next(next) if len(next) <= MAX_NEXT_CHARS else "/"  # the QR code stays small
     code = ctx.pairings.issue(ctx.repo, account.user, account.session.token_hash,
                               network.public_url, target, ctx.clock())
     minutes = int(accounts.SIGNIN_LINK_LIFETIME.total_seconds() // 60)

@@ -201,3 +201,23 @@ def test_a_clinician_is_sent_to_their_patients(laptop: TestClient, repo: InMemor
     sign_in_by_link(laptop, "dr-lee")
     answer = laptop.get("/phone", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/patients"
+
+
+@pytest.mark.parametrize("path", [
+    "/phone?next=" + "/a" * 300,  # too long for an easy QR code: the phone goes to the start
+    "/phone?next=%00%ED%A0%80",
+    "/phone?next=javascript:alert(1)",
+    "/phone/qr.svg?show=%00",
+    "/pair/%ED%A0%80",
+    "/pair/" + "y" * 5000,
+    "/pair/a?next=%ED%A0%80",
+    "/watch?x=1",
+])
+def test_odd_input_is_never_a_server_error(laptop: TestClient, path: str) -> None:
+    answer = laptop.get(path, follow_redirects=False)
+    assert answer.status_code < 500, answer.text
+    if path.startswith("/phone?"):
+        assert answer.status_code == 200
+        assert _PAIR_URL.search(answer.text) is not None
+        assert "?next" not in _pairing_url(laptop, path.removeprefix("/phone"))
+        assert laptop.get("/phone/qr.svg").status_code == 200
