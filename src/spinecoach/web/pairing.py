@@ -94,5 +94,5 @@ def qr_svg(text: str) -> bytes:
 def qr_terminal(text: str) -> str:
     """``text`` as a QR code drawn with Unicode blocks, for a terminal (light on dark)."""
     out = io.StringIO()
-    segno.make(text, error="l").terminal(out=out, compact=True, border=2)
+    segno.make(text, error="l").terminal(out=out, compact=True, border=4)
     return out.getvalue()
