@@ -18,6 +18,8 @@ model's error on a straight leg), else sag or pike from the shoulder-hip-ankle l
 from __future__ import annotations
 
 import math
+import statistics
+from collections import deque
 from dataclasses import dataclass, field
 
 from spinecoach.domain.codes import FaultCode
@@ -27,6 +29,11 @@ from spinecoach.tracking.excursion import Stillness
 from spinecoach.tracking.features import Features, Measure
 from spinecoach.tracking.registry import register_tracker
 from spinecoach.tracking.state import Attempt, HoldEvent, Phase
+
+_RECENT_S = 3.0  # seconds of body line and hip height kept (see _movement_onset)
+_LEVEL_S = 0.5  # a held level is the median of up to this much of the hold
+_MIN_LEVEL_SAMPLES = 5
+_MAD_TO_SD = 1.4826  # median absolute deviation to standard deviation (normal jitter)
 
 
 @dataclass
@@ -63,6 +70,7 @@ class PlankTracker(ExerciseTracker):
         self.hip_motion = Stillness(self.c.still_window_s)
         self.motion_since_s: float | None = None
         self.own_line_deg = math.nan  # the person's own body line when holding well
+        self.recent: deque[tuple[float, float, float]] = deque()  # (t, line, hip height)
 
     def abandon_rep(self) -> None:
         """Forget the attempt under way (its closed holds stay recorded)."""
@@ -101,6 +109,7 @@ class PlankTracker(ExerciseTracker):
             up = tilt < self.c.max_tilt_deg
         speed = self.stillness.update(feats.measure(Measure.LINE_DEV_DEG), t_s)
         hip_speed = self.hip_motion.update(feats.measure(Measure.HIP_FLOOR), t_s)
+        self._remember(feats.measure(Measure.LINE_DEV_DEG), hip_h, t_s)
         faults = frame_faults if up else set()
         if self.attempt is None:
             if not up:
@@ -166,10 +175,48 @@ class PlankTracker(ExerciseTracker):
             self.settled = True
         return self.settled
 
+    def _remember(self, dev: float, hip: float, t_s: float) -> None:
+        """Keep the last few seconds of body line and hip height (where a movement began)."""
+        if math.isfinite(dev) and math.isfinite(hip):
+            self.recent.append((t_s, dev, hip))
+        while self.recent and self.recent[0][0] < t_s - _RECENT_S:
+            self.recent.popleft()
+
     def on_cut(self) -> None:
         """A camera cut: speeds restart from the new framing."""
         self.stillness.reset()
         self.hip_motion.reset()
+        self.recent.clear()
+
+    def _movement_onset(self, motion_s: float, hold_start_s: float) -> float | None:
+        """Where the movement seen at ``motion_s`` began, at most one speed window earlier
+        (further back, a change slow enough not to end the hold is drift, not the
+        movement): the earliest moment from which the body line or the hips stayed outside
+        their held level (the median of the hold's last ``_LEVEL_S`` before that window) by
+        more than the band or ``noise_factor`` times their jitter there.  None when the hold
+        has too few samples there to say."""
+        level_end = motion_s - self.c.still_window_s
+        held = [s for s in self.recent if hold_start_s <= s[0] <= level_end
+                and s[0] >= level_end - _LEVEL_S]
+        if len(held) < _MIN_LEVEL_SAMPLES:
+            return None
+        factor = self.th.holds.noise_factor
+        bands, levels = [], []
+        for i, floor in ((1, self.c.end_band_deg), (2, self.c.end_band_hip)):
+            values = [s[i] for s in held]
+            level = statistics.median(values)
+            spread = _MAD_TO_SD * statistics.median(abs(v - level) for v in values)
+            levels.append(level)
+            bands.append(max(floor, factor * spread))
+        onset = motion_s
+        for t, dev, hip in reversed(self.recent):
+            if t > motion_s:
+                continue
+            if t < level_end or (abs(dev - levels[0]) <= bands[0]
+                                 and abs(hip - levels[1]) <= bands[1]):
+                break
+            onset = t
+        return onset
 
     def adjust_hold(self, hold: HoldEvent) -> HoldEvent:
         """End the hold where the movement that ended it began.
@@ -177,14 +224,20 @@ class PlankTracker(ExerciseTracker):
         A hold ends live once movement is clear (a fault, the line bending fast, the hips
         moving, lying down); the interval recorded ends where that movement began, so the
         way down is not counted as holding.  Slow drift that did not end the hold is not cut.
-        Speeds are judged on a window ending now, so both ends are half a window earlier.
+        Speeds are judged on a window ending now, so both ends are half a window earlier; and
+        the speed limits are crossed only once the way down is under way, so the end is
+        traced back to where the line or the hips left their held level
+        (:meth:`_movement_onset`).
         """
         lag = 0.5 * self.c.still_window_s
-        end = hold.end_s
+        end = hold.end_s - lag
         start = self.motion_since_s
         if start is not None and hold.start_s < start < hold.end_s:
-            end = start
-        return HoldEvent(hold.start_s - lag, end - lag)
+            end = start - lag
+            onset = self._movement_onset(start, hold.start_s)
+            if onset is not None:
+                end = max(hold.start_s - lag, min(end, onset))
+        return HoldEvent(hold.start_s - lag, end)
 
     def _complete(self, judgement: Judgement, t_s: float) -> None:
         """End the attempt: record it (a plank has holds and attempts, not reps)."""

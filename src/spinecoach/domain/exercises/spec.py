@@ -122,6 +122,9 @@ class PlankCriteria(_Frozen):
     hip_moving_per_s: float  # or when the hips rise or drop faster (torso lengths per second)
     hip_still_per_s: float  # hips slower than this are still (where a movement began)
     still_window_s: float = Field(gt=0, le=2)  # speeds are slopes over this window
+    end_band_deg: float = Field(ge=0)  # a hold's end is traced back to where the line left
+    end_band_hip: float = Field(ge=0)  # its level by more than this (or the noise), or the
+    #                                    hips theirs by more than this (torso lengths)
     target_hold_s: float
 
 
