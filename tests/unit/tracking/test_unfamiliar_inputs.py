@@ -224,3 +224,32 @@ def test_a_tabletop_lower_than_the_typical_one_becomes_the_rest_after_the_first_
     assert len(reps) == 3
     assert reps[1].onset_s == pytest.approx(6.0, abs=0.2)
     assert reps[2].onset_s == pytest.approx(10.0, abs=0.2)
+
+
+def _knee_bend(seconds: float) -> list[PoseFrame]:
+    """Standing, the first third of the generator's way down to a squat and back squeezed
+    into ``seconds`` (a bend of a shallow squat's depth), then standing again."""
+    truth, frames = frames_of("ball-squat", "good")
+    rep = truth["repetitions"][0]
+    stand = [f for f in frames if f.t_s < rep["start_s"]]
+    down = [f for f in frames
+            if rep["start_s"] <= f.t_s <= rep["start_s"] + 0.3 * (rep["peak_s"] - rep["start_s"])]
+    bend = down + down[::-1]
+    dt = 1 / 30
+    out = [PoseFrame(i * dt, f.landmarks, f.width, f.height) for i, f in enumerate(stand)]
+    t0 = len(out) * dt
+    n = max(2, round(seconds / dt))
+    for i in range(n):
+        f = bend[round(i * (len(bend) - 1) / (n - 1))]
+        out.append(PoseFrame(t0 + i * dt, f.landmarks, f.width, f.height))
+    t1 = t0 + n * dt
+    out += [PoseFrame(t1 + i * dt, f.landmarks, f.width, f.height)
+            for i, f in enumerate(stand + stand)]
+    return out
+
+
+def test_a_knee_bend_over_and_back_within_a_second_is_a_step_not_a_squat():
+    """Walking to the ball or out of the picture bends the knees for half a second: not a
+    rep (it was counted as a shallow squat); the same bend over 1.5 s is a (shallow) rep."""
+    assert analyse("ball-squat", _knee_bend(0.6))["reps"] == 0
+    assert analyse("ball-squat", _knee_bend(1.5))["reps"] == 1

@@ -79,6 +79,8 @@ class RepSignal(_Frozen):
     still_per_s: float = Field(gt=0)  # a hold is timed while slower than this (or the noise)
     still_window_s: float = Field(gt=0, le=2)  # speed = slope over this window
     held_start_is_rep: bool = True  # a recording that starts held away from rest is a rep
+    min_duration_s: float = Field(default=0.0, ge=0)  # quicker, onset to offset, is a step
+    #                                                    or a sway, not a rep (0: any)
 
 
 class HeelTapCriteria(_Frozen):
