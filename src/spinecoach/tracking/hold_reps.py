@@ -219,10 +219,11 @@ class _HoldRepTracker(ExerciseTracker):
             rep.agree_best = agree if math.isnan(rep.agree_best) else max(rep.agree_best, agree)
 
     def _watch_feet(self, rep: _Rep, feats: Features) -> None:
-        """Step or walk?  Where the feet are now (the median of the last few positions)
-        against where they were when the rep began (the median of its first few): the pose
-        model's foot estimate wobbles by half a thigh length in a deep squat or behind an
-        object for a frame or two, which is not a step."""
+        """Step or walk?  Where the feet are now along the floor (the median of the last few
+        positions, across the picture) against where they were when the rep began (the
+        median of its first few): the pose model's foot estimate wobbles by half a thigh
+        length in a deep squat or behind an object for a frame or two, and climbs the shin
+        for longer when standing up, which is not a step."""
         x, y = feats.feet_px
         if not (math.isfinite(x) and math.isfinite(y) and feats.thigh_px > 0):
             return
@@ -238,8 +239,7 @@ class _HoldRepTracker(ExerciseTracker):
         if rep.feet_start is None or len(rep.feet_recent) < n:
             return
         now = _median_point(rep.feet_recent)
-        if math.hypot(now[0] - rep.feet_start[0], now[1] - rep.feet_start[1]) > \
-                self.th.measures.feet_moved_thigh * feats.thigh_px:
+        if abs(now[0] - rep.feet_start[0]) > self.th.measures.feet_moved_thigh * feats.thigh_px:
             rep.feet_moved = True
 
     def _agrees(self, rep: _Rep) -> bool:
