@@ -22,7 +22,7 @@ from spinecoach.cli import command
 from spinecoach.cli.users_cmd import signin_url
 from spinecoach.errors import InputError, MissingExtraError
 from spinecoach.files import PRIVATE_UMASK
-from spinecoach.session import accounts
+from spinecoach.session import accounts, tracked_sets
 from spinecoach.settings import Settings, env_name, load_settings
 
 if TYPE_CHECKING:
@@ -145,6 +145,11 @@ def serve(args: argparse.Namespace) -> int:
     network = start_network(settings) if args.network else None
     app = create_app(settings, network=network)
     ctx = app.state.context
+    closed = tracked_sets.close_abandoned_sets(ctx.repo, now=ctx.clock())
+    if closed:
+        sys.stderr.write(
+            f"{len(closed)} set(s) were left open when spinecoach last stopped unexpectedly; "
+            "they are closed now, with every repetition that was saved.\n")
     user = accounts.local_account(ctx.repo, ctx.clock(), args.user)
     url = signin_url(settings.host, settings.port,
                      accounts.issue_signin_link(ctx.repo, user, ctx.clock()),

@@ -338,6 +338,11 @@ class InMemoryRepository:
         """Return the sets of many sessions (by session, then ``index``)."""
         return _of(self._sets.values(), "session_id", session_ids, lambda s: (s.index, s.id))
 
+    def open_sets(self) -> list[rec.SetRecord]:
+        """Return every set not ended yet (by id)."""
+        return sorted((s for s in self._sets.values() if s.ended_at is None),
+                      key=lambda s: s.id or 0)
+
     # -- repetitions, holds, stops --------------------------------------------------------
 
     def add_repetition(self, rep: rec.RepetitionRecord) -> rec.RepetitionRecord:

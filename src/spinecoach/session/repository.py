@@ -195,6 +195,9 @@ class Repository(Protocol):
     def sets_of_sessions(self, session_ids: Sequence[int]) -> list[SetRecord]:
         """Return the sets of many sessions (by session, then ``index``)."""
 
+    def open_sets(self) -> list[SetRecord]:
+        """Return every set not ended yet, of every user (by id)."""
+
     def add_repetition(self, rep: RepetitionRecord) -> RepetitionRecord:
         """Insert one repetition and commit at once."""
 

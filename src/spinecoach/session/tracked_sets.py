@@ -9,7 +9,8 @@ promise), good-form seconds held, and the stop that ended it.
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 
 from spinecoach.domain.codes import FaultCode, StopCode
 from spinecoach.domain.exercises import get_exercise
@@ -76,6 +77,21 @@ def finish_tracked_set(repo: Repository, set_id: int, *, now: datetime) -> SetRe
         hold_done_s=round(held_s, 2) if held_s else None,
         stop_code=stop.code if stop else None,
     )
+
+
+def close_abandoned_sets(repo: Repository, *, now: datetime) -> list[SetRecord]:
+    """Close the live sets a crash or a kill left open (call when a server starts, before any
+    live set can be under way): each keeps the repetitions, holds and stop stored for it and
+    ends at its last stored event (its start when it has none), never later than ``now``."""
+    closed = []
+    for record in repo.open_sets():
+        assert record.id is not None
+        ends = [r.end_s for r in repo.repetitions_of(record.id)]
+        ends += [h.end_s for h in repo.holds_of(record.id)]
+        last = max([0.0, *(e for e in ends if math.isfinite(e) and e >= 0)])
+        ended = min(now, record.started_at + timedelta(seconds=last))
+        closed.append(finish_tracked_set(repo, record.id, now=max(ended, record.started_at)))
+    return closed
 
 
 def _reps_done(exercise_id: str, reps: list[RepetitionRecord]) -> int:

@@ -232,6 +232,11 @@ class SqlRepository(AccountStorage):
         """Return the sets of many sessions (by session, then ``index``)."""
         return self._children(SetRow, SetRow.session_id, session_ids, _set, SetRow.index)
 
+    def open_sets(self) -> list[SetRecord]:
+        """Return every set not ended yet, of every user (by id)."""
+        return self._list(select(SetRow).where(SetRow.ended_at.is_(None)).order_by(SetRow.id),
+                          _set)
+
     # -- repetitions, holds, stops ---------------------------------------------------------
 
     def add_repetition(self, rep: RepetitionRecord) -> RepetitionRecord:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from spinecoach.settings import Settings
 from spinecoach.storage import open_repository
 
@@ -56,3 +58,42 @@ def test_sigkill_mid_set_loses_no_reported_repetition(db_settings: Settings) -> 
     # nothing half-written: the stored reps are numbered 1..n without a gap
     assert [rep.index for rep in stored] == list(range(1, len(stored) + 1))
     assert all(rep.metrics == {"duration_s": 1.6} for rep in stored)
+
+
+def test_the_next_start_closes_a_set_cut_by_a_kill(
+    db_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A set cut by SIGKILL has no end and no count; the next `spinecoach serve` closes it
+    with the repetitions saved before the kill (ending at its last one) and says so."""
+    import socket
+
+    import uvicorn
+
+    from spinecoach.cli import main
+
+    set_id, _ = _run_and_kill(db_settings)
+    with open_repository(db_settings) as repo:
+        record = repo.get_set(set_id)
+        assert record is not None and record.ended_at is None and record.reps_done is None
+    monkeypatch.setenv("SPINECOACH_DATA_DIR", str(db_settings.data_dir))
+    monkeypatch.setenv("SPINECOACH_DATABASE_URL", db_settings.database_url)
+    monkeypatch.delenv("SPINECOACH_HOST", raising=False)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: None)
+    monkeypatch.setattr("os.umask", lambda mask: 0o022)  # not the test process's umask
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    from datetime import UTC, datetime, timedelta
+
+    before_start = datetime.now(UTC)
+    assert main(["serve", "--no-browser", "--port", str(port)]) == 0
+    assert "left open" in capsys.readouterr().err
+    with open_repository(db_settings) as repo:
+        record = repo.get_set(set_id)
+        reps = repo.repetitions_of(set_id)
+    assert record is not None and record.ended_at is not None
+    per_side = min(sum(r.side == s for r in reps) for s in ("left", "right"))
+    assert record.reps_done == per_side > 0
+    # its last rep's time (the writer's clock runs faster than the wall's), never later
+    # than the restart
+    assert record.started_at <= record.ended_at <= before_start + timedelta(seconds=5)
