@@ -54,6 +54,9 @@ class ExcursionRep:
     offset_s: float  # when it regained the rest level (or turned back up)
     rest: float
 
+    began_before: bool = False  # began before the prelude ended: may have been under way when
+    #                             the recording began (seen in part)
+
     @property
     def amplitude(self) -> float:
         """Peak above rest."""
@@ -235,7 +238,9 @@ class Excursion:
             onset = t
             if v <= level:
                 break
-        rep = ExcursionRep(onset, self.peak_s, self.peak, self.return_s, offset_s, self.rest)
+        began_before = self._first is not None and onset <= self._first[0] + self.prelude_s
+        rep = ExcursionRep(onset, self.peak_s, self.peak, self.return_s, offset_s, self.rest,
+                           began_before)
         glitch = self._rise_s(onset) < self.min_rise_s
         self.state, self.peak = "rest", -math.inf
         if not glitch:

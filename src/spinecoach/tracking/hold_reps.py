@@ -256,8 +256,10 @@ class _HoldRepTracker(ExerciseTracker):
         self.rep = None
         if rep.feet_moved or not self._agrees(rep):
             return
-        if event.offset_s - event.onset_s < self.channels[self.active].params.min_duration_s:
-            return  # a step or a sway (walking out of frame, shuffling into place)
+        quick = event.offset_s - event.onset_s < self.channels[self.active].params.min_duration_s
+        if quick and not event.began_before:
+            return  # a step or a sway (walking out of frame, shuffling into place); a rep
+            #         under way when the recording began was only seen in part
         hold_s = self.current_hold_s()
         rep_faults: list[str] = []
         extreme = self.depth_sign * rep.extreme if math.isfinite(rep.extreme) else math.nan

@@ -274,3 +274,32 @@ def test_a_knee_bend_over_and_back_within_a_second_is_a_step_not_a_squat():
     rep (it was counted as a shallow squat); the same bend over 1.5 s is a (shallow) rep."""
     assert analyse("ball-squat", _knee_bend(0.6))["reps"] == 0
     assert analyse("ball-squat", _knee_bend(1.5))["reps"] == 1
+
+
+def test_a_rep_under_way_when_the_recording_begins_is_marked_as_seen_in_part():
+    """A recording that starts on the way down of a quick squat sees only the rest of it
+    (0.5 s on a real clip): the rep is marked as begun before the prelude ended, so the
+    shortest-rep rule (a step, not a squat) does not drop it; a later rep is not marked."""
+    from spinecoach.domain.thresholds import engine_thresholds
+    from spinecoach.tracking.excursion import Excursion
+
+    th = engine_thresholds().reps
+    ex = Excursion(enter=12.0, min_amplitude=25.0, return_fraction=0.5, rest=0.0,
+                   onset_fraction=th.onset_fraction, rest_creep_per_s=th.rest_creep_per_s,
+                   rearm_after_s=th.rearm_after_s,
+                   prelude_s=th.prelude_s, return_confirm_s=th.return_confirm_s,
+                   settle_timeout_s=th.settle_timeout_s)
+
+    def signal(t: float) -> float:  # mid-descent at t=0, bottom at 0.3 s, up by 0.9 s;
+        if t < 0.3:                 # a quick bend from rest at 3.0 s
+            return 20.0 + 133.0 * t
+        if t < 0.9:
+            return max(0.0, 60.0 - 100.0 * (t - 0.3))
+        if 3.0 <= t < 3.25:
+            return 200.0 * (t - 3.0)
+        if 3.25 <= t < 3.6:
+            return max(0.0, 50.0 - 150.0 * (t - 3.25))
+        return 0.0
+
+    reps = [r for i in range(150) if (r := ex.update(signal(i / 30), i / 30)) is not None]
+    assert [r.began_before for r in reps] == [True, False]
