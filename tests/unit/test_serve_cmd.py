@@ -95,6 +95,7 @@ def test_without_network_nothing_changes(tmp_path: Path, monkeypatch: pytest.Mon
                                          capsys: pytest.CaptureFixture[str]) -> None:
     ran, err = _serve([], tmp_path, monkeypatch, capsys)
     assert ran["host"] == "127.0.0.1"
+    assert ran["proxy_headers"] is False  # a local process cannot claim another address
     assert "ssl_certfile" not in ran and "ssl_keyfile" not in ran
     assert "http://127.0.0.1:" in err and "https://" not in err
     assert not (tmp_path / "data" / "tls").exists()

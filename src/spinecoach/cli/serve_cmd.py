@@ -171,10 +171,11 @@ def serve(args: argparse.Namespace) -> int:
     tls: dict[str, Any] = {} if network is None else {
         "ssl_keyfile": str(network.certificates.server_key),
         "ssl_certfile": str(network.certificates.server_cert),
-        "proxy_headers": False,  # nothing stands in front: no header may say "http"
     }
+    # Nothing stands in front of spinecoach: no X-Forwarded-* header may change the client's
+    # address (another local process could dodge the per-address sign-in limit) or scheme.
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
-                ws_max_size=WS_MAX_MESSAGE_BYTES, **tls)
+                ws_max_size=WS_MAX_MESSAGE_BYTES, proxy_headers=False, **tls)
     return 0
 
 
