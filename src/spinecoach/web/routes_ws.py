@@ -22,7 +22,7 @@ from spinecoach.session.records import Role
 from spinecoach.web.auth import NOT_SIGNED_IN, find_signed_in
 from spinecoach.web.context import AppContext
 from spinecoach.web.deps import get_context
-from spinecoach.web.live import GONE, FramePipeline, LiveCoach, log_dropped
+from spinecoach.web.live import GONE, FramePipeline, LiveCoach, SocketLimit, log_dropped
 from spinecoach.web.live_fanout import Subscription
 from spinecoach.web.live_protocol import error_message
 from spinecoach.web.local_user import READ_ONLY, LocalUser
@@ -65,6 +65,17 @@ async def _refuse(websocket: WebSocket, code: str, message: str, close_code: int
         log_dropped(websocket)
 
 
+async def _accept_counted(websocket: WebSocket, limit: SocketLimit) -> str | None:
+    """Accept the socket and count it against its address's cap; the address (release it
+    when done), or None when over the cap (refused as busy, closed)."""
+    client = websocket.client.host if websocket.client else "unknown"
+    await websocket.accept()
+    if not limit.acquire(client):
+        await _refuse(websocket, "busy", BUSY.format(n=limit.per_client), CLOSE_TRY_AGAIN)
+        return None
+    return client
+
+
 @router.websocket("/ws/coach")
 async def coach(websocket: WebSocket, exercise: str,
                 session: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -78,10 +89,8 @@ async def coach(websocket: WebSocket, exercise: str,
     user = await _signed_in_patient(ctx, websocket)
     if user is None:
         return
-    client = websocket.client.host if websocket.client else "unknown"
-    await websocket.accept()
-    if not ctx.sockets.acquire(client):
-        await _refuse(websocket, "busy", BUSY.format(n=ctx.sockets.per_client), CLOSE_TRY_AGAIN)
+    client = await _accept_counted(websocket, ctx.sockets)
+    if client is None:
         return
     try:
         await _coach(ctx, user, websocket, exercise, session, countdown_s)
@@ -164,11 +173,8 @@ async def watch(websocket: WebSocket) -> None:
     user = await _signed_in_patient(ctx, websocket)
     if user is None:
         return
-    client = websocket.client.host if websocket.client else "unknown"
-    await websocket.accept()
-    if not ctx.watch_sockets.acquire(client):
-        await _refuse(websocket, "busy", BUSY.format(n=ctx.watch_sockets.per_client),
-                      CLOSE_TRY_AGAIN)
+    client = await _accept_counted(websocket, ctx.watch_sockets)
+    if client is None:
         return
     try:
         with ctx.fanout.subscribe(user.user_id) as subscription:
