@@ -11,8 +11,9 @@ Tracking is switched off only when what the exercise *needs* is missing: the joi
 the exercise's held for a while at rest.  A posture check never switches tracking off in the
 middle of a movement (a bridge top looks like lying face down to a naive posture test).
 Untracked frames never count, never time a hold and never cue; an untracked stretch longer
-than ``lost_after_s`` abandons the rep in progress.  A jump in ``t_s`` (a dropped stream, an
-edited file) is untracked time, never hold time.
+than ``lost_after_s`` abandons the rep in progress.  A jump in ``t_s`` longer than
+``max_frame_gap_s`` (a dropped stream, an edited file) is untracked time, never hold time; a
+shorter one is the frame rate (a loaded machine analyses a webcam at a few frames a second).
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ class ExerciseTracker:
                                  self.side, self.th)
         self.side = feats.side
         feats.view = self._stable_view(feats.view, t_s)
-        if gap > self.spec.timing.lost_after_s:
+        if gap > self.spec.timing.max_frame_gap_s:
             self._lose_rep(t_s)  # the stream jumped: what happened in between is unknown
         if not feats.detected:
             return self._untracked(t_s, Tracking.LOST, LOST_MESSAGE, feats, set())
@@ -257,10 +258,14 @@ class ExerciseTracker:
             self.result.untracked[-1][1] = t_s
         if tracking is Tracking.SETUP:
             self.result.setup_problems[problem] = self.result.setup_problems.get(problem, 0) + 1
+        hold_event = self.hold.update(False, t_s)  # a frame not seen is not a good one
+        if hold_event is not None:
+            hold_event = self._record_hold(hold_event)
         if t_s - self._untracked_since >= self.spec.timing.lost_after_s:
             self._lose_rep(t_s)
-        return self._state(t_s, Phase.UNTRACKED, tracking, problem, f,
-                           Judgement(Phase.UNTRACKED), frame_faults)
+        state = self._state(t_s, Phase.UNTRACKED, tracking, problem, f,
+                            Judgement(Phase.UNTRACKED), frame_faults)
+        return replace(state, hold=hold_event) if hold_event is not None else state
 
     def _close_intervals(self) -> None:
         hold = self.hold.close()
@@ -286,7 +291,7 @@ class ExerciseTracker:
             self._optional_missing[joint] += joint not in feats.visible
         self.result.side_votes[feats.side] += 1
         self.form_judged = feats.view == "side"
-        if not self.form_judged and 0 < gap_s <= self.spec.timing.lost_after_s:
+        if not self.form_judged and 0 < gap_s <= self.spec.timing.max_frame_gap_s:
             self.result.form_not_judged_s += gap_s
         judgement = self.judge(feats, frame_faults if self.form_judged else set(), t_s)
         self.phase = judgement.phase

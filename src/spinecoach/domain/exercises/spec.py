@@ -58,6 +58,10 @@ class Timing(_Frozen):
     fault_release_s: float = Field(default=0.3, ge=0, le=3)  # and be gone this long to end
     hold_grace_s: float = Field(default=0.35, ge=0, le=3)  # a break shorter than this is bridged
     lost_after_s: float = Field(default=0.5, ge=0, le=5)  # untracked this long ends a rep/hold
+    # No frame at all for longer than this: the stream jumped and the rep and hold under way
+    # end.  Shorter gaps are the frame rate: live on a loaded machine a few frames a second
+    # are analysed, with pauses of up to 1.9 s measured (a browser test beside two renders).
+    max_frame_gap_s: float = Field(default=2.0, ge=0, le=10)
     cue_cooldown_s: float = Field(default=4.0, ge=0, le=60)
     min_visibility: float = Field(default=0.5, ge=0, le=1)
 
