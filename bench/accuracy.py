@@ -36,6 +36,7 @@ from corpus import (  # noqa: E402
     seeds,
     truth_of,
 )
+from frame_rate import replay  # noqa: E402
 from naive import analyze_naive  # noqa: E402
 from real_clips import DATA, REAL_CLIPS, RealClip, measured  # noqa: E402
 from score import ClipScore, score_clip, summarise  # noqa: E402
@@ -84,7 +85,8 @@ def prepare_rendered(seed_list: Iterable[int], workers: int) -> None:
 
 
 def score_rendered(
-    split: str, exercise: str | None, verbose: bool, limit: int | None, cached_only: bool
+    split: str, exercise: str | None, verbose: bool, limit: int | None, cached_only: bool,
+    rate: str = "cached",
 ) -> dict[str, list[ClipScore]]:
     """Score both methods on the split's rendered clips."""
     out: dict[str, list[ClipScore]] = {m: [] for m in METHODS}
@@ -98,7 +100,7 @@ def score_rendered(
         truth = truth_of(path)
         if exercise is not None and truth["exercise"] != exercise:
             continue
-        stream = load_stream(path, truth["exercise"])
+        stream = replay(load_stream(path, truth["exercise"]), rate, seed)
         for method, fn in METHODS.items():
             s = score_clip(f"seed {seed}", fn(stream, truth["exercise"], path.name), truth)
             out[method].append(s)
@@ -179,6 +181,18 @@ def _real_summary(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _frame_rate(value: str) -> str:
+    if value in ("cached", "live"):
+        return value
+    try:
+        ok = 0 < float(value) <= 60
+    except ValueError:
+        ok = False
+    if not ok:
+        raise argparse.ArgumentTypeError("'cached', 'live' or frames a second (above 0, up to 60)")
+    return value
+
+
 def main() -> None:
     """Run the benchmark."""
     p = argparse.ArgumentParser()
@@ -195,7 +209,15 @@ def main() -> None:
     p.add_argument("--write", action="store_true",
                    help="write BENCHMARKS.md even with --cached-only (the section then says "
                         "how many of each split's seeds were scored)")
+    p.add_argument("--frame-rate", default="cached", type=_frame_rate,
+                   help="replay the rendered clips' landmarks at this rate: 'cached' (as "
+                        "posed, 12-15 a second), 'live' (2-5 a second with pauses, as on a "
+                        "loaded machine; see bench/frame_rate.py) or frames a second; "
+                        "real clips and tables are left out, and BENCHMARKS.md gets its own "
+                        "section")
     args = p.parse_args()
+    if args.frame_rate != "cached":
+        args.no_real = args.no_tables = True
     splits = ("tuning", "test") if args.split == "both" else (args.split,)
     write = (args.split == "both" and args.exercise is None and args.limit is None
              and (not args.cached_only or args.write))
@@ -206,16 +228,18 @@ def main() -> None:
             for split in splits:
                 prepare_rendered(list(seeds(split))[:args.limit], args.workers)
         results = {s: score_rendered(s, args.exercise, args.verbose, args.limit,
-                                     args.cached_only) for s in splits}
+                                     args.cached_only, args.frame_rate) for s in splits}
         scored = "; ".join(f"{split} {len(results[split]['engine'])} of {len(seeds(split))} "
                            "seeds" for split in splits)
+        rate_note = ("" if args.frame_rate == "cached" else
+                     f", analysed at the '{args.frame_rate}' frame rate (bench/frame_rate.py)")
         partial = (f" Scored the clips already rendered and posed ({scored}): the seeds left "
                    "out were not yet rendered, whatever their result." if args.cached_only
                    else "")
         parts.append(
             "### Rendered clips (real BlazePose on randomised renders, exact truth)\n\n"
             "Seeds from `bench/splits.toml`; the engine and the naive recipe replay the same "
-            f"landmark stream.{partial}\n\n" + _metric_table(results) + "\n\n"
+            f"landmark stream{rate_note}.{partial}\n\n" + _metric_table(results) + "\n\n"
             + _per_exercise(results))
     if not args.no_real and DATA.exists():
         rows = [r for s in splits for r in score_real(s, args.exercise)]
@@ -232,7 +256,8 @@ def main() -> None:
     text = "\n\n".join(parts)
     print(text)
     if write:
-        write_section("Accuracy", text)
+        write_section("Accuracy" if args.frame_rate == "cached"
+                      else f"Accuracy at the '{args.frame_rate}' frame rate", text)
 
 
 if __name__ == "__main__":
