@@ -234,8 +234,9 @@ def main() -> None:
         rate_note = ("" if args.frame_rate == "cached" else
                      f", analysed at the '{args.frame_rate}' frame rate (bench/frame_rate.py)")
         partial = (f" Scored the clips already rendered and posed ({scored}): the seeds left "
-                   "out were not yet rendered, whatever their result." if args.cached_only
-                   else "")
+                   "out were not yet rendered, whatever their result."
+                   if args.cached_only and any(len(results[split]["engine"]) < len(seeds(split))
+                                               for split in splits) else "")
         parts.append(
             "### Rendered clips (real BlazePose on randomised renders, exact truth)\n\n"
             "Seeds from `bench/splits.toml`; the engine and the naive recipe replay the same "
