@@ -5,6 +5,7 @@ Run by hand (not in CI):
     .venv/bin/python bench/accuracy.py                 # both splits, write BENCHMARKS.md
     .venv/bin/python bench/accuracy.py --split tuning  # tuning only, print, write nothing
     .venv/bin/python bench/accuracy.py --split tuning --exercise bridge --verbose
+    .venv/bin/python bench/accuracy.py --cached-only --write --frame-rate live  # live rate
 
 The splits are fixed in ``bench/splits.toml``.  Rendered clips come from
 ``spinecoach synth --random SEED`` (exact truth); real clips from ../shared/data (the

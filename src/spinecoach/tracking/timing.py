@@ -77,13 +77,9 @@ class HoldTimer:
     grace_s: float
     start_s: float | None = None
     last_good_s: float | None = None
-    good_s: float = 0.0
     _bad: int = 0  # frames that were not good since the last good one
     _first_bad_s: float | None = None
     _last_bad_s: float | None = None
-
-    def _half_step(self, a: float, b: float) -> float:
-        return min(0.5 * (b - a), 0.5 * self.grace_s)
 
     def _break_s(self, t_s: float, good: bool) -> float:
         """The break's estimated length so far (``t_s``: a good frame ending it, or not)."""
@@ -98,13 +94,11 @@ class HoldTimer:
         """Feed one frame; return the closed interval when a real break ends a hold."""
         if good:
             closed = None
-            if self.start_s is not None and self._bad:
-                if self._bad >= 2 and self._break_s(t_s, True) > self.grace_s:
-                    closed = self.close()
+            if self._bad >= 2 and self._break_s(t_s, True) > self.grace_s:
+                closed = self.close()
             if self.start_s is None:
                 self.start_s = t_s
             self.last_good_s = t_s
-            self.good_s = t_s - self.start_s
             self._bad, self._first_bad_s = 0, None
             return closed
         if self.start_s is None:
@@ -122,8 +116,8 @@ class HoldTimer:
         event = None
         if self.start_s is not None and self.last_good_s is not None:
             end = self.last_good_s
-            if self._first_bad_s is not None:
-                end += self._half_step(self.last_good_s, self._first_bad_s)
+            if self._first_bad_s is not None:  # half-way to the first frame not good
+                end += min(0.5 * (self._first_bad_s - end), 0.5 * self.grace_s)
             if end > self.start_s:
                 event = HoldEvent(self.start_s, end)
         self.start_s = self.last_good_s = None
@@ -137,7 +131,9 @@ class HoldTimer:
 
     def current_s(self) -> float:
         """Good-form seconds in the open hold (0 when none)."""
-        return self.good_s if self.start_s is not None else 0.0
+        if self.start_s is None or self.last_good_s is None:
+            return 0.0
+        return self.last_good_s - self.start_s  # forgiven breaks count
 
 
 @dataclass

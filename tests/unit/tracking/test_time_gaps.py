@@ -7,6 +7,8 @@ its grace, so the time of a gap is never counted or stored.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from spinecoach.domain.exercises import get_exercise
@@ -48,8 +50,6 @@ def test_a_loaded_machines_frame_rate_keeps_reps_and_holds(exercise: str, seed: 
     # 0.5 s lost the rep: clean 3.5 s bridges read 1.6-2.4 s, too short.  (Not yet met,
     # measured by bench/accuracy.py --frame-rate live: 2 frames a second, and pauses over
     # 1.6 s, which empty the stillness window.)
-    import random
-
     rng = random.Random(seed)
     _, poses, _ = simulate(exercise, "good", fps=30.0)
     frames = [PoseFrame(float(t), row, poses.width, poses.height)
