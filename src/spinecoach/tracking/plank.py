@@ -20,15 +20,15 @@ from __future__ import annotations
 import math
 import statistics
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spinecoach.domain.codes import FaultCode
 from spinecoach.domain.exercises.spec import ExerciseSpec, PlankCriteria
-from spinecoach.tracking.base import ExerciseTracker, Judgement
+from spinecoach.tracking.base import ExerciseTracker, Judgement, TrackerResult
 from spinecoach.tracking.excursion import Stillness
 from spinecoach.tracking.features import Features, Measure
 from spinecoach.tracking.registry import register_tracker
-from spinecoach.tracking.state import Attempt, HoldEvent, Phase
+from spinecoach.tracking.state import Attempt, FaultEvent, HoldEvent, Phase
 
 _RECENT_S = 3.0  # seconds of body line and hip height kept (see _movement_onset)
 _LEVEL_S = 0.5  # a held level is the median of up to this much of the hold
@@ -254,3 +254,41 @@ class PlankTracker(ExerciseTracker):
         if self.attempt is not None:
             self._complete(Judgement(Phase.START), t_s)
         return None
+
+    def finish(self) -> TrackerResult:
+        """Close everything; knees on the floor on the way into the first hold of an attempt
+        or out of its last one is how many people get up and down, not a fault (issue 9:
+        the kneel-in and kneel-out of a recorded plank were listed as faults).  An attempt
+        with no good hold at all (a plank done on the knees) keeps its ``knees_down``."""
+        result = super().finish()
+        result.faults = [f for f in result.faults if not self._getting_up_or_down(f)]
+        kept = [f for f in result.faults if f.code == FaultCode.KNEES_DOWN]
+        result.attempts = [
+            a if FaultCode.KNEES_DOWN not in a.faults or any(
+                self._within(f, a) for f in kept)
+            else replace(a, faults=tuple(c for c in a.faults if c != FaultCode.KNEES_DOWN))
+            for a in result.attempts
+        ]
+        return result
+
+    def _slack_s(self) -> float:
+        return self.spec.timing.fault_min_s + self.spec.timing.fault_release_s
+
+    def _within(self, fault: FaultEvent, attempt: Attempt) -> bool:
+        slack = self._slack_s()
+        return attempt.start_s - slack <= fault.start_s <= attempt.end_s + slack
+
+    def _getting_up_or_down(self, fault: FaultEvent) -> bool:
+        """A ``knees_down`` interval before an attempt's first good hold or after its last."""
+        if fault.code != FaultCode.KNEES_DOWN:
+            return False
+        attempt = next((a for a in self.result.attempts if self._within(fault, a)), None)
+        if attempt is None:
+            return False
+        slack = self._slack_s()
+        holds = [h for h in self.result.holds
+                 if attempt.start_s - slack <= h.start_s and h.end_s <= attempt.end_s + slack]
+        if not holds:
+            return False
+        end = fault.end_s if fault.end_s is not None else attempt.end_s
+        return end <= holds[0].start_s + slack or fault.start_s >= holds[-1].end_s - slack
