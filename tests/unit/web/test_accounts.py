@@ -329,6 +329,14 @@ def test_a_clinician_reads_linked_patients_records_but_cannot_change_them(
     progress = client.get(f"/history?{who}")
     assert progress.status_code == 200
     assert f'href="/api/report.pdf?{who}"' in progress.text  # the page's links keep the patient
+    assert f'href="/profile?{who}"' in picker
+    # the patient's own pages (forms a clinician could not send) lead to their progress
+    for page in ("/screening", "/today", "/checkin", f"/session/{session_id}",
+                 f"/session/{session_id}/coach/bridge", f"/session/{session_id}/timer/bridge",
+                 "/upload"):
+        sent = client.get(f"{page}?{who}", follow_redirects=False)
+        assert sent.status_code == 303, (page, sent.status_code)
+        assert sent.headers["location"] == f"/history?{who}", page
     for method, path in (("POST", f"/api/sessions?{who}"),
                          ("POST", f"/api/sessions/{session_id}/finish?{who}"),
                          ("POST", f"/api/checkins?{who}")):
