@@ -292,7 +292,8 @@ def _observed(
         if kept is not None:
             kept.append(pose)
         if progress is not None:
-            progress(index + 1, total)
+            done = max(index + 1, stream.frames_estimated)
+            progress(done if total is None else min(done, max(total, index + 1)), total)
         yield pose
 
 

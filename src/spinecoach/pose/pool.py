@@ -92,6 +92,7 @@ class PoolJob:
         self._stop = threading.Event()
         self._cond = threading.Condition()
         self._results: dict[int, PoseFrame] = {}
+        self.estimated = 0  # frames whose pose is back (taken or waiting), for progress
         self._error: BaseException | None = None
         self._total: int | None = None
         self._opened: set[int] = set()
@@ -206,6 +207,7 @@ class PoolJob:
             self.pool_s += seconds
             if pose is not None:
                 self._results[index] = pose
+                self.estimated += 1
                 self._cond.notify_all()
 
 

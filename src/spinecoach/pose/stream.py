@@ -164,6 +164,7 @@ class PoseStream(ClosedOnExit):
         self._keep_images = keep_images
         self._factory = estimator_factory
         self._images: dict[int, Image] = {}
+        self._job: PoolJob | None = None
 
     @property
     def expected_frames(self) -> int | None:
@@ -174,6 +175,14 @@ class PoseStream(ClosedOnExit):
         if info.fps <= 0:
             return info.frame_count
         return max(1, round(info.frame_count * min(1.0, self.source.fps / info.fps)))
+
+    @property
+    def frames_estimated(self) -> int:
+        """Frames whose pose is known so far, yielded or not: with a pool, a later chunk's
+        frames are estimated while an earlier one is still being yielded, so progress
+        counted from the yielded frames alone would stand still, then jump a chunk."""
+        job = self._job
+        return max(self.timings.frames, job.estimated if job is not None else 0)
 
     def __iter__(self) -> Iterator[PoseFrame]:
         """Yield the poses in order (see the module docstring)."""
@@ -214,6 +223,7 @@ class PoseStream(ClosedOnExit):
         width, height = shrunk_size(self.source.width, self.source.height, DEFAULT_MAX_SIDE_PX)
         job = pool.open_job(segmentation=self.segmentation, frame_bytes=width * height * 3,
                             slots=self._slot_count(pool, width * height * 3))
+        self._job = job
         feeder = threading.Thread(target=self._feed, args=(job,), name="decode", daemon=True)
         feeder.start()
         try:

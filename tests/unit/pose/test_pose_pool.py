@@ -208,3 +208,20 @@ def test_shared_memory_that_is_short_limits_the_slots(make_video: MakeVideo, poo
     assert shared_frames.slots_that_fit(100, 1000) == 8
     with pytest.raises(PoseWorkerError, match="not enough shared memory"):
         _poses(make_video("bars.mp4", 5), pool=pool)
+
+
+def test_progress_counts_a_later_chunks_frames_while_an_earlier_one_is_yielded(
+        make_video: MakeVideo) -> None:
+    # Issue 9: an upload's progress bar stood still while the second worker estimated the
+    # next chunk, then jumped by a chunk.  The stream counts every frame whose pose is back.
+    slow = functools.partial(ProbeEstimator, delay_s=0.02)
+    path = make_video("bars.mp4", 40)
+    with PosePool(2, estimator_factory=slow) as two, stream_video_poses(
+            path, pool=two, chunking=Chunking(frames=20, overlap=0),
+            estimator_factory=ProbeEstimator) as stream:
+        seen = [(i, stream.frames_estimated) for i, _ in enumerate(stream)]
+    counts = [n for _, n in seen]
+    assert counts == sorted(counts) and counts[-1] == 40
+    assert all(n >= i + 1 for i, n in seen)
+    # the first chunk's last frame: the second chunk, estimated meanwhile, mostly counted
+    assert seen[19][1] >= 26, seen[19]
