@@ -81,6 +81,7 @@ class MeasureThresholds(_Frozen):
     planted_foot_gap_thigh: float = Field(gt=0, le=3)
     feet_moved_thigh: float = Field(gt=0, le=3)
     feet_median_samples: int = Field(ge=1, le=30)
+    depth_median_samples: int = Field(ge=1, le=30)
 
 
 class SilhouetteThresholds(_Frozen):

@@ -122,6 +122,7 @@ class ExerciseTracker:
         self.mask: np.ndarray | None = None
         self.form_judged = True
         self._untracked_since: float | None = None
+        self._nobody_seen = False  # the untracked run under way had a frame with nobody seen
         self._last_tracked_s: float | None = None
         self._prev_trunk: FloatArray | None = None
         self._prev_frame_t_s: float | None = None
@@ -253,15 +254,20 @@ class ExerciseTracker:
                    frame_faults: set[str]) -> FrameState:
         if self._untracked_since is None:
             self._untracked_since = t_s
+            self._nobody_seen = False
             self.result.untracked.append([t_s, t_s])
         else:
             self.result.untracked[-1][1] = t_s
+        self._nobody_seen |= tracking is Tracking.LOST
         if tracking is Tracking.SETUP:
             self.result.setup_problems[problem] = self.result.setup_problems.get(problem, 0) + 1
         hold_event = self.hold.update(False, t_s)  # a frame not seen is not a good one
         if hold_event is not None:
             hold_event = self._record_hold(hold_event)
-        if t_s - self._untracked_since >= self.spec.timing.lost_after_s:
+        timing = self.spec.timing
+        after = timing.lost_after_s if self._nobody_seen or timing.occluded_after_s is None \
+            else timing.occluded_after_s
+        if t_s - self._untracked_since >= after:
             self._lose_rep(t_s)
         state = self._state(t_s, Phase.UNTRACKED, tracking, problem, f,
                             Judgement(Phase.UNTRACKED), frame_faults)

@@ -58,6 +58,7 @@ class _Rep:
     faults: set[str] = field(default_factory=set)
     form_judged: bool = True  # False once any frame of it was not seen side-on
     extreme: float = math.nan  # the depth measure's most extreme value (judged frames only)
+    depths: deque[float] = field(default_factory=deque)  # the last few depth values
     agree_low: float = math.nan  # the confirming signal's range over the rep (and at rest)
     agree_best: float = math.nan
     agree_start: float = math.nan  # the confirming signal at rest just before (if seen)
@@ -210,6 +211,10 @@ class _HoldRepTracker(ExerciseTracker):
         rep.form_judged &= self.form_judged
         depth = self.depth_sign * feats.measure(self.depth)
         if self.form_judged and math.isfinite(depth):
+            rep.depths.append(depth)  # the extreme of a running median (one misread frame
+            if len(rep.depths) > self.th.measures.depth_median_samples:  # is not the depth)
+                rep.depths.popleft()
+            depth = statistics.median(rep.depths)
             rep.extreme = depth if math.isnan(rep.extreme) else max(rep.extreme, depth)
         if self.feet_planted:
             self._watch_feet(rep, feats)
@@ -261,15 +266,20 @@ class _HoldRepTracker(ExerciseTracker):
             return  # a step or a sway (walking out of frame, shuffling into place); a rep
             #         under way when the recording began was only seen in part
         hold_s = self.current_hold_s()
+        # Tracking lost for a while during the rep (an object in front of the knees): how
+        # long the hold lasted is unknown, so it is not called too short.
+        hold_seen = not any(
+            end - start >= self.spec.timing.hold_grace_s and end >= event.onset_s
+            and start <= event.offset_s for start, end in self.result.untracked)
         rep_faults: list[str] = []
         extreme = self.depth_sign * rep.extreme if math.isfinite(rep.extreme) else math.nan
         if rep.form_judged:
             if self.shortfall(rep.extreme) and self.depth_fault not in rep.faults:
                 rep_faults.append(self.shortfall_fault)
-            if not rep_faults and not rep.faults and self.hold_short(hold_s):
+            if not rep_faults and not rep.faults and hold_seen and self.hold_short(hold_s):
                 rep_faults.append(FaultCode.HOLD_TOO_SHORT)
         all_faults = tuple(sorted(rep.faults | set(rep_faults)))
-        metrics = {"form_judged": float(rep.form_judged),
+        metrics = {"form_judged": float(rep.form_judged), "hold_judged": float(hold_seen),
                    "duration_s": round(event.offset_s - event.onset_s, 3)}
         if math.isfinite(extreme):
             metrics[f"{self.depth}_at_peak"] = round(extreme, 1)

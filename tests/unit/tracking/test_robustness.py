@@ -31,6 +31,57 @@ def test_lost_tracking_never_counts_never_cues_and_is_reported():
     assert report["reps"] == truth["reps"] - 1  # the interrupted rep is not counted
 
 
+LEG_JOINTS = [Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE,
+              Landmark.RIGHT_ANKLE, Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL,
+              Landmark.LEFT_FOOT_INDEX, Landmark.RIGHT_FOOT_INDEX]
+
+
+def _hide_legs(frames, start_s, end_s):
+    for f in frames:
+        if start_s <= f.t_s < end_s:  # an object in front of the legs: the person still seen
+            f.landmarks[LEG_JOINTS] = np.nan
+
+
+def test_knees_hidden_for_a_while_mid_rep_still_count_the_rep():
+    # Issue 7: a box or a basket in front of the knees for 1-3 s lost the rep under way (and
+    # then called its hold, seen only in part, too short).  The person is still seen, so the
+    # rep carries on and is counted once it is back at rest; its hold is not judged.
+    truth, frames = frames_of("bridge", "good")
+    top = truth["holds"][1]
+    _hide_legs(frames, top["start_s"] + 0.5, top["start_s"] + 2.5)
+    report = analyse("bridge", frames)
+    assert report["reps"] == truth["reps"]
+    assert any(b - a >= 1.5 for a, b in report["tracking"]["untracked"])
+    assert not report["faults"], report["faults"]
+    squat_truth, squat = frames_of("ball-squat", "good")
+    _hide_legs(squat, squat_truth["holds"][0]["start_s"] + 0.5,
+               squat_truth["holds"][0]["start_s"] + 2.5)
+    squat_report = analyse("ball-squat", squat)
+    assert squat_report["reps"] == squat_truth["reps"]
+    assert not squat_report["faults"], squat_report["faults"]
+
+
+def test_knees_hidden_too_long_mid_rep_lose_it():
+    truth, frames = frames_of("bridge", "good")
+    top = truth["holds"][1]
+    _hide_legs(frames, top["start_s"] - 0.5, top["end_s"] + 0.5)  # 4.5 s: over 3 s
+    assert analyse("bridge", frames)["reps"] == truth["reps"] - 1
+
+
+def test_one_frame_misread_deeper_does_not_hide_a_shallow_squat():
+    truth, frames = frames_of("ball-squat", "too_shallow")
+    clean = analyse("ball-squat", frames)
+    assert sum(f["code"] == "too_shallow" for f in clean["faults"]) == 2
+    for rep in truth["repetitions"][1:3]:  # the two shallow ones
+        mid = next(i for i, f in enumerate(frames) if f.t_s >= rep["peak_s"])
+        level = frames[mid].landmarks[[Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE], 1]
+        # one frame puts the hips as low as the knees (thighs level, which would be deep
+        # enough): the pose model's single-frame slip
+        frames[mid].landmarks[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 1] = level
+    glitched = analyse("ball-squat", frames)
+    assert sum(f["code"] == "too_shallow" for f in glitched["faults"]) == 2, glitched["faults"]
+
+
 def test_a_single_garbage_frame_does_not_split_a_plank_hold(rng):
     truth, frames = frames_of("plank", "good")
     clean = analyse("plank", frames)

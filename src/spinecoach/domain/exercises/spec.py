@@ -58,6 +58,10 @@ class Timing(_Frozen):
     fault_release_s: float = Field(default=0.3, ge=0, le=3)  # and be gone this long to end
     hold_grace_s: float = Field(default=0.35, ge=0, le=3)  # a break shorter than this is bridged
     lost_after_s: float = Field(default=0.5, ge=0, le=5)  # untracked this long ends a rep/hold
+    # Untracked only because a joint the exercise needs is hidden (the person is still seen:
+    # an object in front of the knees, a leg out of the picture) this long ends the rep under
+    # way; shorter, the rep carries on when the joint is seen again.  None: as lost_after_s.
+    occluded_after_s: float | None = Field(default=None, ge=0, le=10)
     # No frame at all for longer than this: the stream jumped and the rep and hold under way
     # end.  Shorter gaps are the frame rate: live on a loaded machine a few frames a second
     # are analysed, with pauses of up to 1.9 s measured (a browser test beside two renders).
