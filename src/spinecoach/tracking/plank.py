@@ -256,39 +256,45 @@ class PlankTracker(ExerciseTracker):
         return None
 
     def finish(self) -> TrackerResult:
-        """Close everything; knees on the floor on the way into the first hold of an attempt
-        or out of its last one is how many people get up and down, not a fault (issue 9:
-        the kneel-in and kneel-out of a recorded plank were listed as faults).  An attempt
-        with no good hold at all (a plank done on the knees) keeps its ``knees_down``."""
+        """Close everything; knees on the floor on the way up into a plank or down out of it
+        is how many people get up and down, not a fault (issue 9: the kneel-in and kneel-out
+        of a recorded plank were listed as faults).  Judged by the good holds around it (the
+        attempts are not used: a knee going back up can end one for a frame): a hold soon
+        after and none soon before is the way up, the reverse the way down."""
         result = super().finish()
-        result.faults = [f for f in result.faults if not self._getting_up_or_down(f)]
+        transitions = self._getting_up_or_down(
+            [f for f in result.faults if f.code == FaultCode.KNEES_DOWN])
+        result.faults = [f for f in result.faults if id(f) not in transitions]
         kept = [f for f in result.faults if f.code == FaultCode.KNEES_DOWN]
+        slack = self.spec.timing.fault_min_s + self.spec.timing.fault_release_s
         result.attempts = [
             a if FaultCode.KNEES_DOWN not in a.faults or any(
-                self._within(f, a) for f in kept)
+                a.start_s - slack <= f.start_s <= a.end_s + slack for f in kept)
             else replace(a, faults=tuple(c for c in a.faults if c != FaultCode.KNEES_DOWN))
             for a in result.attempts
         ]
         return result
 
-    def _slack_s(self) -> float:
-        return self.spec.timing.fault_min_s + self.spec.timing.fault_release_s
+    def _getting_up_or_down(self, knees: list[FaultEvent]) -> set[int]:
+        """The ids of the ``knees_down`` intervals that are a way up or down: taken in runs
+        (intervals less than ``kneel_transition_s`` apart are one spell on the knees), a run
+        with a good hold that close on one side only."""
+        near = self.c.kneel_transition_s
+        runs: list[list[FaultEvent]] = []
+        for f in sorted(knees, key=lambda f: f.start_s):
+            if runs and f.start_s - _end(runs[-1][-1]) < near:
+                runs[-1].append(f)
+            else:
+                runs.append([f])
+        out: set[int] = set()
+        for run in runs:
+            start, end = run[0].start_s, max(_end(f) for f in run)
+            before = any(start - near <= h.end_s <= end for h in self.result.holds)
+            after = any(start <= h.start_s <= end + near for h in self.result.holds)
+            if before != after:
+                out.update(id(f) for f in run)
+        return out
 
-    def _within(self, fault: FaultEvent, attempt: Attempt) -> bool:
-        slack = self._slack_s()
-        return attempt.start_s - slack <= fault.start_s <= attempt.end_s + slack
 
-    def _getting_up_or_down(self, fault: FaultEvent) -> bool:
-        """A ``knees_down`` interval before an attempt's first good hold or after its last."""
-        if fault.code != FaultCode.KNEES_DOWN:
-            return False
-        attempt = next((a for a in self.result.attempts if self._within(fault, a)), None)
-        if attempt is None:
-            return False
-        slack = self._slack_s()
-        holds = [h for h in self.result.holds
-                 if attempt.start_s - slack <= h.start_s and h.end_s <= attempt.end_s + slack]
-        if not holds:
-            return False
-        end = fault.end_s if fault.end_s is not None else attempt.end_s
-        return end <= holds[0].start_s + slack or fault.start_s >= holds[-1].end_s - slack
+def _end(fault: FaultEvent) -> float:
+    return fault.end_s if fault.end_s is not None else fault.start_s
