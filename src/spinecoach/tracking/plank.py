@@ -258,9 +258,8 @@ class PlankTracker(ExerciseTracker):
     def finish(self) -> TrackerResult:
         """Close everything; knees on the floor on the way up into a plank or down out of it
         is how many people get up and down, not a fault (issue 9: the kneel-in and kneel-out
-        of a recorded plank were listed as faults).  Judged by the good holds around it (the
-        attempts are not used: a knee going back up can end one for a frame): a hold soon
-        after and none soon before is the way up, the reverse the way down."""
+        of a recorded plank were listed as faults).  Judged by the good holds of the whole
+        recording or set (not by attempts: a knee going back up can end one for a frame)."""
         result = super().finish()
         transitions = self._getting_up_or_down(
             [f for f in result.faults if f.code == FaultCode.KNEES_DOWN])
@@ -276,23 +275,24 @@ class PlankTracker(ExerciseTracker):
         return result
 
     def _getting_up_or_down(self, knees: list[FaultEvent]) -> set[int]:
-        """The ids of the ``knees_down`` intervals that are a way up or down: taken in runs
-        (intervals less than ``kneel_transition_s`` apart are one spell on the knees), a run
-        with a good hold that close on one side only."""
-        near = self.c.kneel_transition_s
-        runs: list[list[FaultEvent]] = []
+        """The ids of the ``knees_down`` intervals that are the way up or down: taken in
+        spells (intervals less than ``kneel_spell_gap_s`` apart are one time on the knees),
+        a spell before every good hold of the recording or set, or after every one.  A spell
+        between two holds is a fault, and so is one in a plank with no good hold at all."""
+        gap = self.c.kneel_spell_gap_s
+        spells: list[list[FaultEvent]] = []
         for f in sorted(knees, key=lambda f: f.start_s):
-            if runs and f.start_s - _end(runs[-1][-1]) < near:
-                runs[-1].append(f)
+            if spells and f.start_s - _end(spells[-1][-1]) < gap:
+                spells[-1].append(f)
             else:
-                runs.append([f])
+                spells.append([f])
         out: set[int] = set()
-        for run in runs:
-            start, end = run[0].start_s, max(_end(f) for f in run)
-            before = any(start - near <= h.end_s <= end for h in self.result.holds)
-            after = any(start <= h.start_s <= end + near for h in self.result.holds)
+        for spell in spells:
+            start, end = spell[0].start_s, max(_end(f) for f in spell)
+            before = any(h.start_s < start for h in self.result.holds)
+            after = any(h.end_s > end for h in self.result.holds)
             if before != after:
-                out.update(id(f) for f in run)
+                out.update(id(f) for f in spell)
         return out
 
 

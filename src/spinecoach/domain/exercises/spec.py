@@ -136,9 +136,10 @@ class PlankCriteria(_Frozen):
     end_band_hip: float = Field(ge=0)  # its level by more than this (or the noise), or the
     #                                    hips theirs by more than this (torso lengths)
     target_hold_s: float
-    # Knees down with a good hold this close after it but none this close before is the way
-    # up (kneeling first), one with a hold before and none after the way down: not a fault.
-    kneel_transition_s: float = Field(default=2.0, ge=0, le=10)
+    # knees_down intervals less than this apart are one spell on the knees; a spell before
+    # every good hold of a recording or set is the way up, after every one the way down
+    # (not faults); one between two holds is a fault.
+    kneel_spell_gap_s: float = Field(default=2.0, ge=0, le=10)
 
 
 class SquatCriteria(_Frozen):
