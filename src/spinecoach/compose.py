@@ -288,12 +288,11 @@ def _observed(
 ) -> Iterator[PoseFrame]:
     """The stream's poses, kept and reported as progress on the way."""
     total = stream.expected_frames
-    for index, pose in enumerate(stream):
+    for pose in stream:
         if kept is not None:
             kept.append(pose)
         if progress is not None:
-            done = max(index + 1, stream.frames_estimated)
-            progress(done if total is None else min(done, max(total, index + 1)), total)
+            progress(stream.frames_estimated, total)  # yielded or not (a later chunk's)
         yield pose
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -28,12 +28,16 @@ def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, name, {"account": account, **context})
 
 
-def _patients_own(user: LocalUser) -> Response | None:
-    """A page only the patient uses (screening, sessions, uploads): a clinician reading the
-    record is sent to the patient's progress instead of a form they could not send."""
+def _patients_own_page(user: UserDep) -> LocalUser:
+    """For a page only the patient uses (screening, sessions, uploads): a clinician reading
+    the record is sent to the patient's progress instead of a form they could not send."""
     if user.read_only:
-        return RedirectResponse(f"/history?patient={user.user_id}", status_code=303)
-    return None
+        raise HTTPException(status.HTTP_303_SEE_OTHER, "This page is the patient's own.",
+                            headers={"Location": f"/history?patient={user.user_id}"})
+    return user
+
+
+PatientDep = Annotated[LocalUser, Depends(_patients_own_page)]
 
 
 @router.get("/")
@@ -46,30 +50,24 @@ def home(account: AccountDep, request: Request) -> Response:
 
 
 @router.get("/screening")
-def screening(request: Request, user: UserDep) -> Response:
+def screening(request: Request, user: PatientDep) -> HTMLResponse:
     """The red-flag questionnaire and the baseline check-in."""
-    if (away := _patients_own(user)) is not None:
-        return away
     return _page(request, "screening.html", title="Safety check",
                  questions=user.questions(True), status=user.status(),
                  last=user.last_answers(fresh_ok=False))
 
 
 @router.get("/today")
-def today(request: Request, user: UserDep) -> Response:
+def today(request: Request, user: PatientDep) -> HTMLResponse:
     """Today's exercises with instructions, pictures and doses."""
-    if (away := _patients_own(user)) is not None:
-        return away
     return _page(request, "today.html", title="Today", today=user.today(),
                  status=user.status())
 
 
 @router.get("/checkin")
-def checkin(request: Request, user: UserDep, when: str = "before",
-            session: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> Response:
+def checkin(request: Request, user: PatientDep, when: str = "before",
+            session: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> HTMLResponse:
     """The check-in before or after a session (with today's safety re-check when due)."""
-    if (away := _patients_own(user)) is not None:
-        return away
     recheck = user.questions(False) if when == "before" and user.status().needs_recheck \
         else []
     return _page(request, "checkin.html", title="How are you feeling?", when=when,
@@ -78,18 +76,14 @@ def checkin(request: Request, user: UserDep, when: str = "before",
 
 
 @router.get("/session/{session_id}")
-def session_hub(request: Request, session_id: SessionId, user: UserDep) -> Response:
+def session_hub(request: Request, session_id: SessionId, user: PatientDep) -> HTMLResponse:
     """The session in progress: each exercise, with or without the camera."""
-    if (away := _patients_own(user)) is not None:
-        return away
     return _page(request, "session.html", title="Your session", today=user.today(),
                  session=user.session(session_id))
 
 
 def _exercise_page(request: Request, template: str, session_id: SessionId, exercise_id: str,
-                   user: LocalUser) -> Response:
-    if (away := _patients_own(user)) is not None:
-        return away
+                   user: LocalUser) -> HTMLResponse:
     exercise = user.exercise(exercise_id)
     item = next((i for i in user.today().items if i.exercise.id == exercise_id), None)
     done = user.sets_done_today(exercise_id)  # a second session today carries on
@@ -100,13 +94,15 @@ def _exercise_page(request: Request, template: str, session_id: SessionId, exerc
 
 
 @router.get("/session/{session_id}/coach/{exercise_id}")
-def coach(request: Request, session_id: SessionId, exercise_id: str, user: UserDep) -> Response:
+def coach(request: Request, session_id: SessionId, exercise_id: str,
+          user: PatientDep) -> HTMLResponse:
     """Live coaching with the camera."""
     return _exercise_page(request, "coach.html", session_id, exercise_id, user)
 
 
 @router.get("/session/{session_id}/timer/{exercise_id}")
-def timer(request: Request, session_id: SessionId, exercise_id: str, user: UserDep) -> Response:
+def timer(request: Request, session_id: SessionId, exercise_id: str,
+          user: PatientDep) -> HTMLResponse:
     """The no-camera mode: a timer with spoken counts and manual entry."""
     return _exercise_page(request, "timer.html", session_id, exercise_id, user)
 
@@ -138,10 +134,8 @@ def profile(request: Request, user: UserDep) -> HTMLResponse:
 
 
 @router.get("/upload")
-def upload(request: Request, user: UserDep) -> Response:
+def upload(request: Request, user: PatientDep) -> HTMLResponse:
     """Upload a recorded video for analysis."""
-    if (away := _patients_own(user)) is not None:
-        return away
     max_mb = request.app.state.context.settings.max_upload_mb
     return _page(request, "upload.html", title="Check a video", exercises=user.exercises(),
                  max_mb=max_mb)
