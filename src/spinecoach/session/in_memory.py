@@ -343,6 +343,13 @@ class InMemoryRepository:
         return sorted((s for s in self._sets.values() if s.ended_at is None),
                       key=lambda s: s.id or 0)
 
+    def renew_sets(self, set_ids: Sequence[int], now: datetime) -> None:
+        """Set ``alive_at`` on those of these sets not ended yet."""
+        for set_id in set_ids:
+            found = self._sets.get(set_id)
+            if found is not None and found.ended_at is None:
+                self._sets[set_id] = replace(found, alive_at=now)
+
     # -- repetitions, holds, stops --------------------------------------------------------
 
     def add_repetition(self, rep: rec.RepetitionRecord) -> rec.RepetitionRecord:

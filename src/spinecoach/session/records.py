@@ -279,7 +279,9 @@ class SetRecord:
     ends (typed by the user in no-camera mode, counted by the tracker otherwise), with the
     user's ``note`` (up to :data:`MAX_NOTE_CHARS` characters) for a set typed in.
     ``stop_code`` is set when a stop rule ended the set; ``mode`` says whether a tracker
-    counted the set or the user typed it in.
+    counted the set or the user typed it in.  ``alive_at`` is the last time the server
+    coaching a live set said it is still under way (its lease, renewed while the socket is
+    open); a set whose lease has run out was left by a server that stopped or crashed.
     """
 
     session_id: int
@@ -295,6 +297,7 @@ class SetRecord:
     pain_during: int | None = None
     stop_code: StopCode | None = None
     note: str | None = None
+    alive_at: datetime | None = None
     id: int | None = None
 
 

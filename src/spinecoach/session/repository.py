@@ -198,6 +198,10 @@ class Repository(Protocol):
     def open_sets(self) -> list[SetRecord]:
         """Return every set not ended yet, of every user (by id)."""
 
+    def renew_sets(self, set_ids: Sequence[int], now: datetime) -> None:
+        """Set ``alive_at`` to ``now`` on those of these sets not ended yet (the lease of the
+        live sets a server is coaching)."""
+
     def add_repetition(self, rep: RepetitionRecord) -> RepetitionRecord:
         """Insert one repetition and commit at once."""
 

@@ -79,13 +79,27 @@ def finish_tracked_set(repo: Repository, set_id: int, *, now: datetime) -> SetRe
     )
 
 
-def close_abandoned_sets(repo: Repository, *, now: datetime) -> list[SetRecord]:
-    """Close the live sets a crash or a kill left open (call when a server starts, before any
-    live set can be under way): each keeps the repetitions, holds and stop stored for it and
-    ends at its last stored event (its start when it has none), never later than ``now``."""
+LEASE_RENEW_EVERY = timedelta(seconds=20)
+"""How often a server renews the lease of the live sets it is coaching."""
+LEASE = timedelta(seconds=90)
+"""A live set whose lease is older than this was left by a server that is gone."""
+
+
+def close_abandoned_sets(repo: Repository, *, now: datetime,
+                         lease: timedelta | None = None) -> list[SetRecord]:
+    """Close the live sets a crash or a kill left open: those whose lease (``alive_at``, else
+    their start) is older than ``lease``, so the sets another server on the same database is
+    still coaching are left alone (``lease`` None: :data:`LEASE`).  Each keeps the
+    repetitions, holds and stop stored for it and ends at its last stored event (its start
+    when it has none), never later than ``now``.  A server calls this when it starts, then
+    every :data:`LEASE_RENEW_EVERY`.
+    """
     closed = []
+    expired_before = now - (LEASE if lease is None else lease)
     for record in repo.open_sets():
         assert record.id is not None
+        if (record.alive_at or record.started_at) > expired_before:
+            continue
         ends = [r.end_s for r in repo.repetitions_of(record.id)]
         ends += [h.end_s for h in repo.holds_of(record.id)]
         last = max([0.0, *(e for e in ends if math.isfinite(e) and e >= 0)])

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-HEAD_REVISION = "0006"  # rev_0006_profiles
+HEAD_REVISION = "0007"  # rev_0007_live_set_lease
 
 
 def database_revision(engine: Engine) -> str | None:

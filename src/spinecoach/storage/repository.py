@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from spinecoach.domain.codes import StopCode
 from spinecoach.session.records import (
@@ -32,6 +32,7 @@ from spinecoach.session.records import (
     VideoAnalysis,
 )
 from spinecoach.storage.accounts import AccountStorage
+from spinecoach.storage.database import IN_CHUNK
 from spinecoach.storage.mapping import reader, to_record, to_row
 from spinecoach.storage.tables import (
     CheckInRow,
@@ -236,6 +237,18 @@ class SqlRepository(AccountStorage):
         """Return every set not ended yet, of every user (by id)."""
         return self._list(select(SetRow).where(SetRow.ended_at.is_(None)).order_by(SetRow.id),
                           _set)
+
+    def renew_sets(self, set_ids: Sequence[int], now: datetime) -> None:
+        """Set ``alive_at`` on those of these sets not ended yet (one statement per chunk)."""
+        ids = sorted(set(set_ids))
+        for start in range(0, len(ids), IN_CHUNK):
+            statement = (
+                update(SetRow)
+                .where(SetRow.id.in_(ids[start : start + IN_CHUNK]), SetRow.ended_at.is_(None))
+                .values(alive_at=now)
+            )
+            with self._writing("the live sets' lease") as session:
+                session.execute(statement)
 
     # -- repetitions, holds, stops ---------------------------------------------------------
 

@@ -276,6 +276,7 @@ class SetRow(IdentifiedBase):
     stop_code: Mapped[str | None] = mapped_column(String(64))
     mode: Mapped[str] = mapped_column(String(16), server_default="camera")
     note: Mapped[str | None] = mapped_column(String(500))
+    alive_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class RepetitionRow(IdentifiedBase):

@@ -159,6 +159,8 @@ def create_app(
     app.include_router(routes_phone.router)
     app.include_router(routes_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.router.on_startup.append(lambda: context.leases.start(context.repo, context.clock))
+    app.router.on_shutdown.append(context.leases.stop)
     app.router.on_shutdown.append(context.jobs.shutdown)
     if opened is not None:  # opened here: closed here
         app.router.on_shutdown.append(opened.close)

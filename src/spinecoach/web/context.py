@@ -10,6 +10,7 @@ from spinecoach.settings import Settings
 from spinecoach.web.jobs import AnalysisJobs
 from spinecoach.web.live import EstimatorFactory, JpegDecoder, SocketLimit, TrackerFactory
 from spinecoach.web.live_fanout import LiveFanout
+from spinecoach.web.live_leases import LiveSetLeases
 from spinecoach.web.local_user import Clock
 from spinecoach.web.pairing import NetworkServing, PendingPairings
 from spinecoach.web.pictures import PictureService
@@ -40,3 +41,5 @@ class AppContext:
     fanout: LiveFanout = field(default_factory=LiveFanout)
     watch_sockets: SocketLimit = field(default_factory=SocketLimit)
     pairings: PendingPairings = field(default_factory=PendingPairings)
+    leases: LiveSetLeases = field(default_factory=LiveSetLeases)
+    """The live sets this server is coaching (their lease is renewed while they run)."""

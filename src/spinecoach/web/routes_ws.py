@@ -117,6 +117,8 @@ async def _coach(ctx: AppContext, user: LocalUser, websocket: WebSocket, exercis
                              recorder=user, set_id=set_id,
                              gate=CountdownGate(count_from_s=countdown_s,
                                                 holds_are_reps=counts_reps))
+    if set_id is not None:
+        ctx.leases.hold(set_id)
     live = LiveCoach(websocket, pipeline)
     ready = {"type": "ready", "exercise": exercise, "set_id": set_id,
              "target_hold_s": target, "countdown_s": countdown_s}
@@ -130,6 +132,8 @@ async def _coach(ctx: AppContext, user: LocalUser, websocket: WebSocket, exercis
             await _finish(user, websocket, live, set_id)
         finally:
             ctx.fanout.close(user.user_id, live_id)
+            if set_id is not None:
+                ctx.leases.release(set_id)
 
 
 def _watch_info(user: LocalUser, exercise: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from spinecoach.storage.connect import create_engine_from_settings
 from spinecoach.storage.migrate import current_revision, downgrade, head_revision, upgrade
 from spinecoach.storage.tables import Base
 
-HEAD = "0006"  # rev_0006_profiles (after rev_0005_accounts)
+HEAD = "0007"  # rev_0007_live_set_lease (after rev_0006_profiles)
 TABLES = {
     "users", "screenings", "checkins", "prescriptions", "programme_changes", "sessions",
     "sets", "repetitions", "holds", "stop_events", "video_analyses", "alembic_version",

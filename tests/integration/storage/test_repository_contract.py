@@ -423,3 +423,16 @@ def test_profiles_the_newest_save_wins(repo: Repository) -> None:
     assert latest.saved_at == T0 + timedelta(minutes=1) and latest.saved_at.tzinfo is not None
     with pytest.raises(StorageError):
         repo.add_profile(Profile(user_id=9999, display_name="Nobody", saved_at=T0))
+
+
+def test_renewing_the_live_sets_lease_touches_open_sets_only(repo: Repository) -> None:
+    session_id = _session(repo, _user(repo))
+    live, other, ended = (_set(repo, session_id, index=i) for i in (1, 2, 3))
+    repo.end_set(ended, T0 + timedelta(minutes=1), reps_done=4)
+    later = T0 + timedelta(minutes=5)
+    repo.renew_sets([live, ended, 999_999], later)
+    assert repo.get_set(live).alive_at == later  # type: ignore[union-attr]
+    assert repo.get_set(other).alive_at is None  # type: ignore[union-attr]
+    assert repo.get_set(ended).alive_at is None  # type: ignore[union-attr]
+    repo.renew_sets([], later)
+    assert [s.id for s in repo.open_sets()] == [live, other]
