@@ -9,8 +9,9 @@ Chunks and BlazePose's tracking
 -------------------------------
 In video mode BlazePose crops each frame around the region of interest found in the previous
 frame, so frame *n* depends on frame *n - 1* and a video cannot simply be split between
-processes.  Here the analysed frames are cut into chunks (:class:`Chunking`: 128 frames,
-8.5 s at the default 15 fps).  At the start of every chunk but the first the estimator
+processes.  Here the analysed frames are cut into chunks (:class:`Chunking`: at most 128
+frames, 8.5 s at the default 15 fps, in an even number of equal chunks so two workers share
+a file evenly).  At the start of every chunk but the first the estimator
 forgets its track (:meth:`~spinecoach.pose.mediapipe_estimator.MediaPipeEstimator.
 reset_tracking`), re-detects the person on the frame *before* the chunk (an overlap of one
 frame whose pose is dropped: a pose found from a fresh detection is the one that differs most
@@ -23,7 +24,7 @@ detector, the overlap frame), and from a re-detect on, the poses differ from tho
 tracking straight through the file by about a pixel (median; the error against the truth of
 rendered clips is the same either way, see BENCHMARKS.md) -- enough to move a tracker that
 sits on a threshold.  With 128 frames a clip up to 8.5 s is one chunk, analysed exactly as
-before, and longer ones see a re-detect every 8.5 s.  The price is memory and granularity:
+before, and longer ones see a re-detect at most every 8.5 s.  The price is memory and granularity:
 a chunk's frames wait decoded (up to ~350 MB for 720p and larger) while another worker
 starts the next, and a clip shorter than two chunks cannot use two workers.
 :data:`STRAIGHT` tracks straight through (one process only).
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import threading
 import time
 from collections import deque
@@ -76,6 +78,11 @@ class Chunking:
         through, which only one process can do).
     overlap
         Frames before each chunk (but the first) estimated after the re-detect and dropped.
+    balanced
+        Cut a file longer than ``frames`` into an even number of chunks of equal size (at
+        most ``frames`` each; :meth:`sized_for`), so that two workers get the same share.
+        Fixed chunks left the last one short: 443 frames as 128 + 128 + 128 + 59 gave one
+        worker 256 frames and the other 187, and the file took as long as the 256.
 
     Raises
     ------
@@ -85,6 +92,7 @@ class Chunking:
 
     frames: int = 128
     overlap: int = 1
+    balanced: bool = False
 
     def __post_init__(self) -> None:
         """Check the values."""
@@ -102,8 +110,24 @@ class Chunking:
         """True if analysed frame ``index`` starts a chunk."""
         return self.frames > 0 and index % self.frames == 0
 
+    def sized_for(self, expected: int | None) -> Chunking:
+        """The fixed chunking for a file of about ``expected`` analysed frames.
 
-DEFAULT_CHUNKING = Chunking()
+        Without ``balanced``, or for a file of at most ``frames`` frames (one chunk) or of
+        unknown length, the chunks are ``frames`` long.  Otherwise the file is cut into the
+        smallest even number of equal chunks of at most ``frames``.  The size depends on the
+        file alone, never on the number of workers, so the landmarks stay the same whatever
+        the number of workers.
+        """
+        fixed = Chunking(frames=self.frames, overlap=self.overlap)
+        if not self.balanced or self.straight or expected is None or expected <= self.frames:
+            return fixed
+        count = 2 * math.ceil(expected / (2 * self.frames))
+        return Chunking(frames=max(self.overlap + 1, math.ceil(expected / count)),
+                        overlap=self.overlap)
+
+
+DEFAULT_CHUNKING = Chunking(balanced=True)
 STRAIGHT = Chunking(frames=0, overlap=0)
 
 
@@ -155,11 +179,11 @@ class PoseStream(ClosedOnExit):
     ) -> None:
         self.source = source
         self.segmentation = segmentation
-        self.chunking = chunking
+        self._pool = pool
+        self.chunking = chunking.sized_for(self.expected_frames)
         self.workers = pool.workers if pool is not None else 1
         self.timings = StreamTimings()
         self.last_image: Image | None = None
-        self._pool = pool
         self._own_pool = own_pool
         self._keep_images = keep_images
         self._factory = estimator_factory

@@ -70,6 +70,30 @@ def test_chunks_but_the_first_start_with_overlap_frames(make_video: MakeVideo, p
     assert _same(_poses(path, chunking=chunking), shared)
 
 
+def test_balanced_chunks_are_equal_and_the_same_for_any_number_of_workers(
+        make_video: MakeVideo, pool) -> None:
+    """35 frames in chunks of at most 8 are 6 chunks of 6 (the last 5), not 8 + 8 + 8 + 8 + 3:
+    the smallest even count of chunks, of equal size."""
+    balanced = Chunking(frames=CHUNK, overlap=0, balanced=True)
+    path = make_video("bars.mp4", 35)
+    shared = _poses(path, pool=pool, chunking=balanced)
+    since_reset = [int(p.landmarks[0, 2]) for p in shared]
+    assert since_reset == [i % 6 for i in range(35)]
+    assert _same(_poses(path, chunking=balanced), shared)
+
+
+def test_balanced_sizes() -> None:
+    balanced = Chunking(frames=128, overlap=1, balanced=True)
+    assert balanced.sized_for(443) == Chunking(frames=111, overlap=1)  # 4 x 111, not 128 + 59
+    assert balanced.sized_for(150) == Chunking(frames=75, overlap=1)
+    assert balanced.sized_for(256) == Chunking(frames=128, overlap=1)
+    assert balanced.sized_for(257) == Chunking(frames=65, overlap=1)
+    for short_or_unknown in (1, 128, None):  # one chunk, or the fixed size
+        assert balanced.sized_for(short_or_unknown) == Chunking(frames=128, overlap=1)
+    assert Chunking(frames=128).sized_for(443) == Chunking(frames=128)
+    assert STRAIGHT.sized_for(443) == STRAIGHT
+
+
 def test_pixels_arrive_intact(make_video: MakeVideo, pool) -> None:
     from spinecoach.pose.video import open_video
 
