@@ -179,11 +179,11 @@ class PoseStream(ClosedOnExit):
     ) -> None:
         self.source = source
         self.segmentation = segmentation
-        self._pool = pool
         self.chunking = chunking.sized_for(self.expected_frames)
         self.workers = pool.workers if pool is not None else 1
         self.timings = StreamTimings()
         self.last_image: Image | None = None
+        self._pool = pool
         self._own_pool = own_pool
         self._keep_images = keep_images
         self._factory = estimator_factory

@@ -85,17 +85,16 @@ LEASE = timedelta(seconds=90)
 """A live set whose lease is older than this was left by a server that is gone."""
 
 
-def close_abandoned_sets(repo: Repository, *, now: datetime,
-                         lease: timedelta | None = None) -> list[SetRecord]:
+def close_abandoned_sets(repo: Repository, *, now: datetime) -> list[SetRecord]:
     """Close the live sets a crash or a kill left open: those whose lease (``alive_at``, else
-    their start) is older than ``lease``, so the sets another server on the same database is
-    still coaching are left alone (``lease`` None: :data:`LEASE`).  Each keeps the
-    repetitions, holds and stop stored for it and ends at its last stored event (its start
-    when it has none), never later than ``now``.  A server calls this when it starts, then
+    their start) is older than :data:`LEASE`, so the sets another server on the same database
+    is still coaching are left alone.  Each keeps the repetitions, holds and stop stored for
+    it and ends at its last stored event (its start when it has none), never later than
+    ``now``.  A server calls this when it starts, then
     every :data:`LEASE_RENEW_EVERY`.
     """
     closed = []
-    expired_before = now - (LEASE if lease is None else lease)
+    expired_before = now - LEASE
     for record in repo.open_sets():
         assert record.id is not None
         if (record.alive_at or record.started_at) > expired_before:
