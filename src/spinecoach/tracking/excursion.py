@@ -355,10 +355,12 @@ class Stillness:
             scale = math.sqrt(self._rest_spread / spread)
         return noise_factor * self.noise_per_s * scale
 
-    def is_still(self, rate_per_s: float, noise_factor: float) -> bool:
-        """Slower than ``rate_per_s`` or the noise limit (:meth:`noise_limit`)."""
+    def is_still(self, rate_per_s: float, noise_factor: float,
+                 cap_factor: float = math.inf) -> bool:
+        """Slower than ``rate_per_s`` or the noise limit (:meth:`noise_limit`), the latter
+        never above ``cap_factor`` times ``rate_per_s``."""
         limit = rate_per_s
         noise = self.noise_limit(noise_factor)
         if math.isfinite(noise):
-            limit = max(limit, noise)
+            limit = max(limit, min(noise, cap_factor * rate_per_s))
         return self.speed < limit

@@ -152,9 +152,12 @@ class _HoldRepTracker(ExerciseTracker):
         return self.channels[wanted]
 
     def adjust_hold(self, hold: HoldEvent) -> HoldEvent:
-        """Stillness is judged on a window ending now: the interval is half a window earlier."""
-        lag = 0.5 * self.channels[self.active].params.still_window_s
-        return HoldEvent(hold.start_s - lag, hold.end_s - lag)
+        """Stillness is judged on a window ending now: the interval is half a window earlier
+        (and its end ``hold_end_early_s`` earlier still, where the exercise file says so)."""
+        params = self.channels[self.active].params
+        lag = 0.5 * params.still_window_s
+        start = hold.start_s - lag
+        return HoldEvent(start, max(start, hold.end_s - lag - params.hold_end_early_s))
 
     def finish_open(self, t_s: float) -> Judgement | None:
         """A recording that ends on the way back from the target counts that rep."""
@@ -197,7 +200,8 @@ class _HoldRepTracker(ExerciseTracker):
             return judgement
         band = max(r.plateau_min, r.plateau_fraction * ex.amplitude)
         near_peak = ex.state == "out" and x >= ex.peak - band
-        still = self.stillness.is_still(r.still_per_s, self.th.holds.noise_factor)
+        holds = self.th.holds
+        still = self.stillness.is_still(r.still_per_s, holds.noise_factor, holds.noise_cap_factor)
         rep.reached_plateau |= near_peak and still
         if near_peak and rep.reached_plateau:
             target_ok = not self.form_judged or not self.shortfall(rep.extreme)

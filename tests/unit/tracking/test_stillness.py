@@ -100,3 +100,28 @@ def test_the_noise_limit_grows_when_the_frame_rate_drops_after_the_rest() -> Non
     for i in range(30):  # a higher rate than at rest: the limit stays the resting one
         still.update(0.0, t + 1.0 + i / 60)
     assert still.noise_limit(3.0) == pytest.approx(resting)
+
+
+def test_a_large_jitter_at_rest_does_not_make_slow_movement_still() -> None:
+    """Rest learnt from a signal jittering hard (a straight knee's angle, or walking into
+    place read as rest) would let a signal still moving at 20 units/s read "still"; the cap
+    keeps the limit at twice the exercise's still rate, so only a slower signal is still."""
+    from spinecoach.domain.thresholds import engine_thresholds
+
+    holds = engine_thresholds().holds
+    still = Stillness(window_s=0.4)
+    t = 0.0
+    rng = random.Random(3)
+    for i in range(45):  # rest at 15 fps with a jitter of 6 units (slopes of ~10 units/s)
+        t = i / 15
+        still.update(rng.gauss(0.0, 6.0), t)
+        still.learn_noise(holds.noise_samples)
+    assert holds.noise_factor * still.noise_per_s > 20.0  # the uncapped limit lets 20/s pass
+    for i in range(1, 8):  # then a clean movement at 20 units/s
+        still.update(50.0 + 20.0 * i / 15, t + i / 15)
+    assert still.speed == pytest.approx(20.0)
+    assert still.is_still(8.0, holds.noise_factor)  # without the cap: "still"
+    assert not still.is_still(8.0, holds.noise_factor, holds.noise_cap_factor)
+    for i in range(8, 16):  # and a slow drift under the cap still reads still
+        still.update(50.0 + 20.0 * 7 / 15 + 12.0 * (i - 7) / 15, t + i / 15)
+    assert still.is_still(8.0, holds.noise_factor, holds.noise_cap_factor)

@@ -89,6 +89,8 @@ class RepSignal(_Frozen):
     held_start_is_rep: bool = True  # a recording that starts held away from rest is a rep
     min_duration_s: float = Field(default=0.0, ge=0)  # quicker, onset to offset, is a step
     #                                                    or a sway, not a rep (0: any)
+    hold_end_early_s: float = Field(default=0.0, ge=0, le=1)  # a hold is seen ending this
+    #                                                    much late (measured; see the file)
 
 
 class HeelTapCriteria(_Frozen):
