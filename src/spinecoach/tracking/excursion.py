@@ -19,7 +19,10 @@ makes it *rise* (the caller flips the sign where needed), and:
   it began part-way through a rep: moving further away (the peak is still to come, e.g. a
   clip cut on the way down) counts; moving back toward rest (the peak was before the
   recording) does not; held still counts only where the exercise says a held start is a rep
-  (a wall squat already held, not legs lying flat before the first heel tap);
+  (a wall squat already held, not legs lying flat before the first heel tap), and there a
+  rep under way at the start must also move out by a clear ``enter`` beyond where the
+  recording found it (a leg rising into tabletop while the other still lies flat nudges the
+  signal on, which is not a tap on its way down);
 - drops an excursion whose way out (10 % to 60 % of its range) took less than
   ``min_rise_s``: no one moves that fast; it is the pose model switching its estimate (a
   hidden leg found at once somewhere else);
@@ -93,6 +96,7 @@ class Excursion:
     _prev_t: float | None = None
     _last_offset_s: float = -math.inf  # where the previous rep ended (onsets come after it)
     _first: tuple[float, float] | None = None  # the first sample (prelude)
+    _prelude_start: float = math.nan  # the signal at the recording's start (its first samples)
     _history: deque[tuple[float, float]] = field(default_factory=deque)
 
     @classmethod
@@ -137,6 +141,7 @@ class Excursion:
             return
         seen = [v for t, v in self._history if t >= t0]
         v0, v1 = statistics.median(seen[:3]), statistics.median(seen[-3:])
+        self._prelude_start = v0
         if v1 - self.rest < self.min_amplitude:
             # At rest now (the first estimates may still have moved): this person's rest
             # level replaces the typical one where it is higher (lower ones are learnt as
@@ -242,6 +247,12 @@ class Excursion:
         rep = ExcursionRep(onset, self.peak_s, self.peak, self.return_s, offset_s, self.rest,
                            began_before)
         glitch = self._rise_s(onset) < self.min_rise_s
+        if began_before and not self.count_held_start \
+                and self.peak - self._prelude_start < self.enter:
+            # Under way when the recording began and never moved further out than it was
+            # then by a clear ``enter``: a held start (legs on the floor before the first
+            # tabletop), not a rep, where the exercise says a held start is none.
+            glitch = True
         self.state, self.peak = "rest", -math.inf
         if not glitch:
             self._last_offset_s = offset_s

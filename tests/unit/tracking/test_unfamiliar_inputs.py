@@ -303,3 +303,24 @@ def test_a_rep_under_way_when_the_recording_begins_is_marked_as_seen_in_part():
 
     reps = [r for i in range(150) if (r := ex.update(signal(i / 30), i / 30)) is not None]
     assert [r.began_before for r in reps] == [True, False]
+
+
+def test_legs_held_down_when_the_recording_begins_are_not_a_heel_tap():
+    """A recording that starts with the legs down (getting into tabletop, one leg then the
+    other) is away from rest and, while the first leg rises, moves a little further out on
+    the pose model's jitter; coming up to tabletop is not the end of a tap.  A tap already
+    on its way down when the recording begins (it goes on moving out) still counts."""
+    def held_then_tabletop(t: float) -> float:  # down for 1.5 s, creeping 0.16 further
+        if t < 1.5:                              # out over 0.8 s (under enter), then up
+            return 0.2 * min(t, 0.8)
+        return max(-1.0, -(t - 1.5) / 0.8)
+
+    def mid_tap(t: float) -> float:  # already half-way down at t=0, floor at 0.6 s, back up
+        if t < 0.6:
+            return -0.5 + 0.5 * t / 0.6
+        return max(-1.0, -(t - 1.2) / 0.6) if t >= 1.2 else 0.0
+
+    held = _count(_tap_detector(), [(i / 15, held_then_tabletop(i / 15)) for i in range(75)])
+    tap = _count(_tap_detector(), [(i / 15, mid_tap(i / 15)) for i in range(75)])
+    assert held == []
+    assert len(tap) == 1 and tap[0].began_before
