@@ -59,7 +59,7 @@ class HoldThresholds(_Frozen):
     tolerance_s: float = Field(ge=0, le=5)
     noise_factor: float = Field(ge=0, le=20)
     noise_samples: int = Field(ge=1, le=600)
-    noise_cap_factor: float = Field(default=2.0, ge=1, le=100)
+    noise_cap_factor: float = Field(ge=1, le=100)
 
 
 class RepThresholds(_Frozen):
