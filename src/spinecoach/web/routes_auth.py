@@ -148,16 +148,15 @@ async def signin(request: Request) -> Response:
         return _signin_page(request, status=403, error=FORM_EXPIRED, next_path=next_path)
     address = request.client.host if request.client else "unknown"
     try:
-        ctx.limiter.check(name, address)
+        began = ctx.limiter.begin(name, address)  # counted as failed until it succeeds
     except TooManyAttemptsError as exc:
         response = _signin_page(request, status=429, error=str(exc), next_path=next_path)
         response.headers["Retry-After"] = str(exc.retry_after_s)
         return response
     user = await run_in_threadpool(accounts.authenticate, ctx.repo, name, password)
     if user is None:
-        ctx.limiter.failed(name, address)
         return _signin_page(request, status=401, error=WRONG_PASSWORD, next_path=next_path)
-    ctx.limiter.succeeded(name)
+    ctx.limiter.succeeded(name, address, began)
     return await run_in_threadpool(_signed_in_response, request, user, next_path)
 
 

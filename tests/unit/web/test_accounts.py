@@ -7,9 +7,12 @@ sign-in form with a password.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from datetime import timedelta
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -258,6 +261,51 @@ def test_failed_sign_ins_are_limited_per_address(client: TestClient, repo: InMem
     for i in range(20):  # a different made-up name each time: the address is what counts
         assert _sign_in(client, f"nobody{i}", "guess").status_code == 401
     assert _sign_in(client, "kim", PASSWORD).status_code == 429
+
+
+def test_guesses_sent_all_at_once_are_limited_too(client: TestClient,
+                                                  repo: InMemoryRepository, clock: Clock,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each attempt counts before its (slow) password check, so 30 guesses sent at once get
+    5 checks, not 30 (checking the count first and adding to it after the hash let every one
+    of them through, the right password among them)."""
+    _add(repo, clock, "kim", password=PASSWORD)
+    _signed_out(client)
+    real = accounts.authenticate
+
+    def slow_authenticate(*args: object) -> object:
+        time.sleep(0.05)  # the password hash takes a while: the guesses overlap
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(accounts, "authenticate", slow_authenticate)
+    fields = _form(client)
+    cookies = dict(client.cookies)
+
+    async def guess_all() -> list[int]:
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1",
+                                     cookies=cookies) as ac:
+            async def one(i: int) -> int:
+                password = PASSWORD if i == 29 else f"guess {i}"
+                response = await ac.post("/signin", data=fields | {
+                    "username": "kim", "password": password})
+                return response.status_code
+            return list(await asyncio.gather(*(one(i) for i in range(30))))
+
+    codes = asyncio.run(guess_all())
+    assert codes.count(429) == 25, codes
+    assert codes.count(401) + codes.count(303) == 5, codes
+
+
+def test_a_right_password_gives_its_address_count_back(client: TestClient,
+                                                       repo: InMemoryRepository,
+                                                       clock: Clock) -> None:
+    """Counted before the check, a successful sign-in is not left counted against its
+    address: 20 right sign-ins in a row from one address are all let in."""
+    _add(repo, clock, "kim", password=PASSWORD)
+    for _ in range(21):
+        _signed_out(client)
+        assert _sign_in(client, "kim", PASSWORD).status_code == 303
 
 
 def test_next_cannot_send_the_browser_to_another_site(client: TestClient,
