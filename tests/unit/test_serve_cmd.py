@@ -186,3 +186,48 @@ def test_the_printed_qr_code_is_the_pairing_link(
     pair = find_pairing_link(err)
     assert pair is not None
     assert _decode_terminal_qr(err) == pair
+
+
+def test_the_browser_is_opened_at_a_private_page_not_at_the_sign_in_token(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A command line is readable by every account: the browser's must not carry the one-time
+    token, or another account could sign in with it first."""
+    import stat
+    import threading
+    import webbrowser
+    from urllib.parse import urlparse
+
+    import uvicorn
+
+    from spinecoach.web.testing import find_signin_link
+
+    opened: list[tuple[str, int, str]] = []
+
+    def fake_open(address: str) -> bool:
+        path = Path(urlparse(address).path)
+        opened.append((address, stat.S_IMODE(path.stat().st_mode), path.read_text()))
+        return True
+
+    class NowTimer:  # the browser opens straight away, while the server "runs"
+        def __init__(self, _delay: float, fn, args=()) -> None:  # type: ignore[no-untyped-def]
+            self.fn, self.args = fn, args
+
+        def start(self) -> None:
+            self.fn(*self.args)
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("SPINECOACH_DATA_DIR", str(data))
+    monkeypatch.delenv("SPINECOACH_DATABASE_URL", raising=False)
+    monkeypatch.delenv("SPINECOACH_HOST", raising=False)
+    monkeypatch.setattr(webbrowser, "open", fake_open)
+    monkeypatch.setattr(threading, "Timer", NowTimer)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: None)
+    assert main(["serve", "--port", str(_free_port())]) == 0
+    link = find_signin_link(capsys.readouterr().err)
+    assert link is not None
+    token = link.split("token=")[1]
+    [(address, mode, page)] = opened
+    assert address.startswith("file://") and token not in address
+    assert mode == 0o600 and link.replace("&", "&amp;") in page
+    assert not list(data.glob("open-*.html"))  # gone once the server stopped

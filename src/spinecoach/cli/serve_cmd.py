@@ -4,11 +4,17 @@ Plain http on 127.0.0.1 by default.  ``--network`` serves HTTPS on the local net
 phone can be the camera: the certificates of :mod:`spinecoach.web.certificates` (made on
 first use, reused later), a pairing link and its QR code printed in the terminal, and the
 certificate authority's fingerprint to check on the phone.
+
+The browser is opened at a private page (:func:`write_open_page`), not at the sign-in link
+itself: a program's command line is readable by every account on the machine, and the
+browser's would carry the one-time token to whichever of them used it first (the way Jupyter
+does it).
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import ipaddress
 import os
 import socket
@@ -16,12 +22,13 @@ import sys
 import threading
 import webbrowser
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spinecoach.cli import command
 from spinecoach.cli.users_cmd import signin_url
 from spinecoach.errors import InputError, MissingExtraError
-from spinecoach.files import PRIVATE_UMASK
+from spinecoach.files import PRIVATE_UMASK, make_private, write_private
 from spinecoach.session import accounts, tracked_sets
 from spinecoach.settings import Settings, env_name, load_settings
 
@@ -166,17 +173,41 @@ def serve(args: argparse.Namespace) -> int:
                            accounts.issue_signin_link(ctx.repo, user, ctx.clock()))
         sys.stderr.write(phone_instructions(network, settings, pair, user.name, minutes))
     sys.stderr.flush()
+    page = None
     if not args.no_browser:
-        threading.Timer(_BROWSER_DELAY_S, webbrowser.open, args=(url,)).start()
+        page = write_open_page(settings.data_dir, settings.port, url)
+        threading.Timer(_BROWSER_DELAY_S, webbrowser.open, args=(page.as_uri(),)).start()
     tls: dict[str, Any] = {} if network is None else {
         "ssl_keyfile": str(network.certificates.server_key),
         "ssl_certfile": str(network.certificates.server_cert),
     }
     # Nothing stands in front of spinecoach: no X-Forwarded-* header may change the client's
     # address (another local process could dodge the per-address sign-in limit) or scheme.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
-                ws_max_size=WS_MAX_MESSAGE_BYTES, proxy_headers=False, **tls)
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
+                    ws_max_size=WS_MAX_MESSAGE_BYTES, proxy_headers=False, **tls)
+    finally:
+        if page is not None:
+            page.unlink(missing_ok=True)
     return 0
+
+
+def write_open_page(data_dir: Path, port: int, url: str) -> Path:
+    """A page readable by this account only that sends the browser on to ``url``.
+
+    The browser is started with this file's address, which any account may read in its
+    command line; the one-time sign-in token stays inside the file (0600 in the 0700 data
+    directory).  Deleted when the server stops.
+    """
+    make_private(data_dir)
+    path = data_dir / f"open-{port}.html"
+    target = html.escape(url, quote=True)
+    write_private(path, (
+        '<!doctype html>\n<html><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0;url={target}">'
+        "<title>spinecoach</title></head>\n"
+        f'<body><p><a href="{target}">Open spinecoach</a></p></body></html>\n'))
+    return path
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -206,7 +237,6 @@ def phone_address(host: str, lan_addresses: tuple[str, ...], hostname: str) -> s
 
 def start_network(settings: Settings) -> NetworkServing:
     """Find this machine's names and LAN addresses and make or reuse its certificates."""
-    from spinecoach.files import make_private
     from spinecoach.web.certificates import TLS_DIR, ensure_certificates, machine_names
     from spinecoach.web.lan import lan_ipv4_addresses
     from spinecoach.web.pairing import NetworkServing
