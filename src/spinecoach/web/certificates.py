@@ -22,6 +22,13 @@ address), when it expires within :data:`RENEW_BEFORE`, or when it was not signed
 A CA that is missing, unreadable or expired is made anew, and the result says so (the
 phone must then trust the new one).
 
+The CA may sign for this machine only (X.509 name constraints, :func:`ca_constraints`):
+``localhost``, names ending in ``.local``, this machine's own names, and private, link-local
+and loopback addresses.  A phone that trusts it therefore trusts nothing else, even if the
+CA's key were ever taken from the data directory.  A CA without constraints (made by an
+older version) or one whose constraints do not cover the machine's names (it was renamed,
+or is on a public address) is made anew.
+
 Keys are ECDSA P-256: small, fast, and accepted by iOS and Android.  The server certificate
 is valid for :data:`SERVER_LIFETIME` (Apple's platforms refuse TLS certificates valid for
 more than 825 days).
@@ -55,6 +62,10 @@ _BACKDATE = timedelta(minutes=5)  # a phone whose clock is a little behind still
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 LOCAL_DNS = ("localhost",)
 LOCAL_IPS = ("127.0.0.1", "::1")
+PERMITTED_DNS = ("localhost", "local")  # and the machine's own names (see ca_constraints)
+PERMITTED_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
+    "100.64.0.0/10", "::1/128", "fc00::/7", "fe80::/10"))
 
 
 @dataclass(frozen=True)
@@ -177,7 +188,46 @@ def _ski(key: ec.EllipticCurvePrivateKey) -> x509.SubjectKeyIdentifier:
     return x509.SubjectKeyIdentifier.from_public_key(key.public_key())
 
 
-def _make_ca(hostname: str, now: datetime) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+def ca_constraints(names: MachineNames) -> x509.NameConstraints:
+    """What the CA may sign for: ``localhost``, ``*.local``, private, link-local and loopback
+    addresses, and any of ``names`` outside those (the machine's own hostname; an address
+    outside the private ranges, as that one address)."""
+    dns = list(PERMITTED_DNS)
+    dns += [n for n in names.dns_names if not _dns_within(n, dns)]
+    nets = list(PERMITTED_NETWORKS)
+    nets += [ipaddress.ip_network(a) for a in names.ip_addresses if not _ip_within(a, nets)]
+    permitted: list[x509.GeneralName] = [x509.DNSName(n) for n in dns]
+    permitted += [x509.IPAddress(n) for n in nets]
+    return x509.NameConstraints(permitted_subtrees=permitted, excluded_subtrees=None)
+
+
+def _dns_within(name: str, subtrees: Iterable[str]) -> bool:
+    name = name.lower()
+    return any(name == t or name.endswith(f".{t}") for t in subtrees)
+
+
+def _ip_within(address: str, networks: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network],
+               ) -> bool:
+    ip = ipaddress.ip_address(address)
+    return any(ip.version == n.version and ip in n for n in networks)
+
+
+def ca_permits(ca: x509.Certificate, names: MachineNames) -> bool:
+    """True when ``ca`` has name constraints and they cover every one of ``names``."""
+    try:
+        constraints = ca.extensions.get_extension_for_class(x509.NameConstraints).value
+    except x509.ExtensionNotFound:
+        return False
+    subtrees = constraints.permitted_subtrees or []
+    dns = [str(n.value).lower() for n in subtrees if isinstance(n, x509.DNSName)]
+    nets = [n.value for n in subtrees if isinstance(n, x509.IPAddress)
+            and isinstance(n.value, ipaddress.IPv4Network | ipaddress.IPv6Network)]
+    return (all(_dns_within(n, dns) for n in names.dns_names)
+            and all(_ip_within(a, nets) for a in names.ip_addresses))
+
+
+def _make_ca(hostname: str, now: datetime, names: MachineNames,
+             ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     key = _new_key()
     name = x509.Name([
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "spinecoach"),
@@ -193,6 +243,7 @@ def _make_ca(hostname: str, now: datetime) -> tuple[ec.EllipticCurvePrivateKey, 
             digital_signature=True, content_commitment=False, key_encipherment=False,
             data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
             encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(ca_constraints(names), critical=True)
         .add_extension(_ski(key), critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -304,9 +355,11 @@ def ensure_certificates(directory: Path, names: MachineNames, now: datetime,
     _private_directory(directory)
     made_ca = False
     loaded = _load_ca(directory, now)
+    if loaded is not None and not ca_permits(loaded[1], names):
+        loaded = None  # unconstrained (older), or it cannot sign for this machine's names
     try:
         if loaded is None:
-            loaded = _make_ca(hostname, now)
+            loaded = _make_ca(hostname, now, names)
             write_private(directory / "ca.key", _key_pem(loaded[0]))
             write_private(directory / "ca.crt", _cert_pem(loaded[1]))
             made_ca = True

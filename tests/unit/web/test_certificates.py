@@ -184,3 +184,58 @@ def test_lan_addresses_leave_out_what_a_phone_cannot_reach() -> None:
              "wlan0\t00000000\t0101A8C0\t0003\n")
     assert default_route_interface(table) == "wlan0"
     assert default_route_interface("Iface\tDestination\n") is None
+
+
+def _verify(server: x509.Certificate, ca: x509.Certificate, name: str,
+            at: datetime = NOW) -> None:
+    """Verify ``server`` for ``name`` the way a browser does (name constraints included)."""
+    from cryptography.x509 import verification
+
+    subject: verification.Subject
+    try:
+        subject = verification.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        subject = verification.DNSName(name)
+    verifier = (verification.PolicyBuilder().store(verification.Store([ca]))
+                .time(at + timedelta(hours=1)).build_server_verifier(subject))
+    verifier.verify(server, [])
+
+
+def test_the_ca_can_sign_for_this_machine_only(tmp_path: Path) -> None:
+    """A phone that trusts the CA trusts it for this machine's names and private addresses,
+    not for any other site, even with the CA's key in other hands."""
+    from cryptography.x509.verification import VerificationError
+
+    from spinecoach.web.certificates import MachineNames, _issue_server
+
+    made = ensure_certificates(tmp_path / "tls", NAMES, NOW)
+    ca, server = _cert(made.ca_cert), _cert(made.server_cert)
+    for name in ("192.168.1.20", "kims-laptop.local", "localhost", "127.0.0.1"):
+        _verify(server, ca, name)  # raises when it does not verify
+    ca_key = serialization.load_pem_private_key(made.ca_key.read_bytes(), None)
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    for forged_name, forged in (
+            ("bank.example", MachineNames(("bank.example",), ())),
+            ("93.184.216.34", MachineNames(("localhost",), ("93.184.216.34",)))):
+        _, forged_cert = _issue_server(ca_key, ca, forged, NOW)
+        with pytest.raises(VerificationError):
+            _verify(forged_cert, ca, forged_name)
+
+
+def test_a_ca_without_constraints_or_for_other_names_is_made_anew(tmp_path: Path) -> None:
+    from spinecoach.web.certificates import ca_permits
+
+    first = ensure_certificates(tmp_path / "tls", NAMES, NOW)
+    assert ca_permits(_cert(first.ca_cert), NAMES)
+    first_pem = first.ca_pem()
+    renamed = machine_names("Kims-Desktop", ["192.168.1.20"])
+    again = ensure_certificates(tmp_path / "tls", renamed, NOW + timedelta(days=1))
+    assert again.made_ca and again.ca_pem() != first_pem
+    _verify(_cert(again.server_cert), _cert(again.ca_cert), "kims-desktop",
+            NOW + timedelta(days=1))
+    public = machine_names("Kims-Desktop", ["192.168.1.20", "203.0.113.9"])
+    assert not ca_permits(_cert(again.ca_cert), public)
+    third = ensure_certificates(tmp_path / "tls", public, NOW + timedelta(days=2))
+    assert third.made_ca
+    _verify(_cert(third.server_cert), _cert(third.ca_cert), "203.0.113.9",
+            NOW + timedelta(days=2))
