@@ -17,8 +17,8 @@ missing; other sections are left alone).
 ``--load`` measures instead several sockets from one address held at the camera rate at
 once (``--sockets 1,2,4``, 15 fps by default, the app's sampling), with each socket's and the
 overall latency, states per second, frames the server dropped and the server's resident
-memory (VmRSS) before, at its peak and 5 s after the sockets closed; then the per-address
-cap: ``MAX_SOCKETS_PER_CLIENT + 2`` sockets opened at once, what the extra ones are told
+memory (VmRSS) before, at its peak and 5 s after the sockets closed; then the per-account
+cap: ``MAX_SOCKETS_PER_ACCOUNT + 2`` sockets opened at once, what the extra ones are told
 and whether memory grows for them.  Written through ``benchmd.write_section`` as the
 "## Live load" section.
 
@@ -329,8 +329,8 @@ def write_load(levels: list[LoadLevel], cap: CapResult, fps: float, seconds: flo
             f"{lv.rss_after:.0f} |")
     lines += [
         "",
-        f"Cap (`MAX_SOCKETS_PER_CLIENT` = {cap.cap}): {cap.opened} sockets opened from one "
-        f"address; {cap.ready} got `ready` (each sent one frame, so its pose model was "
+        f"Cap (`MAX_SOCKETS_PER_ACCOUNT` = {cap.cap}): {cap.opened} sockets opened by one "
+        f"account; {cap.ready} got `ready` (each sent one frame, so its pose model was "
         f"loaded). RSS with {cap.cap} open: {cap.rss_at_cap:.0f} MiB; 1 s after the "
         f"{cap.opened - cap.ready} extra ones were refused: {cap.rss_after_extra:.0f} MiB "
         f"({cap.rss_after_extra - cap.rss_at_cap:+.1f} MiB). What each extra socket got, "
@@ -343,7 +343,7 @@ def write_load(levels: list[LoadLevel], cap: CapResult, fps: float, seconds: flo
 
 def run_load(seconds: float, fps: float, counts: list[int], write: bool) -> None:
     """The ``--load`` run: each of ``counts`` sockets at once, then the cap check."""
-    from spinecoach.web.live_protocol import MAX_SOCKETS_PER_CLIENT
+    from spinecoach.web.live_protocol import MAX_SOCKETS_PER_ACCOUNT
 
     print("rendering frames ...", flush=True)
     frames = make_frames(seconds, fps)
@@ -364,7 +364,7 @@ def run_load(seconds: float, fps: float, counts: list[int], write: bool) -> None
                       f"{lv.rss_before:.0f} -> {lv.rss_peak:.0f} -> {lv.rss_after:.0f} MiB",
                       flush=True)
             cap = asyncio.run(cap_check(url, frames[0], cookie, proc.pid,
-                                        MAX_SOCKETS_PER_CLIENT))
+                                        MAX_SOCKETS_PER_ACCOUNT))
             print(f"cap {cap.cap}: {cap.ready} ready, extra got {cap.refusals}; RSS "
                   f"{cap.rss_at_cap:.0f} -> {cap.rss_after_extra:.0f} MiB", flush=True)
         finally:

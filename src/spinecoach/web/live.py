@@ -37,7 +37,8 @@ from spinecoach.session.ports import Image, PoseEstimator
 from spinecoach.tracking.state import FrameState, HoldEvent, RepEvent, StopEvent
 from spinecoach.web.live_protocol import (
     MAX_JPEG_BYTES,
-    MAX_SOCKETS_PER_CLIENT,
+    MAX_LIVE_SOCKETS,
+    MAX_SOCKETS_PER_ACCOUNT,
     EndMessage,
     FrameHeader,
     ProtocolError,
@@ -63,26 +64,33 @@ def log_dropped(websocket: WebSocket) -> None:
 
 
 class SocketLimit:
-    """Counts the live sockets of each client address and refuses one over the cap."""
+    """Counts the live sockets of each account and of the whole server, and refuses one over
+    either cap.  Per account, not per address: every account on this computer connects from
+    127.0.0.1, and one person's open tabs must not lock another person out."""
 
-    def __init__(self, per_client: int = MAX_SOCKETS_PER_CLIENT) -> None:
-        self.per_client = per_client
-        self._open: dict[str, int] = {}
+    def __init__(self, per_account: int = MAX_SOCKETS_PER_ACCOUNT,
+                 total: int = MAX_LIVE_SOCKETS) -> None:
+        self.per_account = per_account
+        self.total = total
+        self._open: dict[int, int] = {}
 
-    def acquire(self, client: str) -> bool:
-        """Count a new socket of ``client``; False (nothing counted) when it has too many."""
-        if self._open.get(client, 0) >= self.per_client:
-            return False
-        self._open[client] = self._open.get(client, 0) + 1
-        return True
+    def acquire(self, account_id: int) -> str | None:
+        """Count a new socket of ``account_id``; None when counted, else which cap it hit
+        (``"account"`` or ``"server"``) and nothing is counted."""
+        if self._open.get(account_id, 0) >= self.per_account:
+            return "account"
+        if sum(self._open.values()) >= self.total:
+            return "server"
+        self._open[account_id] = self._open.get(account_id, 0) + 1
+        return None
 
-    def release(self, client: str) -> None:
-        """Forget one socket of ``client``."""
-        left = self._open.get(client, 0) - 1
+    def release(self, account_id: int) -> None:
+        """Forget one socket of ``account_id``."""
+        left = self._open.get(account_id, 0) - 1
         if left > 0:
-            self._open[client] = left
+            self._open[account_id] = left
         else:
-            self._open.pop(client, None)
+            self._open.pop(account_id, None)
 
 
 class Tracker(Protocol):

@@ -32,7 +32,8 @@ MAX_JPEG_BYTES = 4_000_000
 # The server's WebSocket message limit: a frame up to this size is read and answered
 # ``bad_frame`` when over MAX_JPEG_BYTES; only a larger message ends the connection (1009).
 WS_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
-MAX_SOCKETS_PER_CLIENT = 4  # live sets open at once from one address
+MAX_SOCKETS_PER_ACCOUNT = 4  # live sets open at once for one account (each has a pose model)
+MAX_LIVE_SOCKETS = 8  # and on the whole server, whoever they are for
 DEFAULT_SIZE = (640, 480)
 
 

@@ -33,8 +33,12 @@ router = APIRouter()
 CLOSE_POLICY = 1008
 CLOSE_TRY_AGAIN = 1013
 MAX_COUNTDOWN_S = 30.0
-BUSY = ("{n} live sessions are already open on this device. Please close another spinecoach "
-        "tab, then start the set again.")
+BUSY = {
+    "account": "{n} live sessions are already open for you. Please close another spinecoach "
+               "tab, then start the set again.",
+    "server": "spinecoach is already coaching {n} live sessions on this computer. Please try "
+              "again when one has ended.",
+}
 
 
 async def _open_set(user: LocalUser, exercise: str, session: int | None) -> int | None:
@@ -65,15 +69,16 @@ async def _refuse(websocket: WebSocket, code: str, message: str, close_code: int
         log_dropped(websocket)
 
 
-async def _accept_counted(websocket: WebSocket, limit: SocketLimit) -> str | None:
-    """Accept the socket and count it against its address's cap; the address (release it
-    when done), or None when over the cap (refused as busy, closed)."""
-    client = websocket.client.host if websocket.client else "unknown"
+async def _accept_counted(websocket: WebSocket, limit: SocketLimit, user: LocalUser) -> bool:
+    """Accept the socket and count it against its account's and the server's caps; True when
+    counted (release it when done), False when over a cap (refused as busy, closed)."""
     await websocket.accept()
-    if not limit.acquire(client):
-        await _refuse(websocket, "busy", BUSY.format(n=limit.per_client), CLOSE_TRY_AGAIN)
-        return None
-    return client
+    over = limit.acquire(user.user_id)
+    if over is not None:
+        n = limit.per_account if over == "account" else limit.total
+        await _refuse(websocket, "busy", BUSY[over].format(n=n), CLOSE_TRY_AGAIN)
+        return False
+    return True
 
 
 @router.websocket("/ws/coach")
@@ -89,13 +94,12 @@ async def coach(websocket: WebSocket, exercise: str,
     user = await _signed_in_patient(ctx, websocket)
     if user is None:
         return
-    client = await _accept_counted(websocket, ctx.sockets)
-    if client is None:
+    if not await _accept_counted(websocket, ctx.sockets, user):
         return
     try:
         await _coach(ctx, user, websocket, exercise, session, countdown_s)
     finally:
-        ctx.sockets.release(client)
+        ctx.sockets.release(user.user_id)
 
 
 async def _coach(ctx: AppContext, user: LocalUser, websocket: WebSocket, exercise: str,
@@ -177,8 +181,7 @@ async def watch(websocket: WebSocket) -> None:
     user = await _signed_in_patient(ctx, websocket)
     if user is None:
         return
-    client = await _accept_counted(websocket, ctx.watch_sockets)
-    if client is None:
+    if not await _accept_counted(websocket, ctx.watch_sockets, user):
         return
     try:
         with ctx.fanout.subscribe(user.user_id) as subscription:
@@ -187,7 +190,7 @@ async def watch(websocket: WebSocket) -> None:
     except GONE:
         log_dropped(websocket)
     finally:
-        ctx.watch_sockets.release(client)
+        ctx.watch_sockets.release(user.user_id)
 
 
 async def _forward(websocket: WebSocket, subscription: Subscription) -> None:

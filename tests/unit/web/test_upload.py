@@ -110,8 +110,11 @@ def test_start_up_sweeps_what_a_crash_left(tmp_path) -> None:
     uploads = tmp_path / "uploads"
     uploads.mkdir()
     (uploads / "left-by-a-crash.mp4").write_bytes(b"x")
-    AnalysisJobs(lambda *a: None, uploads).shutdown()  # type: ignore[arg-type, return-value]
-    assert list(uploads.iterdir()) == []
+    jobs = AnalysisJobs(lambda *a: None, uploads)  # type: ignore[arg-type, return-value]
+    try:
+        assert list(uploads.iterdir()) == []  # gone at start-up, before any shutdown
+    finally:
+        jobs.shutdown()
 
 
 def _analysed(client: TestClient) -> dict[str, object]:

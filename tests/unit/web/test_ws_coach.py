@@ -221,14 +221,14 @@ def test_a_broken_pose_model_ends_the_set_with_a_message(tmp_path, repo,
                 assert client.get("/api/health").status_code == 200
 
 
-def test_live_sockets_per_client_are_capped(screened: TestClient) -> None:
+def test_live_sockets_per_account_are_capped(screened: TestClient) -> None:
     from contextlib import ExitStack
 
-    from spinecoach.web.live_protocol import MAX_SOCKETS_PER_CLIENT
+    from spinecoach.web.live_protocol import MAX_SOCKETS_PER_ACCOUNT
 
     url = "ws://localhost/ws/coach?exercise=bridge"
     with ExitStack() as stack:
-        for _ in range(MAX_SOCKETS_PER_CLIENT):
+        for _ in range(MAX_SOCKETS_PER_ACCOUNT):
             ws = stack.enter_context(screened.websocket_connect(url))
             assert ws.receive_json()["type"] == "ready"
         with screened.websocket_connect(url) as extra:
@@ -240,6 +240,56 @@ def test_live_sockets_per_client_are_capped(screened: TestClient) -> None:
             assert closed.value.code == 1013
     with screened.websocket_connect(url) as ws:  # closed sockets are given back
         assert ws.receive_json()["type"] == "ready"
+
+
+def _second_patient(screened: TestClient, name: str) -> TestClient:
+    """Another account's browser on the same server (and the same address, 127.0.0.1)."""
+    from spinecoach.session import accounts
+    from spinecoach.session.records import Role
+    from spinecoach.web.testing import sign_in_by_link
+
+    ctx = screened.app.state.context  # type: ignore[attr-defined]
+    accounts.add_account(ctx.repo, name, Role.PATIENT, ctx.clock(), None)
+    other = TestClient(screened.app, base_url="http://localhost")
+    sign_in_by_link(other, name)
+    answers = clear_answers(other)
+    assert other.post("/api/screening", json={"answers": answers}).status_code == 200
+    return other
+
+
+def test_one_accounts_sockets_do_not_lock_another_account_out(screened: TestClient) -> None:
+    """Every account on this computer connects from 127.0.0.1: the cap is per account."""
+    from contextlib import ExitStack
+
+    from spinecoach.web.live_protocol import MAX_SOCKETS_PER_ACCOUNT
+
+    url = "ws://localhost/ws/coach?exercise=bridge"
+    other = _second_patient(screened, "kim")
+    with ExitStack() as stack:
+        for _ in range(MAX_SOCKETS_PER_ACCOUNT):
+            ws = stack.enter_context(screened.websocket_connect(url))
+            assert ws.receive_json()["type"] == "ready"
+        with other.websocket_connect(url) as theirs:
+            assert theirs.receive_json()["type"] == "ready"
+
+
+def test_the_whole_server_has_a_ceiling_too(screened: TestClient) -> None:
+    from contextlib import ExitStack
+
+    from spinecoach.web.live_protocol import MAX_LIVE_SOCKETS, MAX_SOCKETS_PER_ACCOUNT
+
+    url = "ws://localhost/ws/coach?exercise=bridge"
+    browsers = [screened] + [_second_patient(screened, f"patient{i}")
+                             for i in range(MAX_LIVE_SOCKETS // MAX_SOCKETS_PER_ACCOUNT)]
+    with ExitStack() as stack:
+        for browser in browsers[:-1]:
+            for _ in range(MAX_SOCKETS_PER_ACCOUNT):
+                ws = stack.enter_context(browser.websocket_connect(url))
+                assert ws.receive_json()["type"] == "ready"
+        with browsers[-1].websocket_connect(url) as extra:
+            refused = extra.receive_json()
+            assert refused["code"] == "busy"
+            assert f"already coaching {MAX_LIVE_SOCKETS} live sessions" in refused["message"]
 
 
 def test_a_dropped_client_is_one_calm_log_line(caplog: pytest.LogCaptureFixture) -> None:
