@@ -63,9 +63,18 @@ def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # typ
         shots(page, "2-manual-entry")
         page.click("#manual-form button[type=submit]")
         page.wait_for_selector("#timer-result:not([hidden])")
-        shots(page, "3-saved")
         shown = page.get_attribute("#timer-result", "data-reps")
-        page.click("#timer > p > a")
+        # the same quick check as after a camera set; back pain starts from the set's pain
+        page.wait_for_selector("#set-feel:not([hidden])")
+        quick_back = (page.input_value("#back_pain"), page.text_content("#back_pain_out"))
+        page.fill("#leg_pain", "2")
+        page.check("input[name=spreading][value=yes]")
+        page.select_option("#leg_extent", "below_knee")
+        page.click("#set-feel button[type=submit]")
+        page.wait_for_selector("#timer-stopped")
+        stop_text = page.text_content("#timer-stopped") or ""
+        shots(page, "3-saved-and-stopped")
+        page.click("#timer-result >> text=Back to the session")
         page.wait_for_url(re.compile(r"/session/\d+$"))
         page.click("#finish-session")
         page.wait_for_selector("#checkin-form")
@@ -83,6 +92,9 @@ def test_no_camera_timer_and_manual_entry(server: Server, shots) -> None:  # typ
 
     assert blocked == [], "the pages broke their own content security policy"
     assert shown == "5"
+    assert quick_back == ("2", "2")
+    # symptoms spreading below the knee stop the exercise, timer or camera alike
+    assert "Please stop this exercise for today" in stop_text
     assert "Bridges, set 1 of" in summary and "by hand" in summary
     assert "Today you did 1 of 4 exercises" in summary
     assert "Not done: Supine hip hinges (heel taps), Prone elbow planks, Ball wall squats." \

@@ -146,7 +146,12 @@ def test_a_whole_day(server: Server, bridge_webcam: Path, shots,
         page.fill("#manual-hold", "10")
         page.fill("#manual-pain", "3")
         page.click("#manual-form button[type=submit]")
+        page.wait_for_selector("#set-feel:not([hidden])")
+        page.fill("#leg_pain", "1")
+        page.check("input[name=spreading][value=no]")
+        page.click("#set-feel button[type=submit]")
         page.wait_for_selector("#timer-result:not([hidden])")
+        page.wait_for_selector("#set-feel", state="hidden")
         page.goto(session_url)
 
         # after the session

@@ -1,5 +1,6 @@
 // No-camera mode: a paced timer with spoken counts, then manual entry of what was done.
-import { api, linkRanges, readPlan, showError, unanswered, unansweredMessage } from "./api.js";
+import { api, escapeHtml, linkRanges, linkSpreading, readCheckin, readPlan, showError, unanswered,
+  unansweredMessage } from "./api.js";
 import { runRest } from "./rest.js";
 import { Speaker } from "./speech.js";
 
@@ -138,15 +139,22 @@ $("manual-form").addEventListener("submit", async (event) => {
   }
 });
 
+// After each set: the server's stop rules decide, first on the pain given with the set, then
+// on the same quick check the camera coach asks (pain now, symptoms spreading).
 async function afterSave(saved, pain) {
   const result = $("timer-result");
   result.hidden = false;
   result.dataset.reps = String(saved.reps);
   const noun = plan.reps ? "rep" : "hold";
-  let html = `<h2>Set ${setNo} of ${plan.sets} saved</h2><p><strong>${saved.reps}</strong> ${noun}${saved.reps === 1 ? "" : "s"} saved.</p>`;
-  if (pain >= 6) {
-    html += `<div class="notice stop" role="alert"><p>Your pain was ${pain} out of 10. Please stop this exercise for today.</p></div>`;
-    result.innerHTML = html + `<p><a class="button primary" href="/session/${plan.session}">Back to the session</a></p>`;
+  const html = `<h2>Set ${setNo} of ${plan.sets} saved</h2><p><strong>${saved.reps}</strong> ${noun}${saved.reps === 1 ? "" : "s"} saved.</p>`;
+  result.innerHTML = html;
+  const stopped = saved.stopped ? [saved.stopped.message] : await askHowItFelt(pain);
+  if (stopped) {
+    speaker.say("Please stop this exercise for today.", "count");
+    $("timer-face").hidden = true;
+    result.innerHTML = html + `<div class="notice stop" role="alert" id="timer-stopped">
+      <h2>Please stop this exercise for today</h2>${stopped.map((m) => `<p>${escapeHtml(m)}</p>`).join("")}</div>
+      <p><a class="button primary" href="/session/${plan.session}">Back to the session</a></p>`;
     return;
   }
   if (setNo >= plan.sets) {
@@ -157,7 +165,6 @@ async function afterSave(saved, pain) {
     speaker.say("That was the last set. Exercise complete. Well done.", "count");
     return;
   }
-  result.innerHTML = html;
   setNo += 1;
   $("set-no").textContent = String(setNo);
   await runRest(plan.rest, { section: $("rest"), output: $("rest-s"), skipButton: $("skip-rest"),
@@ -165,6 +172,41 @@ async function afterSave(saved, pain) {
   result.hidden = true;
   runSet();
 }
+
+// Resolves with the stop messages when the answers stop this exercise, else with null.
+// Back pain starts from the pain just given with the set (the user can change it).
+function askHowItFelt(pain) {
+  const section = $("set-feel");
+  const form = $("checkin-form");
+  for (const range of form.querySelectorAll("input[type=range]")) {
+    range.dataset.answered = "false";
+    if (range.name === "back_pain") { range.value = String(pain); range.dataset.answered = "true"; }
+    range.dispatchEvent(new Event("refresh"));
+  }
+  for (const radio of form.querySelectorAll("input[name=spreading]")) radio.checked = false;
+  $("symptom-details").hidden = true;
+  $("symptom-details").dataset.changed = "false";
+  showError($("checkin-error"), "");
+  section.hidden = false;
+  form.querySelector("#leg_pain").focus();
+  return new Promise((resolve) => {
+    form.onsubmit = async (event) => {
+      event.preventDefault();
+      const missing = unanswered(form);
+      if (missing.length) { showError($("checkin-error"), unansweredMessage(missing)); return; }
+      try {
+        const out = await api("/api/checkins", { method: "POST", body: {
+          when: "during", session_id: plan.session, exercise_id: plan.exercise, ...readCheckin(form) } });
+        section.hidden = true;
+        resolve(out.stop ? out.messages : null);
+      } catch (err) {
+        showError($("checkin-error"), err.message);
+      }
+    };
+  });
+}
+
+linkSpreading($("checkin-form"));
 
 $("timer-start").addEventListener("click", runSet);
 $("timer-done").addEventListener("click", endSet);
