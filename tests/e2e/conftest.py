@@ -47,12 +47,14 @@ class Server:
     in the data directory (bound to loopback: nothing leaves this machine).
     """
 
-    def __init__(self, data_dir: Path, *, network: bool = False) -> None:
+    def __init__(self, data_dir: Path, *, network: bool = False,
+                 env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
         self.port = _free_port()
         self.network = network
         self.url = f"{'https' if network else 'http'}://127.0.0.1:{self.port}"
-        env = {**os.environ, "SPINECOACH_DATA_DIR": str(data_dir), "SPINECOACH_SPEECH": "auto"}
+        env = {**os.environ, "SPINECOACH_DATA_DIR": str(data_dir), "SPINECOACH_SPEECH": "auto",
+               **(env or {})}
         env.pop("SPINECOACH_DATABASE_URL", None)
         env.pop("SPINECOACH_HOST", None)
         self.env = env

@@ -51,15 +51,17 @@ export function lineChart(series, { max = null, unit = "", start, end, empty = "
     <p class="legend">${series.map((s, k) => `<span>${k ? "- - -" : "——"} ${escapeHtml(s.label)}</span>`).join(" · ")}</p>`;
 }
 
-function calendar(adherence) {
+// The 28 days up to the server's today (`end`, the user's own calendar date): dates are
+// counted as plain calendar days, so the browser's time zone cannot shift a session a day.
+export function calendar(adherence, end) {
+  const [y, m, d] = end.split("-").map(Number);
+  const last = Date.UTC(y, m - 1, d);
   const days = [];
-  const today = new Date();
   for (let i = 27; i >= 0; i -= 1) {
-    const d = new Date(today);
-    d.setDate(today.getDate() - i);
-    const iso = d.toISOString().slice(0, 10);
+    const day = new Date(last - i * DAY_MS);
+    const iso = day.toISOString().slice(0, 10);
     const done = adherence[iso] > 0;
-    days.push(`<span class="${done ? "done" : ""}" title="${iso}${done ? ": exercised" : ""}">${d.getDate()}</span>`);
+    days.push(`<span class="${done ? "done" : ""}" title="${escapeHtml(plainDate(iso))}${done ? ": exercised" : ""}">${day.getUTCDate()}</span>`);
   }
   return days.join("");
 }
@@ -73,8 +75,8 @@ async function main() {
     return;
   }
   const cal = document.getElementById("calendar");
-  cal.innerHTML = calendar(data.adherence);
-  const doneDays = Object.values(data.adherence).filter((n) => n > 0).length;
+  cal.innerHTML = calendar(data.adherence, data.end);
+  const doneDays = cal.querySelectorAll(".done").length;
   cal.setAttribute("aria-label", `You exercised on ${doneDays} of the last 28 days.`);
   const period = { start: data.start, end: data.end };
   document.getElementById("pain-chart").innerHTML = lineChart([
