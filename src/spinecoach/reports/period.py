@@ -2,8 +2,9 @@
 
 The web app's history page and report and the ``history`` / ``report`` / ``export`` commands
 all show the last :data:`REPORT_DAYS` days (today included) unless told otherwise, never
-starting before the user's first day, and read only the records of that period (plus a day of
-margin for time zones: :func:`~spinecoach.reports.summary.summarise` filters by local day).
+starting before the user's first day (the account's, or an earlier saved video's), and read
+only the records of that period (plus a day of margin for time zones:
+:func:`~spinecoach.reports.summary.summarise` filters by local day).
 """
 
 from __future__ import annotations
@@ -36,10 +37,12 @@ class Period:
         return datetime.combine(self.start - timedelta(days=1), time.min, tzinfo=UTC)
 
 
-def last_days(user: User, now: datetime, days: int = REPORT_DAYS) -> Period:
-    """The last ``days`` days up to today, but not before the user's first day."""
+def last_days(user: User, now: datetime, days: int = REPORT_DAYS,
+              first_record: date | None = None) -> Period:
+    """The last ``days`` days up to today, but not before the user's first day: the day the
+    account was made or, when earlier, ``first_record`` (a video filmed before it)."""
     end = local_date(now)
-    first = min(local_date(user.created_at), end)
+    first = min(local_date(user.created_at), end, first_record or end)
     return Period(start=max(end - timedelta(days=days - 1), first), end=end)
 
 
@@ -52,8 +55,10 @@ def load_summary(
     planned_days_per_week: int = DEFAULT_PLANNED_DAYS_PER_WEEK,
 ) -> tuple[HistoryData, HistorySummary]:
     """Read the records of :func:`last_days` and summarise them (named from the profile)."""
-    period = last_days(user, now, days)
-    data = load_history(repo, user, period.since)
+    window = last_days(user, now, days, first_record=local_date(now) - timedelta(days=days))
+    data = load_history(repo, user, window.since)
+    period = last_days(user, now, days, first_record=min(
+        (local_date(s.started_at) for s in data.sessions), default=None))
     names = report_names(repo, user)
     summary = summarise(data, start=period.start, end=period.end, now=now,
                         planned_days_per_week=planned_days_per_week,

@@ -70,6 +70,8 @@ Clock = Callable[[], datetime]
 SESSIONS_PER_PAGE = 20
 FRESH_ANSWERS = timedelta(minutes=30)
 """Answers given this recently count as given when the next check-in asks the same."""
+SAVE_DAYS_BACK = 30
+"""How far back a recorded video may be dated when it is saved to the history."""
 
 
 def utc_now() -> datetime:
@@ -292,17 +294,30 @@ class LocalUser:
                           and (started[s.session_id], s.session_id) < mine)
         return progress, dict(earlier)
 
-    def save_analysis(self, report: AnalysisReport, file_name: str) -> int:
+    def save_analysis(self, report: AnalysisReport, file_name: str, *,
+                      done_on: date | None = None) -> int:
         """Save an analysed upload as a video session (``SafetyBlockError`` when blocked).
 
-        Only the file's own name is kept (the upload itself is already deleted); the session
-        is dated from now back by the video's length.
+        Only the file's own name is kept (the upload itself is already deleted).  The
+        session is dated from now back by the video's length, or, for a video filmed on an
+        earlier day (``done_on``, at most :data:`SAVE_DAYS_BACK` days ago), at midday of that
+        day: its sets count toward the day they were done, not today.
         """
         self.check_may_change()
         now = self.clock()
+        today = local_date(now)
+        if done_on is not None and done_on > today:
+            raise InputError("done_on: the day a video was filmed cannot be in the future.")
+        if done_on is not None and done_on < today - timedelta(days=SAVE_DAYS_BACK):
+            raise InputError(f"done_on: only videos from the last {SAVE_DAYS_BACK} days can "
+                             "be saved to the history.")
+        if done_on is None or done_on == today:
+            recorded_at = now - timedelta(seconds=report.source.duration_s or 0.0)
+        else:
+            recorded_at = datetime.combine(done_on, time(12)).astimezone().astimezone(UTC)
         record = services.save_analysis(
             self.repo, self.user_id, report, source_path=file_name, now=now,
-            recorded_at=now - timedelta(seconds=report.source.duration_s or 0.0))
+            recorded_at=recorded_at)
         assert record.id is not None
         return record.id
 

@@ -16,7 +16,7 @@ from spinecoach.web.auth import require_account
 from spinecoach.web.bands import target_band
 from spinecoach.web.deps import ContextDep, UserDep
 from spinecoach.web.jobs import VIDEO_SUFFIXES
-from spinecoach.web.schemas import AnalysisJob, ErrorOut, SavedAnalysis
+from spinecoach.web.schemas import AnalysisJob, ErrorOut, SaveAnalysisIn, SavedAnalysis
 from spinecoach.web.wiring import key_angle
 
 router = APIRouter(prefix="/api", tags=["media"], dependencies=[Depends(require_account)],
@@ -88,10 +88,15 @@ async def upload_video(
 
 @router.post("/analyses/{job_id}/save", status_code=201,
              responses={409: {"model": ErrorOut}})
-def save_analysis(job_id: str, ctx: ContextDep, user: UserDep) -> SavedAnalysis:
-    """Save an analysed video to the history (409 when screening blocks exercise)."""
+def save_analysis(job_id: str, ctx: ContextDep, user: UserDep,
+                  data: SaveAnalysisIn | None = None) -> SavedAnalysis:
+    """Save an analysed video to the history, as done on ``done_on`` (default today; 409
+    when screening blocks exercise)."""
     user.check_may_change()
-    session_id = ctx.jobs.save(job_id, user.save_analysis, owner_id=user.user_id)
+    done_on = data.done_on if data else None
+    session_id = ctx.jobs.save(
+        job_id, lambda report, name: user.save_analysis(report, name, done_on=done_on),
+        owner_id=user.user_id)
     return SavedAnalysis(session_id=session_id, job_id=job_id)
 
 

@@ -7,6 +7,7 @@ silently changes the public API.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -280,6 +281,12 @@ class AnalysisJob(_Out):
     file_name: str | None = Field(None, description="the uploaded file's own name")
     saved_session_id: int | None = Field(None, description="set once saved to the history")
     video_url: str | None = Field(None, description="the annotated H.264 copy, while kept")
+
+
+class SaveAnalysisIn(_In):
+    """When the video was filmed: its sets count toward that day (default: today)."""
+
+    done_on: date | None = Field(None, description="the day it was filmed (default: today)")
 
 
 class SavedAnalysis(_Out):

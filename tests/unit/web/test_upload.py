@@ -140,6 +140,26 @@ def test_an_analysed_video_is_saved_to_the_history_once(screened: TestClient) ->
     assert screened.get("/api/history").json()["sessions_total"] == 1
 
 
+def test_a_video_filmed_on_an_earlier_day_counts_toward_that_day(screened: TestClient) -> None:
+    from datetime import date, timedelta
+
+    today = date.fromisoformat(screened.get("/api/today").json()["date"])
+    job = _analysed(screened)
+    future = screened.post(f"/api/analyses/{job['id']}/save",
+                           json={"done_on": (today + timedelta(days=1)).isoformat()})
+    assert future.status_code == 400 and "future" in future.json()["detail"]
+    too_old = screened.post(f"/api/analyses/{job['id']}/save",
+                            json={"done_on": (today - timedelta(days=400)).isoformat()})
+    assert too_old.status_code == 400 and "last 30 days" in too_old.json()["detail"]
+    assert screened.get("/api/history").json()["sessions_total"] == 0  # nothing half-saved
+    # filmed the day before the account was made: the history now starts on that day
+    yesterday = (today - timedelta(days=1)).isoformat()
+    saved = screened.post(f"/api/analyses/{job['id']}/save", json={"done_on": yesterday})
+    assert saved.status_code == 201, saved.text
+    history = screened.get("/api/history").json()
+    assert history["adherence"] == {yesterday: 1} and history["start"] == yesterday
+
+
 def test_saving_is_behind_the_safety_guard(client: TestClient) -> None:
     from .conftest import clear_answers
 

@@ -140,7 +140,16 @@ function headline(report) {
     ${holds.length ? `<p>Good-form holds: ${holds.map((h) => `${fmt(h.duration_s)} s`).join(", ")}.</p>` : ""}`;
 }
 
-function showReport(job) {
+// A moment as this browser's calendar date, "2026-12-01".
+function isoDay(ms) {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+// `filedAt`: the file's own modification time, the best first guess of when it was filmed.
+function showReport(job, filedAt) {
+  const today = isoDay(Date.now());
+  const filmed = filedAt && isoDay(filedAt) < today ? isoDay(filedAt) : today;
   const report = job.result;
   const faults = (report.faults || []).map((f) =>
     `<li>${fmt(f.start_s)}–${f.end_s == null ? "end" : fmt(f.end_s)} s: ${escapeHtml(f.message || words(f.code))}</li>`).join("");
@@ -155,6 +164,9 @@ function showReport(job) {
     ${anglePlot(job)}
     ${faults ? `<h3>Things to watch</h3><ul>${faults}</ul>` : "<p>No form faults found.</p>"}
     ${limits ? `<details><summary>What this check could not judge</summary><ul>${limits}</ul></details>` : ""}
+    <div class="field"><label for="done-on">Day this was filmed</label>
+      <input type="date" id="done-on" value="${filmed}" max="${today}">
+      <p class="hint">Saving counts these sets toward that day.</p></div>
     <p><button type="button" class="primary" id="save-analysis">Save to my history</button></p>
     <p id="save-result" role="status" hidden></p>`;
   result.hidden = false;
@@ -163,7 +175,9 @@ function showReport(job) {
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      const saved = await api(`/api/analyses/${job.id}/save`, { method: "POST" });
+      const doneOn = document.getElementById("done-on").value;
+      const saved = await api(`/api/analyses/${job.id}/save`, { method: "POST",
+        body: doneOn ? { done_on: doneOn } : {} });
       out.innerHTML = `Saved to your history. <a href="/summary/${saved.session_id}">See it</a>`;
       out.className = "notice ok";
       button.hidden = true;
@@ -193,12 +207,12 @@ form.addEventListener("submit", async (event) => {
   bar.value = 0;
   try {
     const job = await upload(data);
-    label.textContent = "Analysing… (the video is deleted when this finishes)";
+    label.textContent = "Analysing… (your file is deleted when this finishes)";
     bar.value = 0;
     const done = await poll(job.id);
     progressBox.hidden = true;
     if (done.status === "failed") showError(error, done.error || "The video could not be analysed.");
-    else showReport(done);
+    else showReport(done, file.lastModified);
   } catch (err) {
     progressBox.hidden = true;
     showError(error, err.message);
