@@ -126,6 +126,7 @@ def test_a_whole_day(server: Server, bridge_webcam: Path, shots,
         page.click("#skip-rest")  # "I'm ready": the next set's countdown starts by itself
         second = _camera_set(page, shots, 2) if plan["bridge"]["sets"] >= 2 else first
         page.wait_for_selector("#exercise-complete", timeout=60_000)
+        complete_text = _text(page, "#exercise-complete")
         shots(page, "09-exercise-complete")
         camera_off = page.evaluate("() => document.getElementById('video').srcObject === null")
         page.click("#next-exercise")
@@ -216,6 +217,11 @@ def test_a_whole_day(server: Server, bridge_webcam: Path, shots,
     sets = repo.sets_of(live.id or 0)
     bridges = [s for s in sets if s.exercise_id == "bridge"]
     assert len(bridges) == bridge_sets and all(s.reps_done for s in bridges)
+    # the webcam clip has fewer reps than the plan: "complete" says so, not "all done"
+    planned_reps = plan["bridge"]["reps"] * bridge_sets
+    done_reps = sum(s.reps_done or 0 for s in bridges)
+    assert done_reps < planned_reps
+    assert f"with {done_reps} of the {planned_reps} planned reps" in complete_text
     assert [(s.exercise_id, s.reps_done, s.hold_done_s) for s in sets
             if s.exercise_id == "plank"] == [("plank", 1, 10.0)]
     checkins = [(c.when, c.back_pain, c.leg_pain) for c in repo.checkins(user.id)]

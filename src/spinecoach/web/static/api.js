@@ -115,6 +115,18 @@ export function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
+/** The "exercise complete" line: all sets done, and, when short of the planned reps, how
+ * many were done (no false "all done": fewer is fine, and the user should see it). */
+export function completeText(plan, name, repsDone, setsHere = plan.sets) {
+  const sets = `all ${plan.sets} set${plan.sets === 1 ? "" : "s"}${name ? ` of ${name}` : ""}`;
+  const planned = plan.reps && !plan.perSide ? plan.reps * setsHere : null;
+  if (planned && repsDone < planned) {
+    const these = setsHere === plan.sets ? "" : ` in the last ${setsHere}`;
+    return `You finished ${sets}, with ${repsDone} of the ${planned} planned reps${these}. Doing fewer is fine when that is what feels right.`;
+  }
+  return `Well done: ${sets} are done.`;
+}
+
 /** The set plan a coach or timer page carries in its data attributes. */
 export function readPlan(root) {
   return {

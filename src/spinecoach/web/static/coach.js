@@ -13,7 +13,8 @@ import { drawSkeleton } from "./overlay.js";
 import { runRest } from "./rest.js";
 import { Speaker } from "./speech.js";
 import {
-  api, escapeHtml, linkRanges, linkSpreading, readCheckin, readPlan, showError, unanswered,
+  api, completeText, escapeHtml, linkRanges, linkSpreading, readCheckin, readPlan, showError,
+  unanswered,
   unansweredMessage,
 } from "./api.js";
 
@@ -37,6 +38,7 @@ capture.width = CAPTURE_W;
 capture.height = CAPTURE_H;
 
 let setNo = Number(root.dataset.firstSet) || 1;  // after sets done earlier today
+let repsDone = 0;  // saved on this page, for the "exercise complete" line
 let socket = null;
 let inFlight = 0;
 let t0 = 0;
@@ -402,6 +404,7 @@ async function onSummary(msg) {
   running = false;
   closeSocket();
   const set = msg.set;
+  if (set) repsDone += set.reps;
   const result = $("set-result");
   result.innerHTML = `<h2>${setLine()} done</h2>${set ? `<p><strong>${set.reps}</strong> rep${set.reps === 1 ? "" : "s"} saved.</p>${holdsText(set)}` : ""}`;
   result.dataset.reps = set ? String(set.reps) : "";
@@ -434,7 +437,7 @@ function complete() {
   stopCamera();
   setStage("complete");
   $("set-result").insertAdjacentHTML("beforeend", `<div class="notice ok" id="exercise-complete"><h2>Exercise complete</h2>
-    <p>Well done: all ${plan.sets} set${plan.sets === 1 ? "" : "s"} of ${escapeHtml(root.dataset.name || "this exercise")} are done. The camera is off.</p></div>
+    <p>${escapeHtml(completeText(plan, root.dataset.name || "this exercise", repsDone, plan.sets - (Number(root.dataset.firstSet) || 1) + 1))} The camera is off.</p></div>
     <p><a class="button primary" id="next-exercise" href="/session/${plan.session}">Next exercise</a></p>`);
   speaker.say("That was the last set. Exercise complete. Well done.", "count");
   $("next-exercise").focus();

@@ -1,5 +1,5 @@
 // No-camera mode: a paced timer with spoken counts, then manual entry of what was done.
-import { api, escapeHtml, linkRanges, linkSpreading, readCheckin, readPlan, showError, unanswered,
+import { api, completeText, escapeHtml, linkRanges, linkSpreading, readCheckin, readPlan, showError, unanswered,
   unansweredMessage } from "./api.js";
 import { runRest } from "./rest.js";
 import { Speaker } from "./speech.js";
@@ -17,6 +17,7 @@ let setNo = Number(root.dataset.firstSet) || 1;  // after sets done earlier toda
 let paused = false;
 let finished = false;
 let counted = { reps: 0, holds: [] };
+let repsDone = 0;  // saved on this page, for the "exercise complete" line
 
 // One big number, always with words saying what it counts.
 function show(phase, count, unit, say) {
@@ -145,6 +146,7 @@ async function afterSave(saved, pain) {
   const result = $("timer-result");
   result.hidden = false;
   result.dataset.reps = String(saved.reps);
+  repsDone += saved.reps;
   const noun = plan.reps ? "rep" : "hold";
   const html = `<h2>Set ${setNo} of ${plan.sets} saved</h2><p><strong>${saved.reps}</strong> ${noun}${saved.reps === 1 ? "" : "s"} saved.</p>`;
   result.innerHTML = html;
@@ -159,7 +161,7 @@ async function afterSave(saved, pain) {
   }
   if (setNo >= plan.sets) {
     result.innerHTML = html + `<div class="notice ok" id="exercise-complete"><h2>Exercise complete</h2>
-      <p>Well done: all ${plan.sets} set${plan.sets === 1 ? "" : "s"} are done.</p></div>
+      <p>${escapeHtml(completeText(plan, null, repsDone, plan.sets - (Number(root.dataset.firstSet) || 1) + 1))}</p></div>
       <p><a class="button primary" id="next-exercise" href="/session/${plan.session}">Next exercise</a></p>`;
     $("timer-face").hidden = true;
     speaker.say("That was the last set. Exercise complete. Well done.", "count");
