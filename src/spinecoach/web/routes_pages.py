@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from spinecoach.session.records import Role
+from spinecoach.web.auth import get_context
 from spinecoach.web.deps import AccountDep, UserDep, get_user
 from spinecoach.web.local_user import LocalUser
 from spinecoach.web.schemas import MAX_ID
@@ -25,7 +26,15 @@ router = APIRouter(include_in_schema=False)
 def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
     templates: Jinja2Templates = request.app.state.templates
     account = getattr(request.state, "account", None)  # set by the session check
-    return templates.TemplateResponse(request, name, {"account": account, **context})
+    who = None
+    if account is not None:
+        # The name the person gave in their details (their own, even while a clinician
+        # reads a patient's record), else the account's sign-in name.
+        saved = get_context(request).repo.latest_profile(account.user.id)
+        who = saved.display_name if saved is not None and saved.display_name else None
+        who = who or account.user.name
+    return templates.TemplateResponse(request, name,
+                                      {"account": account, "signed_in_as": who, **context})
 
 
 def _patients_own_page(user: UserDep) -> LocalUser:

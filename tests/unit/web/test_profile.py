@@ -90,3 +90,23 @@ def test_a_clinician_reads_a_linked_patients_profile_but_cannot_change_it(
     sign_in_by_link(client, "kim")  # another patient sees only their own (empty) profile
     assert client.get("/api/profile").json()["display_name"] is None
     assert client.get(f"/api/profile{who}").status_code == 404
+
+
+def test_the_header_greets_the_person_by_the_name_they_gave(client: TestClient) -> None:
+    from spinecoach.session import accounts
+    from spinecoach.session.records import Role
+    from spinecoach.web.auth import CSRF_HEADER
+    from spinecoach.web.testing import sign_in_by_link
+
+    ctx = client.app.state.context  # type: ignore[attr-defined]
+    (patient,) = ctx.repo.users()
+    assert f"Signed in as {patient.name}<" in client.get("/today").text  # no name given yet
+    assert client.put("/api/profile", json={"display_name": "Ann Example"}).status_code == 200
+    assert "Signed in as Ann Example<" in client.get("/today").text
+    accounts.add_account(ctx.repo, "dr-sam", Role.CLINICIAN, ctx.clock())
+    accounts.link_patient(ctx.repo, patient.name, "dr-sam", ctx.clock())
+    client.cookies.clear()
+    client.headers.pop(CSRF_HEADER, None)
+    sign_in_by_link(client, "dr-sam")  # reading Ann's record, the clinician is still named
+    page = client.get(f"/history?patient={patient.id}").text
+    assert "Signed in as dr-sam<" in page
