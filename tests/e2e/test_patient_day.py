@@ -162,7 +162,9 @@ def test_a_whole_day(server: Server, bridge_webcam: Path, shots,
         page.fill("#leg_pain", "1")
         page.click("#checkin-form button[type=submit]")
         page.wait_for_url(re.compile(r"/summary/\d+$"))
+        page.wait_for_selector("#summary-notes:not([hidden])")
         summary = _text(page, "main")
+        notes_tone = page.get_attribute("#summary-notes", "class") or ""
         shots(page, "12-summary")
 
         page.goto(server.url + "/history")
@@ -233,6 +235,8 @@ def test_a_whole_day(server: Server, bridge_webcam: Path, shots,
     day = (f"Today you did 2 of 4 exercises ({done_sets} of {planned_sets} sets). "
            "Not done: Supine hip hinges (heel taps), Ball wall squats.")
     assert day in summary
+    assert "Pain 0 to 3 is fine" in summary  # pain 3 after: green, not an amber warning
+    assert notes_tone.split() == ["notice", "ok"], notes_tone
     assert f"Bridges, set 1 of {bridge_sets}" in summary
     assert f"Prone elbow planks, set 1 of {plank_sets}" in summary
     together = f"2 of 4 planned exercises and {done_sets} of {planned_sets} sets done"

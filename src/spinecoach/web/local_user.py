@@ -22,6 +22,7 @@ from spinecoach.domain.checkin import CheckInWhen
 from spinecoach.domain.dates import local_date
 from spinecoach.domain.exercises import get_exercise, load_library
 from spinecoach.domain.safety.questionnaire import load_questionnaire
+from spinecoach.domain.safety.stops import pain_light
 from spinecoach.errors import AccessDeniedError, InputError, NotFoundError
 from spinecoach.reports.day_progress import (
     DayProgress,
@@ -146,7 +147,8 @@ class LocalUser:
         assert result.checkin.id is not None
         return CheckInOut(id=result.checkin.id, when=data.when, stop=bool(result.stops),
                           change=views.change_word(result.change),
-                          messages=list(result.advice))
+                          messages=list(result.advice),
+                          light=pain_light(result.checkin.worst_pain).value)
 
     def last_answers(self, *, fresh_ok: bool) -> dict[str, Any] | None:
         """The latest check-in's answers to start a form from (None before the first).

@@ -106,6 +106,8 @@ class CheckInOut(_Out):
     stop: bool = Field(description="True when a stop rule fired: no more exercise today")
     change: str | None = Field(None, description="centralising, peripheralising, stable, ...")
     messages: list[str] = []
+    light: Literal["green", "amber", "red"] | None = Field(
+        None, description="the pain traffic light of the worse of back and leg pain")
     back_pain: int | None = Field(None, description="the back pain given (0-10)")
     leg_pain: int | None = Field(None, description="the leg pain given (0-10)")
 

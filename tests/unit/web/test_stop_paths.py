@@ -46,9 +46,10 @@ def _socket_opens(client: TestClient, sid: int, exercise: str) -> str:
 
 def test_pain_6_during_an_exercise_stops_that_exercise_for_the_day(screened: TestClient) -> None:
     sid = _session(screened)
-    _checkin(screened, sid, "before")
+    assert _checkin(screened, sid, "before")["light"] == "green"
+    assert _checkin(screened, sid, "during", exercise_id="bridge", leg_pain=5)["light"] == "amber"
     out = _checkin(screened, sid, "during", exercise_id="bridge", back_pain=7)
-    assert out["stop"] is True
+    assert out["stop"] is True and out["light"] == "red"
     assert _manual(screened, sid, "bridge") == 409
     assert _socket_opens(screened, sid, "bridge") == "blocked"
     assert _manual(screened, sid, "plank") == 201  # only that exercise is stopped

@@ -47,8 +47,10 @@ form.addEventListener("submit", async (event) => {
     });
     if (when === "after") {
       const finished = await api(`/api/sessions/${sessionId}/finish`, { method: "POST" });
+      // The box's colour follows the server's pain traffic light (green, amber, red).
+      const tone = out.stop || out.light === "red" ? "stop" : out.light === "green" ? "ok" : "";
       sessionStorage.setItem(`spinecoach-summary-${sessionId}`,
-        JSON.stringify([...out.messages, ...finished.messages]));
+        JSON.stringify({ tone, notes: [...out.messages, ...finished.messages] }));
       window.location.href = `/summary/${sessionId}`;
       return;
     }
