@@ -59,11 +59,18 @@ def describe_days(summary: HistorySummary) -> str:
     """One sentence on days exercised against days planned."""
     planned = sum(w.planned for w in summary.weeks)
     done = sum(min(w.done, w.planned) for w in summary.weeks)
+    length = sum(w.days_in_period for w in summary.weeks)
     return (
-        f"Exercised on {done} of {planned} planned days; "
-        f"{summary.sessions_done} of {summary.sessions_total} sessions finished "
-        f"(plan: {summary.planned_days_per_week} days a week)."
+        f"Exercised on {done} of {planned} planned {_plural(planned, 'day')} "
+        f"(the plan is {summary.planned_days_per_week} days a week; this period has "
+        f"{length} {_plural(length, 'day')}); "
+        f"{summary.sessions_done} of {summary.sessions_total} "
+        f"{_plural(summary.sessions_total, 'session')} finished."
     )
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"
 
 
 def describe_adherence(summary: HistorySummary) -> str:

@@ -51,7 +51,8 @@ def test_the_period_limits_everything(history: HistoryData) -> None:
 def test_text_and_json_say_the_same(summary: HistorySummary) -> None:
     text = render_text(summary)
     assert "history for Jane Doe: 26 Oct 2026 - 22 Nov 2026" in text
-    assert "Exercised on 19 of 20 planned days;" in text
+    assert ("Exercised on 19 of 20 planned days (the plan is 5 days a week; this period has "
+            "28 days); 20 of 20 sessions finished.") in text
     assert "80 of 80 planned exercises and 80 of 180 sets done (44% of the sets planned)" in text
     assert "Back pain 6 → 3 (-3 points, -50%): improved." in text
     assert "2 points or 30%" in text and "Ostelo" in text
