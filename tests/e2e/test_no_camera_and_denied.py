@@ -131,6 +131,31 @@ def test_camera_denied_offers_the_timer(server: Server, shots) -> None:  # type:
     assert server.process.poll() is None
 
 
+def test_start_set_waits_until_the_camera_sees_the_person(server: Server, shots) -> None:  # type: ignore[no-untyped-def]
+    """Chromium's built-in fake camera shows a test pattern, no person: Start set stays off
+    while the check cannot see anyone, then offers "Start anyway" (the user may know better)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p, ["--use-fake-ui-for-media-stream",
+                             "--use-fake-device-for-media-stream"])
+        page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+        server.sign_in(page)
+        _to_session(page, server)
+        page.click("#plan-bridge >> text=With camera")
+        page.wait_for_function("() => document.getElementById('fps').textContent !== '0'",
+                               timeout=30_000)  # the check is answering frames
+        disabled_while_checking = page.is_disabled("#start-set")
+        badge = page.text_content("#tracking")
+        page.wait_for_selector("#start-set:not([disabled])", timeout=30_000)
+        label = page.text_content("#start-set")
+        shots(page, "1-start-anyway")
+        browser.close()
+    assert badge != "I can see you"
+    assert disabled_while_checking
+    assert label == "Start anyway"
+
+
 def test_upload_that_is_not_a_video_shows_a_clear_message(server: Server, shots,
                                                           tmp_path) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright

@@ -28,6 +28,9 @@ const CAPTURE_H = 480;
 const GET_READY_S = 5;
 const SETUP_TEXT = "Turn side-on, with your whole body in view.";  // when the server gives none
 const SAY_LOST_AFTER_MS = 2000;
+// Start set waits for the camera check to see the person; if it never does (an odd room, a
+// body the model reads badly), the user may still start after this long ("Start anyway").
+const START_ANYWAY_AFTER_MS = 15000;
 
 const video = $("video");
 const overlay = $("overlay");
@@ -89,7 +92,7 @@ async function startCamera() {
       cameraFailed("The camera was disconnected.");
     });
     stageMessage("Checking the camera…");
-    $("start-set").disabled = false;
+    armStart();
     openSocket("preview");
     if (!looping) { looping = true; captureLoop(); }
   } catch (err) {
@@ -99,6 +102,29 @@ async function startCamera() {
       : missing ? "No camera was found on this device. You can use the timer instead."
       : "The camera could not be started. You can use the timer instead.");
   }
+}
+
+// Start set stays off until the camera check sees the whole body (or after a while, as
+// "Start anyway"), so a set does not begin with the person out of view.
+let startAnywayTimer = null;
+function armStart() {
+  const button = $("start-set");
+  button.disabled = true;
+  button.textContent = "Start set";
+  clearTimeout(startAnywayTimer);
+  startAnywayTimer = setTimeout(() => {
+    if (!cameraOn || !button.disabled) return;
+    button.textContent = "Start anyway";
+    button.disabled = false;
+  }, START_ANYWAY_AFTER_MS);
+}
+
+function unlockStart() {
+  const button = $("start-set");
+  if (!cameraOn) return;
+  clearTimeout(startAnywayTimer);
+  button.textContent = "Start set";
+  button.disabled = false;
 }
 
 // The camera part of this exercise is over: switch the camera off.
@@ -117,6 +143,7 @@ function stopCamera() {
 function cameraFailed(text) {
   $("camera-error-text").textContent = text;
   $("camera-error").hidden = false;
+  clearTimeout(startAnywayTimer);
   $("start-set").disabled = true;
   stageMessage("Camera not available");
   $("tracking").textContent = "No camera";
@@ -268,6 +295,7 @@ function showTracking(s) {
   badge.textContent = s.tracking === "ok" ? "I can see you" : s.tracking === "lost" ? "Can't see you" : "Check the camera";
   if (stage === "countdown") return;  // the countdown owns the overlay text
   if (stage === "check") speakSetup(s);
+  if (stage === "check" && s.tracking === "ok") unlockStart();
   // the tracker's own words ("I can't see you. ..." when lost) come with every state
   if (s.tracking !== "ok") stageMessage(s.setup_problem || SETUP_TEXT);
   else if (stage === "check") stageMessage("Good: I can see you. Press Start set when you are ready.");
