@@ -129,7 +129,9 @@ def test_a_whole_day(server: Server, bridge_webcam: Path, shots,
         complete_text = _text(page, "#exercise-complete")
         shots(page, "09-exercise-complete")
         camera_off = page.evaluate("() => document.getElementById('video').srcObject === null")
-        page.click("#next-exercise")
+        next_step = (_text(page, "#next-exercise"), page.get_attribute("#next-exercise", "href"),
+                     page.get_attribute("#next-other-mode", "href"))
+        page.click("#to-session")
         page.wait_for_url(session_url)
         hub = _text(page, "#plan-bridge")
         shots(page, "10-session-after-bridges")
@@ -209,6 +211,12 @@ def test_a_whole_day(server: Server, bridge_webcam: Path, shots,
         assert seen["countdown_reps"] == "0"  # set 2's countdown no longer shows set 1's count
     assert first["countdown"].startswith("Set 1 of") and set_line == "2"
     assert camera_off
+    # "exercise complete" leads on to the plan's next exercise (in the same mode, or not)
+    order = list(plan)
+    after = order[order.index("bridge") + 1]
+    session_path = session_url.removeprefix(server.url)
+    assert next_step == (f"Next: {plan[after]['exercise']['name']}",
+                         f"{session_path}/coach/{after}", f"{session_path}/timer/{after}")
     assert f"Done today: {bridge_sets} of {bridge_sets} sets" in hub
     assert "seconds left to hold" in timer_unit
 

@@ -16,7 +16,7 @@ from spinecoach.session.records import Role
 from spinecoach.web.auth import get_context
 from spinecoach.web.deps import AccountDep, UserDep, get_user
 from spinecoach.web.local_user import LocalUser
-from spinecoach.web.schemas import MAX_ID
+from spinecoach.web.schemas import MAX_ID, TodayItem
 
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -94,12 +94,24 @@ def session_hub(request: Request, session_id: SessionId, user: PatientDep) -> HT
 def _exercise_page(request: Request, template: str, session_id: SessionId, exercise_id: str,
                    user: LocalUser) -> HTMLResponse:
     exercise = user.exercise(exercise_id)
-    item = next((i for i in user.today().items if i.exercise.id == exercise_id), None)
+    items = user.today().items
+    item = next((i for i in items if i.exercise.id == exercise_id), None)
     done = user.sets_done_today(exercise_id)  # a second session today carries on
     sets = item.sets if item else 1
     return _page(request, template, title=exercise.name, exercise=exercise, item=item,
                  session_id=session_id, last=user.last_answers(fresh_ok=False),
-                 done_today=done, first_set=min(done + 1, sets))
+                 done_today=done, first_set=min(done + 1, sets),
+                 next_item=_next_item(user, items, exercise_id))
+
+
+def _next_item(user: LocalUser, items: list[TodayItem], current: str) -> TodayItem | None:
+    """The exercise to offer when this one is complete: the first one of today's plan after
+    it (then before it) that is not stopped and still has sets to do; None when all are."""
+    at = next((n for n, i in enumerate(items) if i.exercise.id == current), len(items))
+    for item in items[at + 1:] + items[:at]:
+        if item.stopped_today is None and user.sets_done_today(item.exercise.id) < item.sets:
+            return item
+    return None
 
 
 @router.get("/session/{session_id}/coach/{exercise_id}")

@@ -7,6 +7,33 @@ import re
 from fastapi.testclient import TestClient
 
 
+def test_exercise_complete_leads_to_the_next_exercise_with_sets_left(
+        screened: TestClient) -> None:
+    plan = _plan(screened)
+    order = list(plan)
+    sid = screened.post("/api/sessions").json()["id"]
+    _checkin(screened, "before", 2, 1, sid)
+
+    def next_of(exercise: str) -> str | None:
+        page = screened.get(f"/session/{sid}/timer/{exercise}").text
+        found = re.search(r'data-next-id="([^"]*)"', page)
+        assert found is not None
+        return found.group(1) or None
+
+    first, last = order[0], order[-1]
+    assert next_of(first) == order[1]
+    assert next_of(last) == first  # wraps round to one not done yet
+    for exercise in order[1:]:  # everything but the first done in full
+        for _ in range(plan[exercise]):
+            body = {"exercise_id": exercise, "reps": 5, "hold_s": [3.0]}
+            if exercise == "plank":
+                body = {"exercise_id": exercise, "reps": 1, "hold_s": [10.0]}
+            response = screened.post(f"/api/sessions/{sid}/manual-sets", json=body)
+            assert response.status_code == 201, response.text
+    assert next_of(order[1]) == first
+    assert next_of(first) is None  # the last one left: the page offers the after check-in
+
+
 def _checkin(client: TestClient, when: str, back: int, leg: int,
              session_id: int | None = None) -> None:
     body: dict[str, object] = {"when": when, "back_pain": back, "leg_pain": leg,

@@ -127,6 +127,22 @@ export function completeText(plan, name, repsDone, setsHere = plan.sets) {
   return `Well done: ${sets} are done.`;
 }
 
+/** The way on from "exercise complete": the next exercise of today's plan that still has
+ * sets (in the same mode, with the other mode beside it), else the after-session check-in;
+ * and always the list of today's exercises. */
+export function nextStepHtml(root, plan, mode) {
+  const session = `/session/${plan.session}`;
+  const list = `<a id="to-session" href="${session}">All of today's exercises</a>`;
+  const id = root.dataset.nextId;
+  if (!id) {
+    return `<p><a class="button primary" id="next-exercise" href="/checkin?when=after&amp;session=${plan.session}">Finish the session: how do I feel?</a> ${list}</p>`;
+  }
+  const other = mode === "coach" ? "timer" : "coach";
+  const otherWords = mode === "coach" ? "without the camera" : "with the camera";
+  return `<p><a class="button primary" id="next-exercise" href="${session}/${mode}/${encodeURIComponent(id)}">Next: ${escapeHtml(root.dataset.nextName || "the next exercise")}</a>
+    <a class="button" id="next-other-mode" href="${session}/${other}/${encodeURIComponent(id)}">${otherWords}</a> ${list}</p>`;
+}
+
 /** The set plan a coach or timer page carries in its data attributes. */
 export function readPlan(root) {
   return {

@@ -13,7 +13,7 @@ import { drawSkeleton } from "./overlay.js";
 import { runRest } from "./rest.js";
 import { Speaker } from "./speech.js";
 import {
-  api, completeText, escapeHtml, linkRanges, linkSpreading, readCheckin, readPlan, showError,
+  api, completeText, escapeHtml, linkRanges, linkSpreading, nextStepHtml, readCheckin, readPlan, showError,
   unanswered,
   unansweredMessage,
 } from "./api.js";
@@ -466,7 +466,7 @@ function complete() {
   setStage("complete");
   $("set-result").insertAdjacentHTML("beforeend", `<div class="notice ok" id="exercise-complete"><h2>Exercise complete</h2>
     <p>${escapeHtml(completeText(plan, root.dataset.name || "this exercise", repsDone, plan.sets - (Number(root.dataset.firstSet) || 1) + 1))} The camera is off.</p></div>
-    <p><a class="button primary" id="next-exercise" href="/session/${plan.session}">Next exercise</a></p>`);
+    ${nextStepHtml(root, plan, "coach")}`);
   speaker.say("That was the last set. Exercise complete. Well done.", "count");
   $("next-exercise").focus();
 }

@@ -1,5 +1,5 @@
 // No-camera mode: a paced timer with spoken counts, then manual entry of what was done.
-import { api, completeText, escapeHtml, linkRanges, linkSpreading, readCheckin, readPlan, showError, unanswered,
+import { api, completeText, escapeHtml, linkRanges, linkSpreading, nextStepHtml, readCheckin, readPlan, showError, unanswered,
   unansweredMessage } from "./api.js";
 import { runRest } from "./rest.js";
 import { Speaker } from "./speech.js";
@@ -162,7 +162,7 @@ async function afterSave(saved, pain) {
   if (setNo >= plan.sets) {
     result.innerHTML = html + `<div class="notice ok" id="exercise-complete"><h2>Exercise complete</h2>
       <p>${escapeHtml(completeText(plan, null, repsDone, plan.sets - (Number(root.dataset.firstSet) || 1) + 1))}</p></div>
-      <p><a class="button primary" id="next-exercise" href="/session/${plan.session}">Next exercise</a></p>`;
+      ${nextStepHtml(root, plan, "timer")}`;
     $("timer-face").hidden = true;
     speaker.say("That was the last set. Exercise complete. Well done.", "count");
     return;
