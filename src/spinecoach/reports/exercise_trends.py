@@ -49,6 +49,7 @@ class TrendMetric:
 
     exercise_id: str
     label: str
+    """What is measured, without the exercise's name (shown beside it, or after it)."""
     short_label: str
     unit: str
     compute: MetricFn
@@ -74,7 +75,7 @@ def trend_metrics() -> dict[str, TrendMetric]:
     return dict(_METRICS)
 
 
-@trend_metric("plank", "Plank: best good-form hold", "Plank hold", "s")
+@trend_metric("plank", "best good-form hold", "Planks: best hold", "s")
 def plank_best_hold_s(data: SessionSets) -> float | None:
     """The longest good-form hold (tracked holds, else reps, else the typed-in hold)."""
     if data.holds:
@@ -85,7 +86,7 @@ def plank_best_hold_s(data: SessionSets) -> float | None:
     return max(typed) if typed else None
 
 
-@trend_metric("bridge", "Bridge: reps reaching a 3 s good-form hold", "Bridge 3 s holds", "%")
+@trend_metric("bridge", "reps reaching a 3 s good-form hold", "Bridges: 3 s holds", "%")
 def bridge_hold_quality_pct(data: SessionSets) -> float | None:
     """Percent of bridge reps whose good-form hold reached 3 s."""
     if not data.reps:
@@ -95,7 +96,7 @@ def bridge_hold_quality_pct(data: SessionSets) -> float | None:
 
 
 @trend_metric(
-    "ball-squat", "Ball squat: thigh angle at the bottom (lower = deeper)", "Squat depth", "deg"
+    "ball-squat", "thigh angle at the bottom (lower = deeper)", "Ball squats: depth", "deg"
 )
 def squat_depth_deg(data: SessionSets) -> float | None:
     """Mean thigh elevation above horizontal at the bottom of the squats."""
@@ -103,7 +104,7 @@ def squat_depth_deg(data: SessionSets) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-@trend_metric("hip-hinge", "Heel taps: reps in good form (control)", "Heel-tap control", "%")
+@trend_metric("hip-hinge", "reps in good form (control)", "Heel taps: control", "%")
 def heel_tap_control_pct(data: SessionSets) -> float | None:
     """Percent of heel taps done in good form."""
     if not data.reps:

@@ -87,7 +87,7 @@ def _programme(summary: HistorySummary) -> dict[str, Any]:
     latest = summary.latest_screening
     return {
         "exercises": {
-            key: {"label": t.label, "unit": t.unit,
+            key: {"exercise": summary.name(key), "label": t.label, "unit": t.unit,
                   "points": [{"at": p.at.isoformat(), "session_id": p.session_id,
                               "value": round(p.value, 2)} for p in t.points]}
             for key, t in summary.trends.items()

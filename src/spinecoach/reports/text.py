@@ -97,15 +97,16 @@ def plain_date(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def describe_trend(trend: ExerciseTrend) -> str:
-    """One line per exercise: first and latest value."""
+def describe_trend(trend: ExerciseTrend, name: str) -> str:
+    """One line per exercise (``name``, as the programme calls it): first and latest value."""
+    title = f"{name}, {trend.label}"
     if not trend.points:
-        return f"{trend.label}: no sessions."
+        return f"{title}: no sessions."
     first, last = trend.points[0].value, trend.points[-1].value
     if len(trend.points) == 1:
-        return f"{trend.label}: {number(first)} {trend.unit} (1 session so far)."
+        return f"{title}: {number(first)} {trend.unit} (1 session so far)."
     return (
-        f"{trend.label}: {number(first)} \u2192 {number(last)} {trend.unit} "
+        f"{title}: {number(first)} \u2192 {number(last)} {trend.unit} "
         f"over {len(trend.points)} session(s)."
     )
 
@@ -128,7 +129,7 @@ def history_notes(summary: HistorySummary) -> list[str]:
     """Plain sentences for the history page: adherence, pain, leg symptoms, each exercise."""
     notes = [describe_adherence(summary), describe_pain_change(summary.back_pain, "back"),
              describe_pain_change(summary.leg_pain, "leg"), describe_shifts(summary)]
-    return notes + [describe_trend(t) for t in summary.trends.values() if t.points]
+    return notes + [describe_trend(t, summary.name(k)) for k, t in summary.trends.items() if t.points]
 
 
 def render_text(summary: HistorySummary) -> str:
@@ -148,7 +149,7 @@ def render_text(summary: HistorySummary) -> str:
         THRESHOLD_NOTE,
         describe_shifts(summary),
         "",
-        *[describe_trend(t) for t in summary.trends.values()],
+        *[describe_trend(t, summary.name(k)) for k, t in summary.trends.items()],
     ]
     if summary.stops:
         lines += ["", "Stops:"]

@@ -140,9 +140,9 @@ def history(sessions: list[SessionHistory], sessions_total: int, summary: Histor
                 for c in trend_checkins(summary.checkins)]
 
     per_exercise = {
-        f"{t.label} ({t.unit})": [TrendPoint(date=local_date(p.at).isoformat(), value=p.value)
-                                  for p in t.points]
-        for t in summary.trends.values() if t.points
+        f"{summary.name(key)}, {t.label} ({t.unit})": [
+            TrendPoint(date=local_date(p.at).isoformat(), value=p.value) for p in t.points]
+        for key, t in summary.trends.items() if t.points
     }
     return History(
         sessions=[session_summary(s, names=summary.names) for s in sessions],

@@ -52,7 +52,7 @@ def test_the_pdf_is_one_page_with_the_names_numbers_and_disclaimer(tmp_path: Pat
     assert "Leg pain 5 → 2 (-3 points, -60%): improved." in flat
     assert "2 points or 30% of the starting level (Ostelo et al. 2008)" in flat
     assert "3 centralisation(s), 1 peripheralisation(s)" in flat
-    assert re.search(r"Prone elbow planks Plank: best good-form hold 10\.0 s 23\.0 s 20 3 holds "
+    assert re.search(r"Prone elbow planks best good-form hold 10\.0 s 23\.0 s 20 3 holds "
                      r"of 10 s", flat)
     assert "Ball wall squats Leg symptoms spread further down the leg." in flat
     for exercise_id in ("ball-squat", "hip-hinge", "bridge", "plank "):
@@ -77,7 +77,7 @@ def test_the_html_is_self_contained_printable_and_escaped(tmp_path: Path) -> Non
     assert "Exercised on 19 of 20 planned days (the plan" in text
     assert "spinecoach does not replace a clinician." in text
     # chart text stays text in the inline SVG (searchable, sharp in print)
-    assert "Pain (0-10) at check-ins" in html and "Plank hold (s)" in html
+    assert "Pain (0-10) at check-ins" in html and "Planks: best hold (s)" in html
 
 
 def test_a_user_without_any_data_still_gets_a_report(tmp_path: Path) -> None:

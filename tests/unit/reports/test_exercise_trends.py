@@ -88,4 +88,4 @@ def test_trends_use_done_sessions_only_in_time_order() -> None:
     assert (hinge.first, hinge.last, hinge.unit) == (50.0, 100.0, "%")
     assert trends["plank"].points == [] and trends["plank"].last is None
     assert hinge.points[1].at == T0 + timedelta(days=2)
-    assert trends["bridge"].label.startswith("Bridge")
+    assert trends["bridge"].label == "reps reaching a 3 s good-form hold"

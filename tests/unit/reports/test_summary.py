@@ -57,7 +57,7 @@ def test_text_and_json_say_the_same(summary: HistorySummary) -> None:
     assert "Back pain 6 → 3 (-3 points, -50%): improved." in text
     assert "2 points or 30%" in text and "Ostelo" in text
     assert "2026-11-02   # ! . . # # ." in text
-    assert "Plank: best good-form hold: 10 → 23 s over 20 session(s)." in text
+    assert "Prone elbow planks, best good-form hold: 10 → 23 s over 20 session(s)." in text
     assert "Ball wall squats: Leg symptoms spread further down the leg." in text
     assert "does not replace a clinician" in text
     document = json.loads(json.dumps(summary_to_dict(summary)))
