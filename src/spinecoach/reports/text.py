@@ -129,7 +129,8 @@ def history_notes(summary: HistorySummary) -> list[str]:
     """Plain sentences for the history page: adherence, pain, leg symptoms, each exercise."""
     notes = [describe_adherence(summary), describe_pain_change(summary.back_pain, "back"),
              describe_pain_change(summary.leg_pain, "leg"), describe_shifts(summary)]
-    return notes + [describe_trend(t, summary.name(k)) for k, t in summary.trends.items() if t.points]
+    return notes + [describe_trend(t, summary.name(k))
+                    for k, t in summary.trends.items() if t.points]
 
 
 def render_text(summary: HistorySummary) -> str:
