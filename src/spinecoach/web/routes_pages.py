@@ -133,7 +133,9 @@ def summary(request: Request, session_id: SessionId, user: UserDep) -> HTMLRespo
     """The session summary."""
     return _page(request, "summary.html", title="Session summary",
                  session=user.session(session_id),
-                 names={e.id: e.name for e in user.exercises()})
+                 names={e.id: e.name for e in user.exercises()},
+                 # a plank is one hold, not reps: its row shows the hold only
+                 holds_only={e.id for e in user.exercises() if e.kind == "plank"})
 
 
 @router.get("/history")

@@ -130,3 +130,17 @@ def test_a_second_session_on_the_same_day_remembers_what_is_done(screened: TestC
     summary = screened.get(f"/api/sessions/{second}").json()
     assert summary["sets"][0]["label"] == f"Bridges, set 2 of {plan['bridge']}"
     assert summary["day"]["sets_done"] == 2
+
+
+def test_a_plank_row_in_the_summary_shows_its_hold_not_a_rep_count(
+        screened: TestClient) -> None:
+    sid = screened.post("/api/sessions").json()["id"]
+    _checkin(screened, "before", 2, 1, sid)
+    response = screened.post(f"/api/sessions/{sid}/manual-sets",
+                             json={"exercise_id": "plank", "reps": 1, "hold_s": [12.0]})
+    assert response.status_code == 201, response.text
+    _bridge_sets(screened, sid, 1)
+    rows = {_text(r).split(",")[0]: _text(r) for r in
+            re.findall(r"<tr>.*?</tr>", screened.get(f"/summary/{sid}").text, re.S)}
+    assert re.search(r"by hand – 12\.0 s", rows["Prone elbow planks"])
+    assert re.search(r"by hand 8 3\.0 s", rows["Bridges"])
