@@ -211,6 +211,7 @@ function askHowItFelt(pain) {
 linkSpreading($("checkin-form"));
 
 $("timer-start").addEventListener("click", runSet);
+$("timer-start").disabled = false;  // off in the page until this script can run the set
 $("timer-done").addEventListener("click", endSet);
 $("timer-pause").addEventListener("click", () => {
   paused = !paused;
