@@ -275,8 +275,12 @@ class LocalUser:
 
     def sets_done_today(self, exercise_id: str) -> int:
         """Sets of ``exercise_id`` done today, in every session of today."""
-        progress = self._progress_on(local_date(self.clock()))[0].of(exercise_id)
-        return progress.sets_done if progress else 0
+        return self.sets_done_today_by_exercise().get(exercise_id, 0)
+
+    def sets_done_today_by_exercise(self) -> dict[str, int]:
+        """Sets done today per exercise id, in every session of today (one read)."""
+        day = self._progress_on(local_date(self.clock()))[0]
+        return {e.exercise_id: e.sets_done for e in day.exercises}
 
     def _progress_on(self, day: date) -> tuple[DayProgress, list[SessionRecord],
                                                list[SetRecord]]:

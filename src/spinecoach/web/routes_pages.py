@@ -31,8 +31,7 @@ def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
         # The name the person gave in their details (their own, even while a clinician
         # reads a patient's record), else the account's sign-in name.
         saved = get_context(request).repo.latest_profile(account.user.id)
-        who = saved.display_name if saved is not None and saved.display_name else None
-        who = who or account.user.name
+        who = (saved.display_name if saved else None) or account.user.name
     return templates.TemplateResponse(request, name,
                                       {"account": account, "signed_in_as": who, **context})
 
@@ -96,20 +95,22 @@ def _exercise_page(request: Request, template: str, session_id: SessionId, exerc
     exercise = user.exercise(exercise_id)
     items = user.today().items
     item = next((i for i in items if i.exercise.id == exercise_id), None)
-    done = user.sets_done_today(exercise_id)  # a second session today carries on
+    done_by_exercise = user.sets_done_today_by_exercise()
+    done = done_by_exercise.get(exercise_id, 0)  # a second session today carries on
     sets = item.sets if item else 1
     return _page(request, template, title=exercise.name, exercise=exercise, item=item,
                  session_id=session_id, last=user.last_answers(fresh_ok=False),
                  done_today=done, first_set=min(done + 1, sets),
-                 next_item=_next_item(user, items, exercise_id))
+                 next_item=_next_item(items, exercise_id, done_by_exercise))
 
 
-def _next_item(user: LocalUser, items: list[TodayItem], current: str) -> TodayItem | None:
+def _next_item(items: list[TodayItem], current: str,
+               done: dict[str, int]) -> TodayItem | None:
     """The exercise to offer when this one is complete: the first one of today's plan after
     it (then before it) that is not stopped and still has sets to do; None when all are."""
     at = next((n for n, i in enumerate(items) if i.exercise.id == current), len(items))
     for item in items[at + 1:] + items[:at]:
-        if item.stopped_today is None and user.sets_done_today(item.exercise.id) < item.sets:
+        if item.stopped_today is None and done.get(item.exercise.id, 0) < item.sets:
             return item
     return None
 
@@ -131,11 +132,12 @@ def timer(request: Request, session_id: SessionId, exercise_id: str,
 @router.get("/summary/{session_id}")
 def summary(request: Request, session_id: SessionId, user: UserDep) -> HTMLResponse:
     """The session summary."""
+    exercises = user.exercises()
     return _page(request, "summary.html", title="Session summary",
                  session=user.session(session_id),
-                 names={e.id: e.name for e in user.exercises()},
+                 names={e.id: e.name for e in exercises},
                  # a plank is one hold, not reps: its row shows the hold only
-                 holds_only={e.id for e in user.exercises() if e.kind == "plank"})
+                 holds_only={e.id for e in exercises if e.kind == "plank"})
 
 
 @router.get("/history")

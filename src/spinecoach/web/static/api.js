@@ -117,7 +117,8 @@ export function escapeHtml(text) {
 
 /** The "exercise complete" line: all sets done, and, when short of the planned reps, how
  * many were done (no false "all done": fewer is fine, and the user should see it). */
-export function completeText(plan, name, repsDone, setsHere = plan.sets) {
+export function completeText(plan, name, repsDone) {
+  const setsHere = plan.sets - plan.firstSet + 1;  // sets done on this page (a later session carries on)
   const sets = `all ${plan.sets} set${plan.sets === 1 ? "" : "s"}${name ? ` of ${name}` : ""}`;
   const planned = plan.reps && !plan.perSide ? plan.reps * setsHere : null;
   if (planned && repsDone < planned) {
@@ -154,5 +155,6 @@ export function readPlan(root) {
     hold: Number(root.dataset.hold) || null,
     rest: Number(root.dataset.rest) || 30,
     perSide: root.dataset.perSide === "true",
+    firstSet: Number(root.dataset.firstSet) || 1,
   };
 }

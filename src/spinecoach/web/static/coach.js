@@ -465,7 +465,7 @@ function complete() {
   stopCamera();
   setStage("complete");
   $("set-result").insertAdjacentHTML("beforeend", `<div class="notice ok" id="exercise-complete"><h2>Exercise complete</h2>
-    <p>${escapeHtml(completeText(plan, root.dataset.name || "this exercise", repsDone, plan.sets - (Number(root.dataset.firstSet) || 1) + 1))} The camera is off.</p></div>
+    <p>${escapeHtml(completeText(plan, root.dataset.name || "this exercise", repsDone))} The camera is off.</p></div>
     ${nextStepHtml(root, plan, "coach")}`);
   speaker.say("That was the last set. Exercise complete. Well done.", "count");
   $("next-exercise").focus();

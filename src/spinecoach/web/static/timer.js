@@ -161,7 +161,7 @@ async function afterSave(saved, pain) {
   }
   if (setNo >= plan.sets) {
     result.innerHTML = html + `<div class="notice ok" id="exercise-complete"><h2>Exercise complete</h2>
-      <p>${escapeHtml(completeText(plan, null, repsDone, plan.sets - (Number(root.dataset.firstSet) || 1) + 1))}</p></div>
+      <p>${escapeHtml(completeText(plan, null, repsDone))}</p></div>
       ${nextStepHtml(root, plan, "timer")}`;
     $("timer-face").hidden = true;
     speaker.say("That was the last set. Exercise complete. Well done.", "count");
