@@ -78,8 +78,15 @@ def _camera_set(page, shots, n: int) -> dict[str, str]:  # type: ignore[no-untyp
     seen["countdown_reps"] = page.text_content("#reps") or ""
     shots(page, f"0{2 + 2 * n}-bridge-set{n}-countdown")
     page.wait_for_selector("#coach[data-stage=set]", timeout=60_000)
-    page.wait_for_function("() => Number(document.getElementById('reps').textContent) >= 1",
-                           timeout=120_000)
+    try:
+        page.wait_for_function(
+            "() => Number(document.getElementById('reps').textContent) >= 1", timeout=120_000)
+    except Exception as exc:  # keep what the page showed: this step has timed out under load
+        shots(page, f"0{3 + 2 * n}-bridge-set{n}-no-rep")
+        raise AssertionError(
+            f"set {n}: no rep counted in 120 s; the page showed fps={_text(page, '#fps')!r}, "
+            f"tracking={_text(page, '#tracking')!r}, message={_text(page, '#stage-message')!r}, "
+            f"reps={_text(page, '#reps')!r}") from exc
     shots(page, f"0{3 + 2 * n}-bridge-set{n}-counting")
     page.click("#end-set")
     _quick_check(page)
