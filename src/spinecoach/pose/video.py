@@ -17,8 +17,10 @@ and stops; :attr:`VideoFileSource.truncated` then reports it.
 
 from __future__ import annotations
 
+import bisect
 import logging
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -253,12 +255,14 @@ class VideoFileSource(ClosedOnExit):
         last_t_s = -np.inf
         keep = _Thinner(self._max_fps, self._info.fps)
         index = 0
-        frames = container.decode(stream)
+        skip = _SkipDropped(keep, time_base) if self._thinning else None
+        frames = _decoded(container, stream, skip, lambda: origin_pts)
         while True:
             try:
                 frame = next(frames)
             except StopIteration:
-                self._check_complete(index, last_t_s)
+                # Frames the decoder skipped were in the file: count their packets.
+                self._check_complete(max(index, skip.packets if skip else 0), last_t_s)
                 return
             except (av.FFmpegError, ValueError) as exc:
                 self._truncated = True
@@ -318,6 +322,64 @@ class VideoFileSource(ClosedOnExit):
         return image
 
 
+def _decoded(container: Any, stream: Any, skip: _SkipDropped | None,
+             origin_pts: Callable[[], int | None]) -> Iterator[Any]:
+    """Decode ``stream`` packet by packet; with ``skip``, tell the decoder before each packet
+    whether it may discard the frame (see :class:`_SkipDropped`)."""
+    if skip is None:
+        yield from container.decode(stream)
+        return
+    ctx = stream.codec_context
+    for packet in container.demux(stream):
+        if packet.size:
+            skip.packets += 1
+        ctx.skip_frame = "NONREF" if skip.droppable(packet.pts, origin_pts()) else "DEFAULT"
+        yield from packet.decode()
+
+
+class _SkipDropped:
+    """Which packets hold a frame the thinner will drop, so the decoder need not make it.
+
+    Thinning a 30 fps file to 15 fps drops every other frame after decoding it, and decoding
+    is most of what this process spends beside the pose workers.  FFmpeg can skip a frame
+    no other frame is predicted from (``skip_frame = NONREF``: most B-frames; a file without
+    B-frames skips nothing), so a packet is marked droppable only when the frame in it is
+    one :class:`_Thinner` drops: it keeps a frame when a point of its grid falls after the
+    previous frame (plus tolerance) and not after this one (plus tolerance).  Packets come in
+    decoding order, so "the previous frame" is the latest earlier timestamp among the
+    packets seen so far, which is the true previous frame or an earlier one: the test is
+    never less cautious than the thinner.  The frames delivered are the same as without
+    skipping (a test checks it); only their decoding is saved.
+    """
+
+    _SEEN = 64  # packet timestamps kept (far more than any B-frame run)
+    _EPS_S = 1e-6
+
+    def __init__(self, thinner: _Thinner, time_base: Fraction | None) -> None:
+        self._step_s = thinner.step_s
+        self._tolerance_s = thinner.tolerance_s
+        self._time_base = time_base
+        self._seen: list[int] = []
+        self.packets = 0  # packets with data demuxed so far (one frame each)
+
+    def droppable(self, pts: int | None, origin_pts: int | None) -> bool:
+        """True if the frame of a packet with ``pts`` will surely be dropped."""
+        if pts is None or origin_pts is None or self._time_base is None or self._step_s <= 0:
+            return False
+        pts = int(pts)
+        at = bisect.bisect_left(self._seen, pts)
+        previous = self._seen[at - 1] if at > 0 else None
+        bisect.insort(self._seen, pts)
+        if len(self._seen) > self._SEEN:
+            del self._seen[0]
+        if previous is None or previous < origin_pts:
+            return False
+        t_s = float((pts - origin_pts) * self._time_base)
+        t_prev_s = float((previous - origin_pts) * self._time_base)
+        last_grid = math.floor((t_s + self._tolerance_s + self._EPS_S) / self._step_s)
+        return last_grid * self._step_s <= t_prev_s + self._tolerance_s - self._EPS_S
+
+
 class _Thinner:
     """Decide which frames to keep so that at most ``max_fps`` are delivered.
 
@@ -326,20 +388,20 @@ class _Thinner:
     """
 
     def __init__(self, max_fps: float | None, file_fps: float) -> None:
-        self._step_s = 0.0 if max_fps is None else 1.0 / max_fps
-        self._tolerance_s = 0.25 / file_fps if file_fps > 0 else 0.0
+        self.step_s = 0.0 if max_fps is None else 1.0 / max_fps
+        self.tolerance_s = 0.25 / file_fps if file_fps > 0 else 0.0
         self._next_s = -np.inf
 
     def __call__(self, t_s: float) -> bool:
         """True if the frame at ``t_s`` is kept."""
-        if self._step_s == 0.0:
+        if self.step_s == 0.0:
             return True
-        if t_s < self._next_s - self._tolerance_s:
+        if t_s < self._next_s - self.tolerance_s:
             return False
         if self._next_s == -np.inf:
             self._next_s = t_s
-        while self._next_s <= t_s + self._tolerance_s:
-            self._next_s += self._step_s
+        while self._next_s <= t_s + self.tolerance_s:
+            self._next_s += self.step_s
         return True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -182,6 +183,76 @@ def test_max_fps_thins_on_a_grid(
     delivered_fps = (len(t_s) - 1) / (t_s[-1] - t_s[0])
     assert delivered_fps == pytest.approx(expected_fps, rel=0.1)
     assert np.diff(t_s).min() > 0.5 / max_fps
+
+
+@pytest.mark.parametrize(("file_fps", "jitter_ms"), [(30, 0), (25, 0), (60, 0), (30, 6)])
+def test_thinning_skips_decoding_dropped_b_frames_and_delivers_the_same_frames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, file_fps: int, jitter_ms: int
+) -> None:
+    """B-frames the thinner drops are not decoded; what is delivered does not change."""
+    from spinecoach.pose import video
+
+    rng = np.random.default_rng(file_fps + jitter_ms)
+    n_frames = 3 * file_fps
+    pts_ms = np.round(np.arange(n_frames) * 1000 / file_fps
+                      + rng.uniform(0, jitter_ms, n_frames)).astype(int)
+    path = _textured_video_with_b_frames(tmp_path / f"b{file_fps}-{jitter_ms}.mp4",
+                                         [int(p) for p in pts_ms])
+    real = video._SkipDropped.droppable
+    verdicts: list[bool] = []
+
+    def counted(self: video._SkipDropped, pts: int | None, origin: int | None) -> bool:
+        verdicts.append(real(self, pts, origin))
+        return verdicts[-1]
+
+    decoded = [0]
+    real_decoded = video._decoded
+
+    def counting(*args: object) -> object:
+        for frame in real_decoded(*args):  # type: ignore[arg-type]
+            decoded[0] += 1
+            yield frame
+
+    def frames() -> list[tuple[float, bytes]]:
+        decoded[0] = 0
+        with open_video(path, max_fps=15) as source:
+            out = [(f.t_s, f.image.tobytes()) for f in source]
+            assert not source.truncated  # skipped frames are not missing frames
+        return out
+
+    monkeypatch.setattr(video, "_decoded", counting)
+    monkeypatch.setattr(video._SkipDropped, "droppable", counted)
+    skipping, decoded_skipping = frames(), decoded[0]
+    monkeypatch.setattr(video._SkipDropped, "droppable", lambda self, pts, origin: False)
+    decoding_all = frames()
+    assert sum(verdicts) >= n_frames // 4
+    assert decoded_skipping <= decoded[0] - n_frames // 4  # and the decoder did skip them
+    assert [t for t, _ in skipping] == [t for t, _ in decoding_all]
+    assert skipping == decoding_all
+
+
+def _textured_video_with_b_frames(path: Path, pts_ms: list[int]) -> Path:
+    """A moving noise texture (flat colour bars are all P-frames), with non-reference
+    B-frames between every P-frame."""
+    import av
+
+    tb = Fraction(1, 1000)
+    texture = np.random.default_rng(0).integers(0, 256, (96, 160, 3), dtype=np.uint8)
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream(
+            "libx264", rate=30, options={"x264-params": "bframes=3:b-adapt=0:b-pyramid=none"})
+        stream.width, stream.height, stream.pix_fmt = 96, 64, "yuv420p"
+        stream.time_base = stream.codec_context.time_base = tb
+        for i, pts in enumerate(pts_ms):
+            shift = i % 64
+            frame = av.VideoFrame.from_ndarray(
+                np.ascontiguousarray(texture[:64, shift:shift + 96]), format="rgb24")
+            frame.pts, frame.time_base = pts, tb
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path
 
 
 def test_max_fps_must_be_positive(make_video: MakeVideo) -> None:
