@@ -111,6 +111,7 @@ class PlankTracker(ExerciseTracker):
         hip_speed = self.hip_motion.update(feats.measure(Measure.HIP_FLOOR), t_s)
         self._remember(feats.measure(Measure.LINE_DEV_DEG), hip_h, t_s)
         faults = frame_faults if up else set()
+        in_form = not faults  # judged before sag and pike are dropped on the way up
         if self.attempt is None:
             if not up:
                 return Judgement(Phase.START)
@@ -129,7 +130,7 @@ class PlankTracker(ExerciseTracker):
             # position and while the line is not changing fast.
             faults = faults - {FaultCode.HIP_SAG, FaultCode.HIP_PIKE}
         self.attempt.faults |= faults
-        good = self._settle(speed, hip_speed, faults, t_s)
+        good = self._settle(speed, hip_speed, in_form, t_s)
         if good:
             self._learn_own_line(feats.measure(Measure.LINE_DEV_DEG))
         return Judgement(Phase.TARGET, hold_good=good, faults=faults)
@@ -155,8 +156,14 @@ class PlankTracker(ExerciseTracker):
         return (math.isfinite(speed) and speed > self.c.moving_deg_per_s) or \
             (math.isfinite(hip_speed) and hip_speed > self.c.hip_moving_per_s)
 
-    def _settle(self, speed: float, hip_speed: float, faults: set[str], t_s: float) -> bool:
-        """Settling into position starts a hold; only real movement or a fault ends it.
+    def _settle(self, speed: float, hip_speed: float, in_form: bool, t_s: float) -> bool:
+        """Settling into position starts a hold; only real movement or a line out of form
+        ends it.
+
+        ``in_form`` is this frame's own judgement (sag, pike, knees down), also while getting
+        up, when a sag or pike is not yet reported as a fault: a line beyond the sag limit on
+        the way up is not holding, however slowly it moves (rendered planks began their hold
+        up to 1.4 s early on a stalled stretch of the rise).
 
         Speeds are slopes over a short window (the pose model's frame-to-frame jitter
         averages out): the body line slower than ``still_deg_per_s`` settles; faster than
@@ -169,7 +176,7 @@ class PlankTracker(ExerciseTracker):
         elif self.motion_since_s is None and math.isfinite(speed):
             self.motion_since_s = t_s
         hips_moving = math.isfinite(hip_speed) and hip_speed > self.c.hip_moving_per_s
-        if faults or speed > self.c.moving_deg_per_s or hips_moving:
+        if not in_form or speed > self.c.moving_deg_per_s or hips_moving:
             self.settled = False
         elif speed < self.c.still_deg_per_s:
             self.settled = True
