@@ -255,14 +255,17 @@ class VideoFileSource(ClosedOnExit):
         last_t_s = -np.inf
         keep = _Thinner(self._max_fps, self._info.fps)
         index = 0
-        skip = _SkipDropped(keep, time_base) if self._thinning else None
+        # H.264 only: there NONREF means no frame at all refers to it; elsewhere (HEVC's
+        # temporal layers) a "non-reference" picture may still be referred to.
+        skip = (_SkipDropped(keep, time_base)
+                if self._thinning and stream.codec_context.name == "h264" else None)
         frames = _decoded(container, stream, skip, lambda: origin_pts)
         while True:
             try:
                 frame = next(frames)
             except StopIteration:
-                # Frames the decoder skipped were in the file: count their packets.
-                self._check_complete(max(index, skip.packets if skip else 0), last_t_s)
+                # Frames the decoder skipped on purpose were in the file: count them.
+                self._check_complete(index + (skip.skipped if skip else 0), last_t_s)
                 return
             except (av.FFmpegError, ValueError) as exc:
                 self._truncated = True
@@ -273,6 +276,8 @@ class VideoFileSource(ClosedOnExit):
                     _reason(exc),
                 )
                 return
+            if skip is not None:
+                skip.came_out(frame.pts)
             if index == 0:
                 self._rotation_deg = _frame_rotation_deg(frame)
             t_s, origin_pts = self._time_of(frame, time_base, origin_pts, index)
@@ -331,8 +336,6 @@ def _decoded(container: Any, stream: Any, skip: _SkipDropped | None,
         return
     ctx = stream.codec_context
     for packet in container.demux(stream):
-        if packet.size:
-            skip.packets += 1
         ctx.skip_frame = "NONREF" if skip.droppable(packet.pts, origin_pts()) else "DEFAULT"
         yield from packet.decode()
 
@@ -349,7 +352,9 @@ class _SkipDropped:
     decoding order, so "the previous frame" is the latest earlier timestamp among the
     packets seen so far, which is the true previous frame or an earlier one: the test is
     never less cautious than the thinner.  The frames delivered are the same as without
-    skipping (a test checks it); only their decoding is saved.
+    skipping (a test checks it); only their decoding is saved.  One exception: in a damaged
+    file where the decoder loses a frame without an error, the frame after it may be
+    judged against the lost one and skipped too (the thinner then takes the next frame).
     """
 
     _SEEN = 64  # packet timestamps kept (far more than any B-frame run)
@@ -360,7 +365,17 @@ class _SkipDropped:
         self._tolerance_s = thinner.tolerance_s
         self._time_base = time_base
         self._seen: list[int] = []
-        self.packets = 0  # packets with data demuxed so far (one frame each)
+        self._marked: set[int] = set()  # pts of packets marked droppable, not yet seen decoded
+
+    @property
+    def skipped(self) -> int:
+        """Frames marked droppable that the decoder did skip (none came out with their pts)."""
+        return len(self._marked)
+
+    def came_out(self, pts: int | None) -> None:
+        """A frame with ``pts`` was decoded (a reference frame marked droppable is still made)."""
+        if pts is not None:
+            self._marked.discard(int(pts))
 
     def droppable(self, pts: int | None, origin_pts: int | None) -> bool:
         """True if the frame of a packet with ``pts`` will surely be dropped."""
@@ -377,7 +392,10 @@ class _SkipDropped:
         t_s = float((pts - origin_pts) * self._time_base)
         t_prev_s = float((previous - origin_pts) * self._time_base)
         last_grid = math.floor((t_s + self._tolerance_s + self._EPS_S) / self._step_s)
-        return last_grid * self._step_s <= t_prev_s + self._tolerance_s - self._EPS_S
+        if last_grid * self._step_s > t_prev_s + self._tolerance_s - self._EPS_S:
+            return False
+        self._marked.add(pts)
+        return True
 
 
 class _Thinner:

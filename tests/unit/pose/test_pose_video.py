@@ -233,12 +233,12 @@ def test_thinning_skips_decoding_dropped_b_frames_and_delivers_the_same_frames(
 
 def _textured_video_with_b_frames(path: Path, pts_ms: list[int]) -> Path:
     """A moving noise texture (flat colour bars are all P-frames), with non-reference
-    B-frames between every P-frame."""
+    B-frames between every P-frame; the index first, so a cut file still opens."""
     import av
 
     tb = Fraction(1, 1000)
     texture = np.random.default_rng(0).integers(0, 256, (96, 160, 3), dtype=np.uint8)
-    with av.open(str(path), mode="w") as container:
+    with av.open(str(path), mode="w", options={"movflags": "+faststart"}) as container:
         stream = container.add_stream(
             "libx264", rate=30, options={"x264-params": "bframes=3:b-adapt=0:b-pyramid=none"})
         stream.width, stream.height, stream.pix_fmt = 96, 64, "yuv420p"
@@ -253,6 +253,25 @@ def _textured_video_with_b_frames(path: Path, pts_ms: list[int]) -> Path:
         for packet in stream.encode(None):
             container.mux(packet)
     return path
+
+
+def test_a_truncated_file_is_still_reported_when_thinning_skips_frames(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Frames skipped on purpose are not taken for missing ones, and missing ones still are."""
+    pts_ms = [round(i * 1000 / 30) for i in range(90)]
+    whole = _textured_video_with_b_frames(tmp_path / "whole.mp4", pts_ms)
+    with open_video(whole, max_fps=15) as source:
+        assert len(list(source)) == 45
+        assert not source.truncated
+    cut = tmp_path / "cut.mp4"
+    data = whole.read_bytes()
+    cut.write_bytes(data[: int(len(data) * 0.6)])
+    with caplog.at_level(logging.WARNING), open_video(cut, max_fps=15) as source:
+        frames = list(source)
+        assert source.truncated
+    assert 0 < len(frames) < 45
+    assert any("ended early" in r.message or "damaged" in r.message for r in caplog.records)
 
 
 def test_max_fps_must_be_positive(make_video: MakeVideo) -> None:
