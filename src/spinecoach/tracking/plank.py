@@ -162,8 +162,8 @@ class PlankTracker(ExerciseTracker):
 
         ``in_form`` is this frame's own judgement (sag, pike, knees down), also while getting
         up, when a sag or pike is not yet reported as a fault: a line beyond the sag limit on
-        the way up is not holding, however slowly it moves (rendered planks began their hold
-        up to 1.4 s early on a stalled stretch of the rise).
+        the way up is not holding, however slowly it moves (a rendered plank began its hold
+        1.4 s early on a stalled stretch of the rise; this rule gives 1.2 s of it back).
 
         Speeds are slopes over a short window (the pose model's frame-to-frame jitter
         averages out): the body line slower than ``still_deg_per_s`` settles; faster than

@@ -2,7 +2,7 @@
 
 While the hips are still rising into the plank the line passes through a sag or a pike; that
 is not reported as a fault (the body has not yet been still in position), and it must not be
-timed as good holding either.  Seen on rendered planks whose hold began up to 1.4 s early: a
+timed as good holding either.  Seen on a rendered plank whose hold began 1.4 s early: a
 slow, stalled stretch of the rise read as still while the line was still beyond the sag limit.
 """
 
@@ -54,4 +54,3 @@ def test_a_straight_line_on_the_way_up_settles_as_before() -> None:
     """Control: the same rise with the line in form is timed from where it is still."""
     frames = _run(sag_while_rising_deg=2.0)
     assert any(good for t, good, _ in frames if t < 2.0)
-
