@@ -34,6 +34,8 @@ _RECENT_S = 3.0  # seconds of body line and hip height kept (see _movement_onset
 _LEVEL_S = 0.5  # a held level is the median of up to this much of the hold
 _MIN_LEVEL_SAMPLES = 5
 _MAD_TO_SD = 1.4826  # median absolute deviation to standard deviation (normal jitter)
+_OWN_LEARN_S = 3.0  # the own line is the median of this much good holding, then follows
+_FOLLOW_GAP_S = 0.5  # the own line follows at most this much time of a gap between good frames
 
 
 @dataclass
@@ -70,6 +72,10 @@ class PlankTracker(ExerciseTracker):
         self.hip_motion = Stillness(self.c.still_window_s)
         self.motion_since_s: float | None = None
         self.own_line_deg = math.nan  # the person's own body line when holding well
+        self.own_line_t_s = math.nan  # when it was last followed
+        self.first_good: list[float] = []  # good-hold lines while learning it
+        self.learnt_s = 0.0  # good holding seen while learning (gaps count up to _FOLLOW_GAP_S)
+        self.learning = True  # the own line is the median of first_good until _OWN_LEARN_S
         self.recent: deque[tuple[float, float, float]] = deque()  # (t, line, hip height)
 
     def abandon_rep(self) -> None:
@@ -86,9 +92,9 @@ class PlankTracker(ExerciseTracker):
             return {FaultCode.KNEES_DOWN}  # the shoulder-hip-ankle line means nothing on the knees
         dev = feats.measure(Measure.LINE_DEV_DEG)
         bend = dev - self.own_line_deg  # NaN until the person's own line is known
-        if dev > self.c.sag_deg or bend > self.c.relative_deg:
+        if dev > self.c.sag_deg or bend > self.c.relative_sag_deg:
             return {FaultCode.HIP_SAG}
-        if dev < -self.c.pike_deg or bend < -self.c.relative_deg:
+        if dev < -self.c.pike_deg or bend < -self.c.relative_pike_deg:
             return {FaultCode.HIP_PIKE}
         return set()
 
@@ -99,8 +105,13 @@ class PlankTracker(ExerciseTracker):
         lift = self.c.min_hip_lift - (self.c.exit_hysteresis if self.attempt is not None
                                       else 0.0)
         # Up on forearms and toes: the hips well above the floor line, or (a sagging plank,
-        # hips low) the knees still off it.  Lying down, the thighs are on the floor.
-        legs_up = feats.measure(Measure.KNEE_FLOOR) > self.c.knee_floor_max
+        # hips low) the knees still off it.  Lying down, the thighs are on the floor; the
+        # knees must rise ``legs_hysteresis`` above ``knee_floor_max`` to start an attempt and
+        # fall as far below it to end one (prone on the elbows, the model's knees hover
+        # around the limit: a rendered clip "sagged" before getting up; a deep sag took the
+        # knees down to the limit and ended its attempt).
+        legs = self.c.legs_hysteresis if self.attempt is None else -self.c.legs_hysteresis
+        legs_up = feats.measure(Measure.KNEE_FLOOR) > self.c.knee_floor_max + legs
         up = (hip_h > lift or legs_up) and tilt < self.c.max_tilt_deg
         if self.attempt is not None and not up and (FaultCode.KNEES_DOWN in frame_faults
                                                     or math.isnan(hip_h)):
@@ -124,32 +135,52 @@ class PlankTracker(ExerciseTracker):
             return judgement
         self.attempt.been_still |= speed < self.c.still_deg_per_s and \
             hip_speed < self.c.hip_still_per_s
-        if self._passing(speed, hip_speed) or not self.attempt.been_still:
+        line_moving = math.isfinite(speed) and speed >= self.c.still_deg_per_s
+        if self._passing(speed, hip_speed) or not self.attempt.been_still or line_moving:
             # Getting up or down, the line passes through a sag or a pike: a fault is a
             # position the body is in, so it is judged once the body has been still in
-            # position and while the line is not changing fast.
+            # position and while the line is settled (slower than ``still_deg_per_s``; a
+            # rendered plank lowered slowly to the floor was reported sagging on the way
+            # down).  The hold timer still stops on the frame's own judgement (``in_form``).
             faults = faults - {FaultCode.HIP_SAG, FaultCode.HIP_PIKE}
         self.attempt.faults |= faults
         good = self._settle(speed, hip_speed, in_form, t_s)
         if good:
-            self._learn_own_line(feats.measure(Measure.LINE_DEV_DEG))
+            self._learn_own_line(feats.measure(Measure.LINE_DEV_DEG), t_s)
         return Judgement(Phase.TARGET, hold_good=good, faults=faults)
 
-    def _learn_own_line(self, dev: float) -> None:
-        """Follow the body line of good holds (a running median, within the good band).
+    def _learn_own_line(self, dev: float, t_s: float) -> None:
+        """Learn the body line of good holds; follow it slowly.
 
         The pose model reads a straight body a few degrees off straight, differently for each
-        body and camera; a sag or pike is also judged as a bend of ``relative_deg`` away from
-        the person's own line, so a reading of -11 on a straight plank and +6 on a sagging one
-        is a sag even though +6 is inside the absolute band.
+        body and camera; a sag or pike is also judged as a bend of ``relative_sag_deg`` or
+        ``relative_pike_deg`` away from the person's own line, so a reading of -11 on a
+        straight plank and +6 on a sagging one is a sag even though +6 is inside the
+        absolute band.  The own line is the median of the good holding seen so far (from half
+        a second of it, up to ``_OWN_LEARN_S``: the first frames of a hold may still be easing
+        into line), then follows the line at ``own_line_follow_deg_per_s`` (the model's drift
+        over a long hold), slower than a tiring body sags: it used to step 0.2 a frame, which
+        followed a rendered sag (read +8 on an own line of -3) up into the good band while
+        the sag was still too small to be called.
         """
         if not -self.c.pike_deg < dev < self.c.sag_deg:
             return
-        if math.isnan(self.own_line_deg):
+        dt = min(max(t_s - self.own_line_t_s, 0.0), _FOLLOW_GAP_S) \
+            if math.isfinite(self.own_line_t_s) else 0.0
+        if self.learning:
+            self.first_good.append(dev)
+            self.learnt_s += dt
+            self.own_line_t_s = t_s
+            if len(self.first_good) >= _MIN_LEVEL_SAMPLES and self.learnt_s >= _LEVEL_S:
+                self.own_line_deg = statistics.median(self.first_good)
+                self.learning = self.learnt_s < _OWN_LEARN_S
+            return
+        step = self.c.own_line_follow_deg_per_s * dt
+        self.own_line_t_s = t_s
+        if abs(dev - self.own_line_deg) <= step:
             self.own_line_deg = dev
         else:
-            step = 0.2 if dev > self.own_line_deg else -0.2
-            self.own_line_deg += step
+            self.own_line_deg += step if dev > self.own_line_deg else -step
 
     def _passing(self, speed: float, hip_speed: float) -> bool:
         """The body line or the hips moving fast (see :meth:`_settle`)."""
@@ -190,7 +221,11 @@ class PlankTracker(ExerciseTracker):
             self.recent.popleft()
 
     def on_cut(self) -> None:
-        """A camera cut: speeds restart from the new framing."""
+        """A camera cut: speeds and the person's own line restart from the new framing."""
+        self.own_line_deg = self.own_line_t_s = math.nan
+        self.first_good.clear()
+        self.learnt_s = 0.0
+        self.learning = True
         self.stillness.reset()
         self.hip_motion.reset()
         self.recent.clear()

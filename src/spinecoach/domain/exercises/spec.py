@@ -126,9 +126,13 @@ class PlankCriteria(_Frozen):
     knee_floor_max: float  # ... and this close to the floor line (trunk lengths) = knees down
     sag_deg: float  # line_dev above this = hip_sag
     pike_deg: float  # line_dev below minus this = hip_pike
-    relative_deg: float  # or bent this far from the person's own line in good holds
+    relative_sag_deg: float  # or sagging this far from the person's own line in good holds
+    relative_pike_deg: float  # or piked this far from it
+    own_line_follow_deg_per_s: float = Field(ge=0)  # the own line follows this slowly
     min_hip_lift: float  # hip above the elbow-toes floor line (torso lengths) = up in a plank
     exit_hysteresis: float  # the hips must drop this much further (torso lengths) to end it
+    legs_hysteresis: float = Field(ge=0)  # knees this far above knee_floor_max start an
+    #                                        attempt, this far below it end one
     still_deg_per_s: float  # a hold starts once the body line moves slower than this
     moving_deg_per_s: float  # and ends when it moves faster than this (or on a fault)
     hip_moving_per_s: float  # or when the hips rise or drop faster (torso lengths per second)
