@@ -79,7 +79,8 @@ class PlankTracker(ExerciseTracker):
         self.recent: deque[tuple[float, float, float]] = deque()  # (t, line, hip height)
 
     def abandon_rep(self) -> None:
-        """Forget the attempt under way (its closed holds stay recorded)."""
+        """Forget the attempt under way (its closed holds stay recorded); the person's own
+        line is kept (same person, same camera; a camera cut forgets it, see ``on_cut``)."""
         self.attempt = None
 
     def frame_faults(self, feats: Features) -> set[str]:
@@ -139,9 +140,12 @@ class PlankTracker(ExerciseTracker):
         if self._passing(speed, hip_speed) or not self.attempt.been_still or line_moving:
             # Getting up or down, the line passes through a sag or a pike: a fault is a
             # position the body is in, so it is judged once the body has been still in
-            # position and while the line is settled (slower than ``still_deg_per_s``; a
-            # rendered plank lowered slowly to the floor was reported sagging on the way
-            # down).  The hold timer still stops on the frame's own judgement (``in_form``).
+            # position and while the line is not moving (its slope not above
+            # ``still_deg_per_s``; a rendered plank lowered slowly to the floor was reported
+            # sagging on the way down).  An unknown slope (too few frames in the window, as
+            # at a low frame rate or just after a gap) does not hold a fault back: treating
+            # it as moving lost a tenth of the faults at the 'live' rate.  The hold timer
+            # still stops on the frame's own judgement (``in_form``).
             faults = faults - {FaultCode.HIP_SAG, FaultCode.HIP_PIKE}
         self.attempt.faults |= faults
         good = self._settle(speed, hip_speed, in_form, t_s)
@@ -156,10 +160,11 @@ class PlankTracker(ExerciseTracker):
         body and camera; a sag or pike is also judged as a bend of ``relative_sag_deg`` or
         ``relative_pike_deg`` away from the person's own line, so a reading of -11 on a
         straight plank and +6 on a sagging one is a sag even though +6 is inside the
-        absolute band.  The own line is the median of the good holding seen so far (from half
-        a second of it, up to ``_OWN_LEARN_S``: the first frames of a hold may still be easing
-        into line), then follows the line at ``own_line_follow_deg_per_s`` (the model's drift
-        over a long hold), slower than a tiring body sags: it used to step 0.2 a frame, which
+        absolute band.  The own line is the median of all the good holding seen so far (once
+        there is half a second of it, until there are ``_OWN_LEARN_S``: a median of that much
+        outvotes first frames still easing into line), then follows the line at
+        ``own_line_follow_deg_per_s`` (the model's drift over a long hold), slower than a
+        tiring body sags: it used to step 0.2 a frame, which
         followed a rendered sag (read +8 on an own line of -3) up into the good band while
         the sag was still too small to be called.
         """

@@ -121,19 +121,38 @@ def test_a_deep_sag_with_the_knees_dipping_to_the_limit_stays_one_attempt() -> N
 
 
 def test_lowering_slowly_to_the_floor_is_not_a_sag() -> None:
-    """Held straight, then the hips lowered over 1.5 s (the line rising 11 degrees a second,
-    slower than ``moving_deg_per_s`` but not settled) until lying: no sag is reported."""
+    """Held straight, then lowered over 1.5 s until lying (the line rising 11 degrees a
+    second, slower than ``moving_deg_per_s`` but not settled; the hips dropping slower than
+    ``hip_moving_per_s``): no sag is reported, and the attempt ends on the floor."""
     c = _criteria()
+    hip_rate = 0.25 / 1.5
+    assert c.still_deg_per_s < 11.0 < c.moving_deg_per_s
+    assert hip_rate < 0.9 * c.hip_moving_per_s  # not "passing" on the hips alone
+
+    def down(t: float) -> float:
+        return min(max(t - 5.0, 0.0), 1.5)
+
+    tracker, frames = _run(lambda t: 2.0 + 11.0 * down(t), 7.0,
+                           hip_at=lambda t: 0.5 - hip_rate * down(t),
+                           knee_at=lambda t: 0.35 - 0.3 * down(t) / 1.5)
+    assert not any(f for _, _, f in frames)
+    assert not any(good for t, good, _ in frames if t > 6.0)  # the timer stopped
+    assert tracker.attempt is None and len(tracker.result.attempts) == 1  # lying down
+
+
+def test_a_slow_sag_inside_the_absolute_band_is_caught() -> None:
+    """A tiring body: held at -3 for 4 s, then sagging at 2.5 degrees a second to +8 (under
+    the absolute limit) and staying there.  The own line follows at
+    ``own_line_follow_deg_per_s``, slower than the sag, so the bend grows and is called; a
+    line that followed at 3 degrees a second (0.2 a frame at 15 fps) would have kept up."""
+    c = _criteria()
+    assert 8.0 < c.sag_deg
+    assert c.own_line_follow_deg_per_s < 2.5 - c.relative_sag_deg / 4.4
 
     def line(t: float) -> float:
-        return 2.0 + 11.0 * min(max(t - 5.0, 0.0), 1.5)
+        return -3.0 + 2.5 * min(max(t - 4.0, 0.0), 4.4)
 
-    def hips(t: float) -> float:
-        return 0.5 - 0.2 * min(max(t - 5.0, 0.0), 1.5)
-
-    assert c.still_deg_per_s < 11.0 < c.moving_deg_per_s
-    assert 0.2 / 1.5 < c.hip_moving_per_s  # the hips drop 0.13 a second: not "passing"
-    _, frames = _run(line, 7.0, hip_at=hips, knee_at=lambda t: 0.35 - 0.2 * min(
-        max(t - 5.0, 0.0), 1.5))
-    assert not any(f for _, _, f in frames)
-    assert not any(good for t, good, _ in frames if t > 5.6)  # the timer stopped
+    _, frames = _run(line, 12.0)
+    assert not any(f for t, _, f in frames if t < 4.0)
+    assert any(FaultCode.HIP_SAG in f for t, _, f in frames if 8.4 <= t < 12.0)
+    assert not any(good for t, good, _ in frames if t >= 9.0)
