@@ -208,8 +208,9 @@ def main() -> None:
     p.add_argument("--cached-only", action="store_true",
                    help="score only clips already rendered and posed (while a corpus builds)")
     p.add_argument("--write", action="store_true",
-                   help="write BENCHMARKS.md even with --cached-only (the section then says "
-                        "how many of each split's seeds were scored)")
+                   help="write BENCHMARKS.md even with --cached-only or a --no-* option "
+                        "(with --cached-only the section says how many of each split's "
+                        "seeds were scored)")
     p.add_argument("--frame-rate", default="cached", type=_frame_rate,
                    help="replay the rendered clips' landmarks at this rate: 'cached' (as "
                         "posed, 12-15 a second), 'live' (2-5 a second with pauses, as on a "
@@ -220,8 +221,11 @@ def main() -> None:
     if args.frame_rate != "cached":
         args.no_real = args.no_tables = True
     splits = ("tuning", "test") if args.split == "both" else (args.split,)
+    # Only a whole run rewrites the section (a partial one would drop the parts left out),
+    # unless --write asks for it.
+    partial = args.cached_only or args.no_real or args.no_rendered or args.no_tables
     write = (args.split == "both" and args.exercise is None and args.limit is None
-             and (not args.cached_only or args.write))
+             and (not partial or args.write))
     started = time.time()
     parts = []
     if not args.no_rendered:
