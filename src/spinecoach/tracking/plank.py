@@ -72,10 +72,9 @@ class PlankTracker(ExerciseTracker):
         self.hip_motion = Stillness(self.c.still_window_s)
         self.motion_since_s: float | None = None
         self.own_line_deg = math.nan  # the person's own body line when holding well
-        self.own_line_t_s = math.nan  # when it was last followed
-        self.first_good: list[float] = []  # good-hold lines while learning it
+        self.own_line_t_s = math.nan  # when it was last learnt or followed
+        self.first_good: list[float] = []  # good-hold lines while it is being learnt
         self.learnt_s = 0.0  # good holding seen while learning (gaps count up to _FOLLOW_GAP_S)
-        self.learning = True  # the own line is the median of first_good until _OWN_LEARN_S
         self.recent: deque[tuple[float, float, float]] = deque()  # (t, line, hip height)
 
     def abandon_rep(self) -> None:
@@ -164,21 +163,22 @@ class PlankTracker(ExerciseTracker):
         there is half a second of it, until there are ``_OWN_LEARN_S``: a median of that much
         outvotes first frames still easing into line), then follows the line at
         ``own_line_follow_deg_per_s`` (the model's drift over a long hold), slower than a
-        tiring body sags: it used to step 0.2 a frame, which
-        followed a rendered sag (read +8 on an own line of -3) up into the good band while
-        the sag was still too small to be called.
+        tiring body sags: it used to step 0.2 a frame, which followed a rendered sag (read +8
+        on an own line of -3) up into the good band while the sag was still too small to be
+        called.
         """
         if not -self.c.pike_deg < dev < self.c.sag_deg:
             return
         dt = min(max(t_s - self.own_line_t_s, 0.0), _FOLLOW_GAP_S) \
             if math.isfinite(self.own_line_t_s) else 0.0
-        if self.learning:
+        if self.learnt_s < _OWN_LEARN_S:
             self.first_good.append(dev)
             self.learnt_s += dt
             self.own_line_t_s = t_s
             if len(self.first_good) >= _MIN_LEVEL_SAMPLES and self.learnt_s >= _LEVEL_S:
                 self.own_line_deg = statistics.median(self.first_good)
-                self.learning = self.learnt_s < _OWN_LEARN_S
+                if self.learnt_s >= _OWN_LEARN_S:
+                    self.first_good.clear()  # learnt: from now on it follows
             return
         step = self.c.own_line_follow_deg_per_s * dt
         self.own_line_t_s = t_s
@@ -230,7 +230,6 @@ class PlankTracker(ExerciseTracker):
         self.own_line_deg = self.own_line_t_s = math.nan
         self.first_good.clear()
         self.learnt_s = 0.0
-        self.learning = True
         self.stillness.reset()
         self.hip_motion.reset()
         self.recent.clear()
