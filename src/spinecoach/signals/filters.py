@@ -97,7 +97,7 @@ class LandmarkSmoother:
         both = seen & known
         p = self.params
         dx = np.where(both, (xy - np.where(known, self._x, 0.0)) / dt_s, 0.0)
-        a_d = _alpha(p.d_cutoff_hz, dt_s)
+        a_d = 1.0 / (1.0 + 1.0 / (2.0 * math.pi * p.d_cutoff_hz) / dt_s)  # as _alpha, scalar
         self._dx = np.where(both, a_d * dx + (1 - a_d) * self._dx, 0.0)
         cutoff = p.min_cutoff_hz + p.beta * np.abs(self._dx)
         a = _alpha(cutoff, dt_s)

@@ -74,48 +74,54 @@ class Features:
         return self.angles.get(name, math.nan)
 
 
-def _pt(px: FloatArray, lm: Landmark) -> Point:
-    return (float(px[lm, 0]), float(px[lm, 1]))
+Points = list[Point]
+"""The 33 landmarks of one frame as (x, y) pixel tuples (plain floats: per-point work on numpy
+scalars costs more than the geometry itself)."""
+
+
+def _pt(pts: Points, lm: Landmark) -> Point:
+    return pts[lm]
 
 
 def _finite(p: Point) -> bool:
     return math.isfinite(p[0]) and math.isfinite(p[1])
 
 
-def choose_side(raw: FloatArray, previous: Side, margin: float) -> Side:
+def _visibility(raw: FloatArray) -> list[float]:
+    """Each landmark's visibility score (0 where unknown)."""
+    return [0.0 if math.isnan(v) else v for v in raw[:, 3].tolist()]
+
+
+def choose_side(vis: list[float], previous: Side, margin: float) -> Side:
     """Return the side whose key joints are better seen (sticky unless clearly better)."""
-    vis = np.nan_to_num(raw[:, 3], nan=0.0)
-    score = [sum(float(vis[sided(j, s)]) for j in KEY_JOINTS) for s in (Side.LEFT, Side.RIGHT)]
+    score = [sum(vis[sided(j, s)] for j in KEY_JOINTS) for s in (Side.LEFT, Side.RIGHT)]
     diff = score[Side.LEFT] - score[Side.RIGHT]
     if abs(diff) < margin:
         return previous
     return Side.LEFT if diff > 0 else Side.RIGHT
 
 
-def arm_side(raw: FloatArray, side: Side, margin: float) -> Side:
+def arm_side(vis: list[float], side: Side, margin: float) -> Side:
     """The side whose elbow and wrist are better seen (the body's near side unless clearly not).
 
     Side-on, the pose model sometimes labels the near arm "left" and the near leg "right";
     an arm is one chain (elbow, wrist), so taking it whole from the better-seen side never
     mixes joints of two limbs.
     """
-    vis = np.nan_to_num(raw[:, 3], nan=0.0)
-    score = [sum(float(vis[sided(j, s)]) for j in ARM_JOINTS) for s in (Side.LEFT, Side.RIGHT)]
+    score = [sum(vis[sided(j, s)] for j in ARM_JOINTS) for s in (Side.LEFT, Side.RIGHT)]
     return side.other if score[side.other] - score[side] > margin else side
 
 
-def _visible(px: FloatArray, norm: FloatArray, sides: dict[str, Side],
-             edge: float) -> frozenset[str]:
+def _visible(norm: list[list[float]], sides: dict[str, Side], edge: float) -> frozenset[str]:
     seen = set()
     for joint in NEAR_JOINTS:
-        lm = sided(joint, sides[joint])
-        x, y = norm[lm, 0], norm[lm, 1]
-        if np.isfinite(px[lm, 0]) and edge <= x <= 1 - edge and edge <= y <= 1 - edge:
+        x, y = norm[sided(joint, sides[joint])][:2]
+        if math.isfinite(x) and edge <= x <= 1 - edge and edge <= y <= 1 - edge:
             seen.add(joint)
     return frozenset(seen)
 
 
-def _pair_gaps(px: FloatArray, torso_px: float, axis: int | None) -> float:
+def _pair_gaps(px: Points, torso_px: float, axis: int | None) -> float:
     """Mean left-right shoulder and hip separation in trunk lengths (``axis`` None = 2D)."""
     gaps = []
     for left, right in ((Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
@@ -124,7 +130,7 @@ def _pair_gaps(px: FloatArray, torso_px: float, axis: int | None) -> float:
         d = distance(a, b) if axis is None else abs(a[axis] - b[axis])
         if math.isfinite(d):
             gaps.append(d / torso_px)
-    return float(np.mean(gaps)) if gaps else math.nan
+    return sum(gaps) / len(gaps) if gaps else math.nan
 
 
 def _view(ratio: float, th: EngineThresholds) -> str:
@@ -133,7 +139,7 @@ def _view(ratio: float, th: EngineThresholds) -> str:
     return "oblique" if ratio < th.view.oblique_max_ratio else "front"
 
 
-def _posture(shoulder: Point, hip: Point, knee: Point, px: FloatArray, torso_px: float,
+def _posture(shoulder: Point, hip: Point, knee: Point, px: Points, torso_px: float,
              th: EngineThresholds) -> str:
     trunk_elev = elevation_deg(hip, shoulder)
     if math.isnan(trunk_elev):
@@ -154,13 +160,11 @@ def _posture(shoulder: Point, hip: Point, knee: Point, px: FloatArray, torso_px:
     return "unknown"
 
 
-def _mean_ear(px: FloatArray) -> Point:
-    ears = px[[Landmark.LEFT_EAR, Landmark.RIGHT_EAR], :2]
-    ok = np.isfinite(ears[:, 0])
-    if not ok.any():
+def _mean_ear(px: Points) -> Point:
+    ears = [p for p in (px[Landmark.LEFT_EAR], px[Landmark.RIGHT_EAR]) if math.isfinite(p[0])]
+    if not ears:
         return (math.nan, math.nan)
-    m = ears[ok].mean(axis=0)
-    return (float(m[0]), float(m[1]))
+    return (sum(p[0] for p in ears) / len(ears), sum(p[1] for p in ears) / len(ears))
 
 
 def compute_features(
@@ -184,9 +188,11 @@ def compute_features(
     """
     detected = bool(np.isfinite(raw[:, 0]).any())
     margin = thresholds.view.side_switch_margin
-    side = choose_side(raw, previous_side, margin) if detected else previous_side
-    px = smoothed[:, :2] * np.array([width, height], dtype=float)
-    arms = arm_side(raw, side, margin) if detected else side
+    vis = _visibility(raw) if detected else []
+    side = choose_side(vis, previous_side, margin) if detected else previous_side
+    px: Points = [(x, y) for x, y in
+                  (smoothed[:, :2] * np.array([width, height], dtype=float)).tolist()]
+    arms = arm_side(vis, side, margin) if detected else side
     sides = {j: arms if j in ARM_JOINTS else side for j in NEAR_JOINTS}
     near = {j: _pt(px, sided(j, sides[j])) for j in NEAR_JOINTS}
     shoulder, hip, knee = near["shoulder"], near["hip"], near["knee"]
@@ -196,7 +202,7 @@ def compute_features(
     feats = Features(
         detected=detected,
         side=side,
-        visible=_visible(px, smoothed, sides, thresholds.view.edge_margin) if detected
+        visible=_visible(smoothed.tolist(), sides, thresholds.view.edge_margin) if detected
         else frozenset(),
         side_on_ratio=ratio,
         view=_view(ratio, thresholds),
@@ -213,7 +219,7 @@ def compute_features(
     return feats
 
 
-def _feet(px: FloatArray, near_ankle: Point) -> Point:
+def _feet(px: Points, near_ankle: Point) -> Point:
     """The midpoint of the two ankles when both are seen, else the near ankle."""
     left, right = _pt(px, Landmark.LEFT_ANKLE), _pt(px, Landmark.RIGHT_ANKLE)
     if _finite(left) and _finite(right):
@@ -225,7 +231,7 @@ def _or(p: Point, fallback: Point) -> Point:
     return p if _finite(p) else fallback
 
 
-def _add_measures(feats: Features, px: FloatArray, gap_thigh: float) -> None:
+def _add_measures(feats: Features, px: Points, gap_thigh: float) -> None:
     n = feats.near_px
     shoulder, hip, knee, ankle = n["shoulder"], n["hip"], n["knee"], n["ankle"]
     torso = feats.torso_px
@@ -255,7 +261,7 @@ def _add_measures(feats: Features, px: FloatArray, gap_thigh: float) -> None:
     _add_bridge_measures(feats, px, gap_thigh)
 
 
-def _add_bridge_measures(feats: Features, px: FloatArray, gap_thigh: float) -> None:
+def _add_bridge_measures(feats: Features, px: Points, gap_thigh: float) -> None:
     """Hip extension and hip lift on the *planted* leg.
 
     In a marching bridge one knee comes up to the chest: its thigh no longer lines up with
