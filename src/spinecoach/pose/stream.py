@@ -382,8 +382,9 @@ def stream_video_poses(
         raise ValueError(f"workers must be at least 1, got {workers}")
     if chunking.straight and (pool is not None or workers > 1):
         raise ValueError("tracking straight through the file needs one process")
-    source = open_video(path, max_fps=max_fps)
     own = pool is None and workers > 1
+    # With pose in worker processes, decoding here competes with them for the cores.
+    source = open_video(path, max_fps=max_fps, spare_cpu=own or pool is not None)
     try:
         if own:
             pool = PosePool(workers, warm=(segmentation,))

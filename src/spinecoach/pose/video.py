@@ -18,6 +18,7 @@ and stops; :attr:`VideoFileSource.truncated` then reports it.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import logging
 import math
 from collections.abc import Callable, Iterator
@@ -35,11 +36,14 @@ __all__ = ["VideoFrame", "VideoInfo", "VideoFileSource", "open_video", "probe_vi
 
 _log = logging.getLogger(__name__)
 
-# FFmpeg's decoder threads cost about 40 % more CPU than one thread (720p30 H.264 here: 1.3 ms
-# against 0.9 ms a frame) and gain nothing while decoding keeps up with pose estimation,
-# which then has the cores.  They pay only when decoding itself is the bottleneck: above this
-# many pixels a second (1080p at 30 fps decodes in ~50 ms a second of video on one thread,
-# against ~250 ms of pose at the default 15 fps).
+# With ``spare_cpu`` (pose in worker processes on the same cores): FFmpeg's decoder threads
+# cost about 40 % more CPU than one thread (720p30 H.264 here: 1.3 ms against 0.9 ms a frame)
+# and swscale's threads about twice the CPU of one for the RGB conversion, CPU the workers
+# need.  Threads still pay when decoding itself is the bottleneck: above this many pixels a
+# second (1080p at 30 fps decodes in ~50 ms a second of video on one thread, against ~250 ms
+# of pose at the default 15 fps).  Without ``spare_cpu`` (pose in this process) the threads
+# stay: there decoding overlaps the pose on the other core, and one decoding thread made the
+# one-process analysis of a 720p clip about 10 % slower.
 _THREADED_DECODE_MIN_PIXELS_PER_S = 1920 * 1080 * 30
 
 
@@ -161,12 +165,15 @@ class VideoFileSource(ClosedOnExit):
     """
 
     def __init__(
-        self, path: str | Path, *, threaded: bool = True, max_fps: float | None = None
+        self, path: str | Path, *, threaded: bool = True, max_fps: float | None = None,
+        spare_cpu: bool = False,
     ) -> None:
         if max_fps is not None and not max_fps > 0:
             raise ValueError(f"max_fps must be positive, got {max_fps}")
         self._path = Path(path)
         self._threaded = threaded
+        self._spare_cpu = spare_cpu
+        self._convert_threads: int | None = None  # swscale's default (automatic)
         self._max_fps = max_fps
         self._container: Any = None
         self._truncated = False
@@ -249,10 +256,12 @@ class VideoFileSource(ClosedOnExit):
     # -- internals ---------------------------------------------------------------------
     def _open(self) -> tuple[Any, Any]:
         container, stream = _open_container(self._path)
-        if self._threaded and _pixels_per_s(stream) > _THREADED_DECODE_MIN_PIXELS_PER_S:
-            stream.thread_type = "AUTO"
-        else:
+        large = _pixels_per_s(stream) > _THREADED_DECODE_MIN_PIXELS_PER_S
+        if self._spare_cpu and not large:
             stream.codec_context.thread_count = 1
+            self._convert_threads = 1
+        elif self._threaded:
+            stream.thread_type = "AUTO"
         return container, stream
 
     def _decode(self, container: Any, stream: Any) -> Iterator[VideoFrame]:
@@ -331,10 +340,10 @@ class VideoFileSource(ClosedOnExit):
     def _to_rgb(self, frame: Any) -> Image:
         """Convert to an upright RGB uint8 array.
 
-        On one thread: the same pixels as swscale's default (automatic threads) at half the
-        CPU (0.53 against 0.99 ms a 720p frame here), which the pose workers need more.
+        With ``spare_cpu`` on one thread: the same pixels as swscale's automatic threads at
+        half the CPU (0.53 against 0.99 ms a 720p frame here).
         """
-        image: Image = _rgb24(frame)
+        image: Image = _rgb24(frame, self._convert_threads)
         if self._rotation_deg:
             image = np.ascontiguousarray(np.rot90(image, k=self._rotation_deg // 90))
         return image
@@ -350,12 +359,14 @@ def _pixels_per_s(stream: Any) -> float:
         return 0.0
 
 
-def _rgb24(frame: Any) -> Image:
-    """The frame as RGB uint8, converted on one thread (older PyAV: its default)."""
-    try:
-        image: Image = frame.reformat(format="rgb24", threads=1).to_ndarray()
-    except TypeError:  # PyAV without the threads option
-        image = frame.to_ndarray(format="rgb24")
+def _rgb24(frame: Any, threads: int | None) -> Image:
+    """The frame as RGB uint8, converted on ``threads`` threads (None, or an older PyAV:
+    swscale's default)."""
+    if threads is not None:
+        with contextlib.suppress(TypeError):  # PyAV without the threads option
+            converted: Image = frame.reformat(format="rgb24", threads=threads).to_ndarray()
+            return converted
+    image: Image = frame.to_ndarray(format="rgb24")
     return image
 
 
@@ -456,7 +467,8 @@ class _Thinner:
 
 
 def open_video(
-    path: str | Path, *, threaded: bool = True, max_fps: float | None = None
+    path: str | Path, *, threaded: bool = True, max_fps: float | None = None,
+    spare_cpu: bool = False,
 ) -> VideoFileSource:
     """Open a video file for decoding.
 
@@ -468,8 +480,11 @@ def open_video(
     path
         The video file (any container and codec FFmpeg can read).
     threaded
-        Decode with FFmpeg's frame and slice threads when the video is large enough for that
-        to pay (above 1080p at 30 fps; on by default); False always decodes on one thread.
+        Decode with FFmpeg's frame and slice threads (faster; on by default).
+    spare_cpu
+        Other processes on the same cores need the CPU (pose workers): decode and convert
+        on one thread, unless the video is above 1080p at 30 fps, where one thread would
+        not keep up.
     max_fps
         Deliver at most this many frames per second (every frame is still decoded, but the
         dropped ones are never converted or analysed).  Pose analysis costs ~15-20 ms a
@@ -486,7 +501,7 @@ def open_video(
     UnreadableVideoError
         If the file is missing, empty, not a video, unsupported, or holds no frames.
     """
-    return VideoFileSource(path, threaded=threaded, max_fps=max_fps)
+    return VideoFileSource(path, threaded=threaded, max_fps=max_fps, spare_cpu=spare_cpu)
 
 
 def probe_video(path: str | Path) -> VideoInfo:

@@ -152,7 +152,8 @@ def test_stopping_early_frees_everything(make_video: MakeVideo, pool) -> None:
         for i, _ in enumerate(stream):
             if i == 3:
                 break
-    assert _shm_names() == before
+    # Only what this stream made: tests running in parallel make and free their own.
+    assert not _shm_names() - before
     assert len(_poses(path, pool=pool)) == 60  # the pool still works
 
 

@@ -160,11 +160,8 @@ def test_corrupt_bytes_half_way_do_not_raise(
     assert all(f.image.shape == (120, 160, 3) for f in frames)
 
 
-def test_unthreaded_decoding_gives_the_same_frames(
-    make_video: MakeVideo, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unthreaded_decoding_gives_the_same_frames(make_video: MakeVideo) -> None:
     path = make_video("same.mp4", 8)
-    monkeypatch.setattr(video, "_THREADED_DECODE_MIN_PIXELS_PER_S", 0)  # threads even here
     with open_video(path, threaded=False) as a, open_video(path) as b:
         assert b._container.streams.video[0].thread_type != "NONE"
         for fa, fb in zip(a, b, strict=True):
@@ -172,10 +169,19 @@ def test_unthreaded_decoding_gives_the_same_frames(
             np.testing.assert_array_equal(fa.image, fb.image)
 
 
-def test_a_small_video_decodes_on_one_thread(make_video: MakeVideo) -> None:
-    with open_video(make_video("small.mp4", 4)) as source:
-        assert source._container.streams.video[0].codec_context.thread_count == 1
-        assert len(list(source)) == 4
+def test_sparing_the_cpu_decodes_on_one_thread_unless_the_video_is_large(
+    make_video: MakeVideo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_video("small.mp4", 6)
+    with open_video(path, spare_cpu=True) as spared, open_video(path) as default:
+        assert spared._container.streams.video[0].codec_context.thread_count == 1
+        for fa, fb in zip(spared, default, strict=True):
+            assert fa.t_s == fb.t_s
+            np.testing.assert_array_equal(fa.image, fb.image)
+    monkeypatch.setattr(video, "_THREADED_DECODE_MIN_PIXELS_PER_S", 0)  # "large" from now on
+    with open_video(path, spare_cpu=True) as large:
+        assert large._container.streams.video[0].thread_type != "NONE"
+        assert len(list(large)) == 6
 
 
 def test_rgb_conversion_on_one_thread_equals_pyav_default(tmp_path: Path) -> None:
@@ -185,7 +191,7 @@ def test_rgb_conversion_on_one_thread_equals_pyav_default(tmp_path: Path) -> Non
                                                                 for i in range(6)])
     with av.open(str(path)) as container:
         expected = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
-    with open_video(path) as source:
+    with open_video(path, spare_cpu=True) as source:  # converted on one thread
         got = [frame.image for frame in source]
     assert len(got) == len(expected) == 6
     for g, e in zip(got, expected, strict=True):
