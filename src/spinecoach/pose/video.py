@@ -32,19 +32,21 @@ import numpy as np
 from spinecoach.errors import UnreadableVideoError
 from spinecoach.session.ports import ClosedOnExit, Image
 
-__all__ = ["VideoFrame", "VideoInfo", "VideoFileSource", "open_video", "probe_video"]
+__all__ = ["VideoFrame", "VideoInfo", "VideoFileSource", "open_video", "probe_video",
+           "read_header"]
 
 _log = logging.getLogger(__name__)
 
 # With ``spare_cpu`` (pose in worker processes on the same cores): FFmpeg's decoder threads
-# cost about 40 % more CPU than one thread (720p30 H.264 here: 1.3 ms against 0.9 ms a frame)
-# and swscale's threads about twice the CPU of one for the RGB conversion, CPU the workers
-# need.  Threads still pay when decoding itself is the bottleneck: above this many pixels a
-# second (1080p at 30 fps decodes in ~50 ms a second of video on one thread, against ~250 ms
-# of pose at the default 15 fps).  Without ``spare_cpu`` (pose in this process) the threads
-# stay: there decoding overlaps the pose on the other core, and one decoding thread made the
-# one-process analysis of a 720p clip about 10 % slower.
-_THREADED_DECODE_MIN_PIXELS_PER_S = 1920 * 1080 * 30
+# cost more CPU than one thread (H.264 here: 720p30 1.3 against 0.9 ms a frame, 1080p60 2.55
+# against 2.2) and swscale's threads about twice the CPU of one for the RGB conversion, CPU
+# the workers need.  On two cores threads only pay once decoding on one thread takes longer
+# than the pose work of the same stretch of video (~0.3 s a second at the default 15 fps):
+# one thread decodes about a pixel a nanosecond, so above 4K at 30 fps.  Without
+# ``spare_cpu`` (pose in this process) the threads stay: there decoding overlaps the pose on
+# the other core, and one decoding thread made the one-process analysis of a 720p clip about
+# 10 % slower.
+_THREADED_DECODE_MIN_PIXELS_PER_S = 3840 * 2160 * 30
 
 
 @dataclass(frozen=True)
@@ -483,8 +485,8 @@ def open_video(
         Decode with FFmpeg's frame and slice threads (faster; on by default).
     spare_cpu
         Other processes on the same cores need the CPU (pose workers): decode and convert
-        on one thread, unless the video is above 1080p at 30 fps, where one thread would
-        not keep up.
+        on one thread, unless the video is above 4K at 30 fps, where one thread would not
+        keep up.
     max_fps
         Deliver at most this many frames per second (every frame is still decoded, but the
         dropped ones are never converted or analysed).  Pose analysis costs ~15-20 ms a
@@ -502,6 +504,25 @@ def open_video(
         If the file is missing, empty, not a video, unsupported, or holds no frames.
     """
     return VideoFileSource(path, threaded=threaded, max_fps=max_fps, spare_cpu=spare_cpu)
+
+
+def read_header(path: str | Path) -> VideoInfo:
+    """A video's metadata from its header alone (nothing decoded: about a millisecond).
+
+    ``width`` and ``height`` are before any rotation, and ``rotation_deg`` is 0; use
+    :func:`probe_video` for the upright size.  Meant for estimates such as the order of a
+    batch.
+
+    Raises
+    ------
+    UnreadableVideoError
+        If the file cannot be opened as a video.
+    """
+    container, stream = _open_container(Path(path))
+    try:
+        return _info_from(Path(path), stream)
+    finally:
+        container.close()
 
 
 def probe_video(path: str | Path) -> VideoInfo:
