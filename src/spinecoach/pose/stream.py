@@ -267,10 +267,16 @@ class PoseStream(ClosedOnExit):
         """Slots for a chunk waiting decoded while the next starts, if shared memory allows.
 
         Fewer slots only cost parallelism (a worker waits for the decoder to reach its chunk).
+        A file of one chunk has no next chunk to start: a few slots keep its worker fed, and
+        each slot touched for the first time costs page faults (a 720p frame is 2.7 MB), so
+        the decoder no longer runs a whole chunk ahead into fresh memory.
         """
-        wanted = self.chunking.frames + 2 * pool.workers + 2
+        pipeline = 2 * pool.workers + 2
+        expected = self.expected_frames
+        one_chunk = expected is not None and expected <= self.chunking.frames
+        wanted = pipeline if one_chunk else self.chunking.frames + pipeline
         fit = slots_that_fit(wanted, frame_bytes)
-        if fit < 2 * pool.workers + 2:
+        if fit < pipeline:
             raise PoseWorkerError(
                 f"not enough shared memory for the pose workers ({_SHM_DIR_TEXT} is nearly "
                 "full or small); run with --workers 1"
