@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["LANDMARK_SUFFIXES", "VIDEO_SUFFIXES", "FileResult", "FileTask", "analyze_file",
            "analyze_files", "default_estimator", "default_workers", "estimate_file_poses",
-           "needs_mask", "report_summary", "start_pose_pool"]
+           "expected_work", "needs_mask", "report_summary", "start_pose_pool"]
 
 # Video analysis samples at most this many frames per second.  The four exercises are slow
 # (a heel tap takes ~2 s, holds last seconds), so 15 fps keeps hold edges within 1/15 s while
@@ -283,7 +283,7 @@ def expected_work(path: Path, max_fps: float | None) -> float:
 
     try:
         info = read_header(path)
-    except SpinecoachError:
+    except (SpinecoachError, OSError):  # the task itself then reports the problem
         return 0.0
     seconds = info.duration_s or (info.frame_count / info.fps if info.frame_count and info.fps
                                   else 0.0)

@@ -18,7 +18,6 @@ and stops; :attr:`VideoFileSource.truncated` then reports it.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import logging
 import math
 from collections.abc import Callable, Iterator
@@ -345,7 +344,17 @@ class VideoFileSource(ClosedOnExit):
         With ``spare_cpu`` on one thread: the same pixels as swscale's automatic threads at
         half the CPU (0.53 against 0.99 ms a 720p frame here).
         """
-        image: Image = _rgb24(frame, self._convert_threads)
+        if self._convert_threads is not None:
+            try:
+                converted: Image = frame.reformat(format="rgb24",
+                                                  threads=self._convert_threads).to_ndarray()
+            except TypeError:  # a PyAV without the threads option: its default from now on
+                self._convert_threads = None
+            else:
+                return self._upright(converted)
+        return self._upright(frame.to_ndarray(format="rgb24"))
+
+    def _upright(self, image: Image) -> Image:
         if self._rotation_deg:
             image = np.ascontiguousarray(np.rot90(image, k=self._rotation_deg // 90))
         return image
@@ -359,17 +368,6 @@ def _pixels_per_s(stream: Any) -> float:
         return float((ctx.width or 0) * (ctx.height or 0) * (float(rate) if rate else 0.0))
     except (TypeError, ValueError, ZeroDivisionError):
         return 0.0
-
-
-def _rgb24(frame: Any, threads: int | None) -> Image:
-    """The frame as RGB uint8, converted on ``threads`` threads (None, or an older PyAV:
-    swscale's default)."""
-    if threads is not None:
-        with contextlib.suppress(TypeError):  # PyAV without the threads option
-            converted: Image = frame.reformat(format="rgb24", threads=threads).to_ndarray()
-            return converted
-    image: Image = frame.to_ndarray(format="rgb24")
-    return image
 
 
 def _decoded(container: Any, stream: Any, skip: _SkipDropped | None,

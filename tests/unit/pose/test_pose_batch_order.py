@@ -25,7 +25,7 @@ def test_expected_work_grows_with_length_and_size(tmp_path: Path) -> None:
     assert expected_work(tmp_path / "junk.mp4", 15.0) == 0.0  # fails at once anyway
 
 
-def test_read_header_decodes_nothing_and_gives_the_size(tmp_path: Path) -> None:
+def test_read_header_gives_size_rate_and_length(tmp_path: Path) -> None:
     info = read_header(write_video(tmp_path / "v.mp4", 30, width=96, height=64))
     assert (info.width, info.height) == (96, 64)
     assert info.fps == pytest.approx(30.0, abs=0.1)

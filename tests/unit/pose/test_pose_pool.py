@@ -147,13 +147,15 @@ def test_jobs_share_the_pool_at_once(make_video: MakeVideo, pool) -> None:
 
 def test_stopping_early_frees_everything(make_video: MakeVideo, pool) -> None:
     path = make_video("bars.mp4", 60)
-    before = _shm_names()
     with stream_video_poses(path, pool=pool, chunking=CHUNKING) as stream:
         for i, _ in enumerate(stream):
+            if i == 0:
+                assert stream._job is not None
+                name = stream._job._slots.name  # this stream's shared memory
+                assert name in _shm_names()
             if i == 3:
                 break
-    # Only what this stream made: tests running in parallel make and free their own.
-    assert not _shm_names() - before
+    assert name not in _shm_names()  # (tests running in parallel make and free their own)
     assert len(_poses(path, pool=pool)) == 60  # the pool still works
 
 
@@ -250,3 +252,15 @@ def test_progress_counts_a_later_chunks_frames_while_an_earlier_one_is_yielded(
     assert all(n >= i + 1 for i, n in seen)
     # the first chunk's last frame: the second chunk, estimated meanwhile, mostly counted
     assert seen[19][1] >= 26, seen[19]
+
+
+def test_a_one_chunk_file_gets_only_the_pipelines_slots(make_video: MakeVideo, pool) -> None:
+    pipeline = 2 * pool.workers + 2
+    short = make_video("short.mp4", CHUNK)  # one chunk: nothing to decode ahead for
+    long = make_video("long.mp4", 3 * CHUNK)
+    for path, slots in ((short, pipeline), (long, CHUNK + pipeline)):
+        with stream_video_poses(path, pool=pool, chunking=CHUNKING) as stream:
+            poses = list(stream)
+            assert stream._job is not None
+            assert stream._job._slots.count == slots
+        assert len(poses) == (CHUNK if path is short else 3 * CHUNK)
