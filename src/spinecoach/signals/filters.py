@@ -59,7 +59,8 @@ class OneEuroParams:
 
 
 def _alpha(cutoff_hz: FloatArray | float, dt_s: float) -> FloatArray | float:
-    tau = 1.0 / (2.0 * math.pi * np.asarray(cutoff_hz))
+    """The smoothing factor for ``cutoff_hz`` (an array, or a float without numpy's cost)."""
+    tau = 1.0 / (2.0 * math.pi * cutoff_hz)
     return 1.0 / (1.0 + tau / dt_s)
 
 
@@ -97,7 +98,7 @@ class LandmarkSmoother:
         both = seen & known
         p = self.params
         dx = np.where(both, (xy - np.where(known, self._x, 0.0)) / dt_s, 0.0)
-        a_d = 1.0 / (1.0 + 1.0 / (2.0 * math.pi * p.d_cutoff_hz) / dt_s)  # as _alpha, scalar
+        a_d = _alpha(p.d_cutoff_hz, dt_s)
         self._dx = np.where(both, a_d * dx + (1 - a_d) * self._dx, 0.0)
         cutoff = p.min_cutoff_hz + p.beta * np.abs(self._dx)
         a = _alpha(cutoff, dt_s)

@@ -115,7 +115,7 @@ def arm_side(vis: list[float], side: Side, margin: float) -> Side:
 def _visible(norm: list[list[float]], sides: dict[str, Side], edge: float) -> frozenset[str]:
     seen = set()
     for joint in NEAR_JOINTS:
-        x, y = norm[sided(joint, sides[joint])][:2]
+        x, y = norm[sided(joint, sides[joint])]
         if math.isfinite(x) and edge <= x <= 1 - edge and edge <= y <= 1 - edge:
             seen.add(joint)
     return frozenset(seen)
@@ -190,8 +190,8 @@ def compute_features(
     margin = thresholds.view.side_switch_margin
     vis = _visibility(raw) if detected else []
     side = choose_side(vis, previous_side, margin) if detected else previous_side
-    px: Points = [(x, y) for x, y in
-                  (smoothed[:, :2] * np.array([width, height], dtype=float)).tolist()]
+    norm = smoothed[:, :2].tolist()
+    px: Points = [(x * width, y * height) for x, y in norm]
     arms = arm_side(vis, side, margin) if detected else side
     sides = {j: arms if j in ARM_JOINTS else side for j in NEAR_JOINTS}
     near = {j: _pt(px, sided(j, sides[j])) for j in NEAR_JOINTS}
@@ -202,7 +202,7 @@ def compute_features(
     feats = Features(
         detected=detected,
         side=side,
-        visible=_visible(smoothed.tolist(), sides, thresholds.view.edge_margin) if detected
+        visible=_visible(norm, sides, thresholds.view.edge_margin) if detected
         else frozenset(),
         side_on_ratio=ratio,
         view=_view(ratio, thresholds),
